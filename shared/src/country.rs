@@ -1,0 +1,219 @@
+//! `CountryCode` (ISO 3166 alpha-2) and the dialing plans used to normalise
+//! national numbers.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::FieldError;
+
+/// An ISO 3166-1 alpha-2 country code, upper case (`NL`, `GB`, ...).
+///
+/// The parser checks the shape (two ASCII letters) and accepts lower case;
+/// whether a country is allowed is configuration, not syntax.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct CountryCode([u8; 2]);
+
+/// Why a string is not a country code.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CountryError {
+    /// Not exactly two ASCII letters.
+    #[error("A country is two letters, like NL or GB.")]
+    NotTwoLetters,
+}
+
+impl FieldError for CountryError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::NotTwoLetters => "country_invalid",
+        }
+    }
+
+    fn field(&self) -> Option<&'static str> {
+        Some("country")
+    }
+}
+
+impl CountryCode {
+    /// Parses `nl` or `NL` into `NL`.
+    ///
+    /// # Errors
+    /// [`CountryError::NotTwoLetters`] for anything but two ASCII letters.
+    pub fn parse(input: &str) -> Result<Self, CountryError> {
+        match input.as_bytes() {
+            [a, b] if a.is_ascii_alphabetic() && b.is_ascii_alphabetic() => {
+                Ok(Self([a.to_ascii_uppercase(), b.to_ascii_uppercase()]))
+            }
+            _ => Err(CountryError::NotTwoLetters),
+        }
+    }
+
+    /// The code as text, upper case.
+    pub fn as_str(&self) -> &str {
+        // Both bytes are ASCII letters, checked by `parse`.
+        std::str::from_utf8(&self.0).unwrap_or("??")
+    }
+
+    /// The dialing plan used to normalise national numbers, when callme
+    /// knows this country's.
+    pub fn dialing_plan(self) -> Option<&'static DialingPlan> {
+        DIALING_PLANS
+            .iter()
+            .find(|plan| plan.country == self.as_str())
+    }
+}
+
+impl TryFrom<String> for CountryCode {
+    type Error = CountryError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<CountryCode> for String {
+    fn from(value: CountryCode) -> Self {
+        value.as_str().to_owned()
+    }
+}
+
+impl AsRef<str> for CountryCode {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl fmt::Display for CountryCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How people in one country write its numbers: enough to turn a national
+/// number into E.164 and to say "too short" while someone is still typing.
+///
+/// This is deliberately small. The authoritative check (does the number
+/// exist, what type is it) is full libphonenumber metadata at the edge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DialingPlan {
+    /// ISO 3166 alpha-2 code.
+    pub country: &'static str,
+    /// The country calling code, digits only (`31`).
+    pub calling_code: &'static str,
+    /// The national trunk prefix dialled before a national number (`0`), if any.
+    pub trunk_prefix: Option<&'static str>,
+    /// Whether a national number may also be written without the trunk
+    /// prefix (true for the North American plan: `415...` and `1 415...`).
+    pub trunk_optional: bool,
+    /// The prefix dialled to call abroad (`00`, `011`).
+    pub international_prefix: &'static str,
+    /// The shortest national significant number.
+    pub min_digits: usize,
+    /// The longest national significant number.
+    pub max_digits: usize,
+}
+
+/// The plans callme knows. Calling codes are prefix-free, so looking a number
+/// up by its leading digits finds at most one calling code.
+pub(crate) const DIALING_PLANS: &[DialingPlan] = &[
+    plan("NL", "31", Some("0"), "00", 9, 9),
+    plan("BE", "32", Some("0"), "00", 8, 9),
+    plan("DE", "49", Some("0"), "00", 5, 13),
+    plan("FR", "33", Some("0"), "00", 9, 9),
+    plan("GB", "44", Some("0"), "00", 9, 10),
+    plan("IE", "353", Some("0"), "00", 7, 9),
+    plan("AT", "43", Some("0"), "00", 4, 13),
+    plan("CH", "41", Some("0"), "00", 9, 9),
+    plan("ES", "34", None, "00", 9, 9),
+    DialingPlan {
+        trunk_optional: true,
+        ..plan("US", "1", Some("1"), "011", 10, 10)
+    },
+    DialingPlan {
+        trunk_optional: true,
+        ..plan("CA", "1", Some("1"), "011", 10, 10)
+    },
+];
+
+const fn plan(
+    country: &'static str,
+    calling_code: &'static str,
+    trunk_prefix: Option<&'static str>,
+    international_prefix: &'static str,
+    min_digits: usize,
+    max_digits: usize,
+) -> DialingPlan {
+    DialingPlan {
+        country,
+        calling_code,
+        trunk_prefix,
+        trunk_optional: false,
+        international_prefix,
+        min_digits,
+        max_digits,
+    }
+}
+
+/// The plan whose calling code starts these international digits.
+pub(crate) fn plan_for_international(digits: &str) -> Option<&'static DialingPlan> {
+    DIALING_PLANS
+        .iter()
+        .find(|plan| digits.starts_with(plan.calling_code))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn lower_case_is_upper_cased() {
+        assert_eq!(CountryCode::parse("nl").unwrap().as_str(), "NL");
+    }
+
+    #[test]
+    fn anything_but_two_letters_is_rejected() {
+        for bad in ["", "N", "NLD", "N1", "12", "ñl", "N ", "ＮＬ"] {
+            assert_eq!(
+                CountryCode::parse(bad),
+                Err(CountryError::NotTwoLetters),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_required_country_has_a_plan() {
+        for code in ["NL", "BE", "DE", "FR", "GB", "US"] {
+            assert!(
+                CountryCode::parse(code).unwrap().dialing_plan().is_some(),
+                "{code}"
+            );
+        }
+    }
+
+    #[test]
+    fn calling_codes_are_prefix_free_across_distinct_codes() {
+        for a in DIALING_PLANS {
+            for b in DIALING_PLANS {
+                if a.calling_code != b.calling_code {
+                    assert!(!a.calling_code.starts_with(b.calling_code));
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn valid_codes_round_trip_through_serde(code in "[A-Za-z]{2}") {
+            let parsed = CountryCode::parse(&code).unwrap();
+            let json = serde_json::to_string(&parsed).unwrap();
+            prop_assert_eq!(serde_json::from_str::<CountryCode>(&json).unwrap(), parsed);
+        }
+
+        #[test]
+        fn parsing_never_panics(input in "\\PC*") {
+            let _ = CountryCode::parse(&input);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+//! Call types and validation shared by the callme widget, edge and sandbox.
+//!
+//! Every rule-bearing value is a newtype whose only door is a parser, so a
+//! value that exists has passed its rules, whether it was built in code or
+//! arrived over the wire (the serde impls run the same parser). Every parser
+//! fails with an error enum of its own concern; each variant has a stable
+//! `code` and the `field` it belongs to (see [`FieldError`]), so the widget
+//! can show the message under the right input and the edge can answer 400
+//! with the same words.
+
+mod agent;
+mod api;
+mod call;
+mod country;
+mod error;
+mod locale;
+mod normalize;
+mod outbound;
+mod percent;
+mod phone;
+mod query;
+mod text;
+mod timestamp;
+
+pub use agent::{AgentAlias, AgentAliasError, AgentId, AgentIdError};
+pub use api::{
+    CallbackAccepted, CallbackRequest, CallbackRequestError, CallbackRequestWire, CallbackStatus,
+    LiveStatus, PublicConfig, TURNSTILE_TOKEN_MAX_CHARS,
+};
+pub use call::{Call, CallId, CallIdError, CallList, CallStatus, Pagination};
+pub use country::{CountryCode, CountryError, DialingPlan};
+pub use error::{ErrorBody, ErrorDetail, FieldError};
+pub use locale::{Locale, LocaleError};
+pub use normalize::{NormalizeError, normalize};
+pub use outbound::{OutboundCallRequest, OutboundCallResponse};
+pub use percent::{percent_decode, percent_encode};
+pub use phone::{PhoneError, PhoneNumber};
+pub use query::{CallsQuery, DateRange, PageLimit, PageOffset, QueryError, StatusFilter};
+pub use text::{TextError, VisitorName, VisitorNote};
+pub use timestamp::{Timestamp, TimestampError};

@@ -1,0 +1,273 @@
+//! Bounded plain text a visitor may add to a callback: `VisitorName` and
+//! `VisitorNote`.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::FieldError;
+
+/// Why a visitor's text was refused; the field says which input.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TextError {
+    /// Only whitespace was given.
+    #[error("The {field} is empty.")]
+    Empty {
+        /// `name` or `note`.
+        field: &'static str,
+    },
+    /// Longer than the field allows, counted in characters.
+    #[error("The {field} is too long: at most {max} characters.")]
+    TooLong {
+        /// `name` or `note`.
+        field: &'static str,
+        /// The most characters allowed.
+        max: usize,
+    },
+    /// A control character (other than a line break in a note).
+    #[error("The {field} contains an invisible control character.")]
+    ControlCharacter {
+        /// `name` or `note`.
+        field: &'static str,
+    },
+    /// A bidirectional override or isolate, which can make text read
+    /// differently from what it is.
+    #[error("The {field} contains a text-direction override character.")]
+    BidiOverride {
+        /// `name` or `note`.
+        field: &'static str,
+    },
+}
+
+impl FieldError for TextError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Empty { .. } => "text_empty",
+            Self::TooLong { .. } => "text_too_long",
+            Self::ControlCharacter { .. } => "text_control_character",
+            Self::BidiOverride { .. } => "text_bidi_override",
+        }
+    }
+
+    fn field(&self) -> Option<&'static str> {
+        match self {
+            Self::Empty { field }
+            | Self::TooLong { field, .. }
+            | Self::ControlCharacter { field }
+            | Self::BidiOverride { field } => Some(field),
+        }
+    }
+}
+
+/// The rules of one text field.
+struct TextRules {
+    field: &'static str,
+    max_chars: usize,
+    allows_line_breaks: bool,
+}
+
+/// U+202A..U+202E (embeddings and overrides) and U+2066..U+2069 (isolates).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+impl TextRules {
+    /// Trims surrounding whitespace, then checks the rules.
+    fn check(&self, input: &str) -> Result<String, TextError> {
+        let field = self.field;
+        let text = input.trim();
+        if text.is_empty() {
+            return Err(TextError::Empty { field });
+        }
+        for c in text.chars() {
+            if c.is_control() && !(self.allows_line_breaks && c == '\n') {
+                return Err(TextError::ControlCharacter { field });
+            }
+            if is_bidi_control(c) {
+                return Err(TextError::BidiOverride { field });
+            }
+        }
+        if text.chars().count() > self.max_chars {
+            return Err(TextError::TooLong {
+                field,
+                max: self.max_chars,
+            });
+        }
+        Ok(text.to_owned())
+    }
+}
+
+/// Declares a text newtype with its rules and the usual doors.
+macro_rules! bounded_text {
+    ($(#[$doc:meta])* $name:ident, $field:literal, $max:literal, $line_breaks:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        impl $name {
+            /// The most characters (not bytes) allowed.
+            pub const MAX_CHARS: usize = $max;
+            const RULES: TextRules = TextRules {
+                field: $field,
+                max_chars: $max,
+                allows_line_breaks: $line_breaks,
+            };
+
+            /// Trims the input and checks it.
+            ///
+            /// # Errors
+            /// A [`TextError`] naming the broken rule and this field.
+            pub fn parse(input: &str) -> Result<Self, TextError> {
+                Self::RULES.check(input).map(Self)
+            }
+
+            /// The text, trimmed.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = TextError;
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                Self::parse(&value)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> Self {
+                value.0
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+bounded_text!(
+    /// The visitor's name: one line, at most 80 characters.
+    VisitorName,
+    "name",
+    80,
+    false
+);
+
+bounded_text!(
+    /// The visitor's note: at most 500 characters; line breaks are allowed.
+    VisitorNote,
+    "note",
+    500,
+    true
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn surrounding_whitespace_is_trimmed() {
+        assert_eq!(VisitorName::parse("  Ada  ").unwrap().as_str(), "Ada");
+    }
+
+    #[test]
+    fn eighty_characters_is_the_longest_name() {
+        assert!(VisitorName::parse(&"é".repeat(80)).is_ok());
+        assert_eq!(
+            VisitorName::parse(&"é".repeat(81)),
+            Err(TextError::TooLong {
+                field: "name",
+                max: 80
+            })
+        );
+    }
+
+    #[test]
+    fn five_hundred_characters_is_the_longest_note() {
+        assert!(VisitorNote::parse(&"x".repeat(500)).is_ok());
+        assert_eq!(
+            VisitorNote::parse(&"x".repeat(501)).unwrap_err().code(),
+            "text_too_long"
+        );
+    }
+
+    #[test]
+    fn a_blank_name_is_rejected() {
+        assert_eq!(
+            VisitorName::parse(" \t "),
+            Err(TextError::Empty { field: "name" })
+        );
+    }
+
+    #[test]
+    fn a_note_may_span_lines_but_a_name_may_not() {
+        assert!(VisitorNote::parse("line one\nline two").is_ok());
+        assert_eq!(
+            VisitorName::parse("Ada\nLovelace"),
+            Err(TextError::ControlCharacter { field: "name" })
+        );
+    }
+
+    #[test]
+    fn control_characters_are_rejected() {
+        for bad in [
+            "a\u{0}b",
+            "a\u{7}b",
+            "a\u{1b}[31mb",
+            "a\rb",
+            "a\u{85}b",
+            "a\tb",
+        ] {
+            assert_eq!(
+                VisitorNote::parse(bad),
+                Err(TextError::ControlCharacter { field: "note" }),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn bidi_overrides_and_isolates_are_rejected() {
+        for c in [
+            '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{202e}', '\u{2066}', '\u{2069}',
+        ] {
+            assert_eq!(
+                VisitorName::parse(&format!("Ada{c}x")),
+                Err(TextError::BidiOverride { field: "name" }),
+                "{c:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn markup_is_plain_text_and_allowed() {
+        let note = VisitorNote::parse("<b>hi</b> & <script>").unwrap();
+        assert_eq!(note.as_str(), "<b>hi</b> & <script>");
+    }
+
+    proptest! {
+        #[test]
+        fn valid_names_round_trip_through_serde(name in "[A-Za-zÀ-ÿ' .-]{0,70}[A-Za-z]") {
+            let parsed = VisitorName::parse(&name).unwrap();
+            let json = serde_json::to_string(&parsed).unwrap();
+            prop_assert_eq!(serde_json::from_str::<VisitorName>(&json).unwrap(), parsed);
+        }
+
+        #[test]
+        fn parsing_never_panics(input in "\\PC*") {
+            let _ = VisitorName::parse(&input);
+            let _ = VisitorNote::parse(&input);
+        }
+    }
+}

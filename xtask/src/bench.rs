@@ -1,0 +1,112 @@
+//! `cargo xtask bench`: sizes (raw, gzip -9, brotli -q 11) of what ships,
+//! each against a baseline built in the same run.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use crate::cmd::{self, Outcome};
+use crate::tools::{self, WASM_TARGET};
+
+/// Sizes of one artefact.
+#[derive(Debug, Clone, Copy)]
+struct Sizes {
+    raw: usize,
+    gzip: usize,
+    brotli: usize,
+}
+
+/// Prints the size table.
+pub fn run() -> Outcome {
+    println!("== what callme-shared adds to a wasm module (release, wasm-opt -Oz)");
+    let baseline = size_probe(false)?;
+    let probe = size_probe(true)?;
+    print_row("baseline (std, same exports)", baseline);
+    print_row("every shared parser", probe);
+    let kib = |bytes: usize| bytes as f64 / 1024.0;
+    println!(
+        "shared costs {:.1} KiB gzip ({:.1} KiB brotli) over the baseline; probe/baseline gzip ratio {:.2}",
+        kib(probe.gzip.saturating_sub(baseline.gzip)),
+        kib(probe.brotli.saturating_sub(baseline.brotli)),
+        probe.gzip as f64 / baseline.gzip.max(1) as f64
+    );
+    Ok(())
+}
+
+/// Builds the size probe for wasm (with or without `callme-shared`),
+/// optimises it and measures it.
+fn size_probe(with_shared: bool) -> Outcome<Sizes> {
+    let root = tools::root();
+    let mut build = cmd::cargo(&root);
+    build.args([
+        "build",
+        "--quiet",
+        "--release",
+        "--package",
+        "callme-size-probe",
+        "--target",
+        WASM_TARGET,
+    ]);
+    if with_shared {
+        build.args(["--features", "shared"]);
+    }
+    cmd::run(&mut build)?;
+    let built = root
+        .join("target")
+        .join(WASM_TARGET)
+        .join("release/callme_size_probe.wasm");
+    let optimised = wasm_opt(&built)?;
+    measure(&fs::read(&optimised).map_err(|e| format!("{}: {e}", optimised.display()))?)
+}
+
+/// `wasm-opt -Oz` from the npm binaryen (Debian's is too old for
+/// wasm-bindgen 0.2.130 output).
+pub fn wasm_opt(input: &Path) -> Outcome<PathBuf> {
+    let output = input.with_extension("opt.wasm");
+    cmd::run(
+        Command::new(tools::npm_bin("wasm-opt"))
+            .arg(input)
+            .args([
+                "-Oz",
+                "--enable-bulk-memory",
+                "--enable-nontrapping-float-to-int",
+                "-o",
+            ])
+            .arg(&output),
+    )?;
+    Ok(output)
+}
+
+/// Raw, gzip -9 and brotli -q 11 sizes of `bytes`.
+fn measure(bytes: &[u8]) -> Outcome<Sizes> {
+    Ok(Sizes {
+        raw: bytes.len(),
+        gzip: compressed_len(Command::new("gzip").args(["-9", "-c"]), bytes)?,
+        brotli: compressed_len(Command::new("brotli").args(["-q", "11", "-c"]), bytes)?,
+    })
+}
+
+fn compressed_len(command: &mut Command, bytes: &[u8]) -> Outcome<usize> {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start `{}`: {e}", cmd::describe(command)))?;
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    let input = bytes.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let output = child.wait_with_output().map_err(|e| e.to_string())?;
+    writer
+        .join()
+        .map_err(|_| "writer panicked".to_owned())?
+        .map_err(|e| e.to_string())?;
+    Ok(output.stdout.len())
+}
+
+fn print_row(name: &str, sizes: Sizes) {
+    println!(
+        "{name:<32} raw {:>8} B   gzip {:>7} B   brotli {:>7} B",
+        sizes.raw, sizes.gzip, sizes.brotli
+    );
+}

@@ -1,0 +1,57 @@
+//! callme's chores, run as `cargo xtask <task>`:
+//!
+//! - `setup`: install what a fresh machine lacks (wasm32 target,
+//!   wasm-bindgen-cli, worker-build, npm tools, Chromium); idempotent and cached.
+//! - `build`: build every shipped artefact.
+//! - `test`: setup, then formatting, clippy, every test suite, and a summary.
+//! - `dev`: run the product locally until Ctrl-C.
+//! - `bench`: print sizes and speeds against baselines measured in the same run.
+
+mod bench;
+mod build;
+mod cmd;
+mod dev;
+mod setup;
+mod test;
+mod tools;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+Usage: cargo xtask <task>
+
+Tasks:
+  setup   install missing tools (cached in ~/.cache/callme; a second run does nothing)
+  build   build every shipped artefact
+  test    setup, fmt, clippy, every test suite, then a summary
+  dev     run the product locally (Ctrl-C stops it)
+  bench   print sizes and speeds, with baselines measured in the same run
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(task) = args.first() else {
+        eprint!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let rest = &args[1..];
+    let result = match task.as_str() {
+        "setup" => setup::run(),
+        "build" => build::run(),
+        "test" => test::run(rest),
+        "dev" => dev::run(rest),
+        "bench" => bench::run(),
+        "-h" | "--help" | "help" => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        other => Err(format!("unknown task {other:?}\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask {task}: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

