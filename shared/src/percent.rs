@@ -14,16 +14,26 @@ pub fn percent_encode(text: &str) -> String {
     out
 }
 
-/// Decodes `%XX` (query strings and path segments) and `+`; a malformed escape is kept as it is, and invalid
-/// UTF-8 becomes U+FFFD, so the parsers after this see the problem.
+/// Decodes a query-string part: `%XX`, and `+` as a space (form encoding).
 pub fn percent_decode(text: &str) -> String {
+    decode(text, true)
+}
+
+/// Decodes a path segment: `%XX` only; a `+` stays a `+` (call ids hold them).
+pub fn percent_decode_path(text: &str) -> String {
+    decode(text, false)
+}
+
+/// A malformed escape is kept as it is, and invalid UTF-8 becomes U+FFFD, so
+/// the parsers after this see the problem.
+fn decode(text: &str, plus_is_space: bool) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         let hex = |b: u8| char::from(b).to_digit(16);
         match bytes[i] {
-            b'+' => out.push(b' '),
+            b'+' if plus_is_space => out.push(b' '),
             b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
                 (Some(high), Some(low)) => {
                     out.push(u8::try_from(high * 16 + low).unwrap_or(b'?'));
@@ -49,6 +59,11 @@ mod tests {
             percent_encode("call-_+31612345678_abc123"),
             "call-_%2B31612345678_abc123"
         );
+    }
+
+    #[test]
+    fn a_path_keeps_its_plus() {
+        assert_eq!(percent_decode_path("call-_%2B316+x"), "call-_+316+x");
     }
 
     #[test]

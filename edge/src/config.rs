@@ -1,0 +1,459 @@
+//! The worker's configuration, read from `[vars]` and secrets. Every knob has
+//! a safe default except the ones a deployment must choose (upstream, key,
+//! agents, origins, countries, ticket secret).
+
+use std::fmt;
+
+use callme_shared::{AgentAlias, AgentId, CountryCode, Locale, PageLimit};
+
+use crate::limits::RateRule;
+use crate::policy::NumberKind;
+
+/// A secret string; its `Debug` never shows the value, so it cannot reach a
+/// log line by accident.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The value, for signing or for the upstream header only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// Why the configuration is unusable. Names the setting, never its value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    /// A required setting is absent or empty.
+    #[error("{0} is not set")]
+    Missing(&'static str),
+    /// A setting does not parse.
+    #[error("{name} is invalid: {reason}")]
+    Invalid {
+        /// The setting.
+        name: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+/// Every setting of the worker, parsed.
+#[derive(Debug, Clone)]
+pub struct EdgeConfig {
+    /// Base URL of the voice platform, without a trailing slash.
+    pub upstream_url: String,
+    /// The platform key.
+    pub api_key: Secret,
+    /// Header that carries the key (default `Authorization`).
+    pub upstream_auth_header: String,
+    /// Scheme before the key (default `Bearer`; empty sends the bare key).
+    pub upstream_auth_scheme: String,
+    /// Upstream time limit in milliseconds.
+    pub upstream_timeout_ms: u64,
+    /// Agent aliases and their UUIDs; the first is the default.
+    pub agents: Vec<(AgentAlias, AgentId)>,
+    /// Origins allowed to call the API from a browser.
+    pub allowed_origins: Vec<String>,
+    /// Countries a callback may go to.
+    pub allowed_countries: Vec<CountryCode>,
+    /// The country the widget preselects.
+    pub default_country: CountryCode,
+    /// Number types a callback may go to.
+    pub allowed_number_kinds: Vec<NumberKind>,
+    /// HS256 key of portal tokens; `/api/calls` refuses every token without it.
+    pub portal_token_secret: Option<Secret>,
+    /// Key that signs callback tickets.
+    pub ticket_secret: Secret,
+    /// How long a ticket lets its holder read the call's status.
+    pub ticket_ttl_ms: i64,
+    /// Turnstile secret; when set, callbacks need a valid Turnstile token.
+    pub turnstile_secret: Option<Secret>,
+    /// Turnstile site key handed to the widget.
+    pub turnstile_sitekey: Option<String>,
+    /// Where Turnstile tokens are verified.
+    pub turnstile_verify_url: String,
+    /// Whether the consent box must be ticked.
+    pub consent_required: bool,
+    /// Languages offered.
+    pub locales: Vec<Locale>,
+    /// The agent's greeting when no per-language one matches.
+    pub first_message: Option<String>,
+    /// Per-language greetings (`FIRST_MESSAGE_NL`, ...), language lower case.
+    pub first_messages: Vec<(String, String)>,
+    /// Callbacks per client IP.
+    pub limit_per_ip: RateRule,
+    /// Callbacks per destination number.
+    pub limit_per_phone: RateRule,
+    /// Callbacks per UTC day, all together.
+    pub daily_cap: u32,
+    /// The largest page `/api/calls` asks upstream for.
+    pub history_max_limit: PageLimit,
+    /// How many calls `/api/calls` may scan upstream to apply a token's
+    /// phone or agent restriction.
+    pub history_scan_max: u32,
+}
+
+/// The Turnstile verification endpoint documented by Cloudflare.
+pub const TURNSTILE_VERIFY_URL: &str = "https://challenges.cloudflare.com/turnstile/v0/siteverify";
+
+/// Languages with a per-language greeting setting.
+const GREETING_LANGUAGES: [&str; 6] = ["en", "nl", "de", "fr", "es", "it"];
+
+impl EdgeConfig {
+    /// Reads every setting through `lookup` (vars and secrets alike).
+    ///
+    /// # Errors
+    /// The first [`ConfigError`]; it names the setting, never its value.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let required = |name: &'static str| get(name).ok_or(ConfigError::Missing(name));
+        let invalid = |name: &'static str, reason: String| ConfigError::Invalid { name, reason };
+        let number = |name: &'static str, default: u64| -> Result<u64, ConfigError> {
+            get(name).map_or(Ok(default), |v| {
+                v.parse()
+                    .map_err(|_| invalid(name, format!("{v:?} is not a whole number")))
+            })
+        };
+        let flag = |name: &'static str, default: bool| -> Result<bool, ConfigError> {
+            match get(name).as_deref().map(str::to_ascii_lowercase).as_deref() {
+                None => Ok(default),
+                Some("true" | "1" | "yes") => Ok(true),
+                Some("false" | "0" | "no") => Ok(false),
+                Some(other) => Err(invalid(name, format!("{other:?} is not true or false"))),
+            }
+        };
+        let rule = |name: &'static str, default: &str| -> Result<RateRule, ConfigError> {
+            RateRule::parse(&get(name).unwrap_or_else(|| default.to_owned()))
+                .map_err(|e| invalid(name, e.to_string()))
+        };
+
+        let upstream_url = required("UPSTREAM_URL")?.trim_end_matches('/').to_owned();
+        if !(upstream_url.starts_with("https://") || upstream_url.starts_with("http://")) {
+            return Err(invalid(
+                "UPSTREAM_URL",
+                "must start with https:// or http://".into(),
+            ));
+        }
+        let agents = parse_agents(&required("AGENTS")?).map_err(|r| invalid("AGENTS", r))?;
+        let allowed_origins = list(&required("ALLOWED_ORIGINS")?)
+            .map(|o| {
+                normalize_origin(o).ok_or_else(|| {
+                    invalid(
+                        "ALLOWED_ORIGINS",
+                        format!("{o:?} is not an origin like https://shop.example"),
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let allowed_countries = list(&required("ALLOWED_COUNTRIES")?)
+            .map(|c| {
+                CountryCode::parse(c)
+                    .map_err(|e| invalid("ALLOWED_COUNTRIES", format!("{c:?}: {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let default_country = match get("DEFAULT_COUNTRY") {
+            Some(c) => {
+                CountryCode::parse(&c).map_err(|e| invalid("DEFAULT_COUNTRY", e.to_string()))?
+            }
+            None => allowed_countries[0],
+        };
+        if !allowed_countries.contains(&default_country) {
+            return Err(invalid(
+                "DEFAULT_COUNTRY",
+                "must be one of ALLOWED_COUNTRIES".into(),
+            ));
+        }
+        let allowed_number_kinds = list(
+            &get("ALLOWED_NUMBER_TYPES")
+                .unwrap_or_else(|| "mobile,fixed-line,fixed-line-or-mobile,voip".into()),
+        )
+        .map(|k| {
+            NumberKind::parse(k)
+                .ok_or_else(|| invalid("ALLOWED_NUMBER_TYPES", format!("unknown type {k:?}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+        if allowed_number_kinds.iter().any(|k| k.is_toll_fraud_risk()) {
+            return Err(invalid(
+                "ALLOWED_NUMBER_TYPES",
+                "premium-rate, shared-cost and unknown numbers can never be allowed".into(),
+            ));
+        }
+        let locales = list(&get("LOCALES").unwrap_or_else(|| "en,nl".into()))
+            .map(|l| Locale::parse(l).map_err(|e| invalid("LOCALES", e.to_string())))
+            .collect::<Result<Vec<_>, _>>()?;
+        let first_messages = GREETING_LANGUAGES
+            .iter()
+            .filter_map(|lang| {
+                get(&format!("FIRST_MESSAGE_{}", lang.to_ascii_uppercase()))
+                    .map(|m| ((*lang).to_owned(), m))
+            })
+            .collect();
+        let history_max_limit =
+            PageLimit::new(u32::try_from(number("HISTORY_MAX_LIMIT", 200)?).unwrap_or(0))
+                .map_err(|e| invalid("HISTORY_MAX_LIMIT", e.to_string()))?;
+
+        Ok(Self {
+            upstream_url,
+            api_key: Secret::new(required("VOICE_API_KEY")?),
+            upstream_auth_header: get("UPSTREAM_AUTH_HEADER")
+                .unwrap_or_else(|| "Authorization".into()),
+            upstream_auth_scheme: lookup("UPSTREAM_AUTH_SCHEME")
+                .map_or_else(|| "Bearer".into(), |s| s.trim().to_owned()),
+            upstream_timeout_ms: number("UPSTREAM_TIMEOUT_MS", 10_000)?.clamp(100, 60_000),
+            agents,
+            allowed_origins,
+            allowed_countries,
+            default_country,
+            allowed_number_kinds,
+            portal_token_secret: get("PORTAL_TOKEN_SECRET").map(Secret::new),
+            ticket_secret: Secret::new(required("TICKET_SECRET")?),
+            ticket_ttl_ms: i64::try_from(number("TICKET_TTL_SECONDS", 3_600)?.clamp(60, 86_400))
+                .unwrap_or(3_600)
+                * 1_000,
+            turnstile_secret: get("TURNSTILE_SECRET").map(Secret::new),
+            turnstile_sitekey: get("TURNSTILE_SITEKEY"),
+            turnstile_verify_url: get("TURNSTILE_VERIFY_URL")
+                .unwrap_or_else(|| TURNSTILE_VERIFY_URL.into()),
+            consent_required: flag("CONSENT_REQUIRED", true)?,
+            locales,
+            first_message: get("FIRST_MESSAGE"),
+            first_messages,
+            limit_per_ip: rule("RATE_LIMIT_PER_IP", "5/1h")?,
+            limit_per_phone: rule("RATE_LIMIT_PER_PHONE", "3/1h")?,
+            daily_cap: u32::try_from(number("DAILY_CAP", 200)?).unwrap_or(u32::MAX),
+            history_max_limit,
+            history_scan_max: u32::try_from(
+                number("HISTORY_SCAN_MAX", 5_000)?.clamp(1_000, 20_000),
+            )
+            .unwrap_or(5_000),
+        })
+    }
+
+    /// The UUID of an alias, or of the default agent when `alias` is `None`.
+    pub fn agent(&self, alias: Option<&AgentAlias>) -> Option<&AgentId> {
+        match alias {
+            None => self.agents.first().map(|(_, id)| id),
+            Some(alias) => self
+                .agents
+                .iter()
+                .find(|(a, _)| a == alias)
+                .map(|(_, id)| id),
+        }
+    }
+
+    /// The greeting for a visitor's language, if one is configured.
+    pub fn greeting(&self, locale: Option<&Locale>) -> Option<&str> {
+        locale
+            .and_then(|l| {
+                self.first_messages
+                    .iter()
+                    .find(|(lang, _)| lang == l.language())
+            })
+            .map(|(_, m)| m.as_str())
+            .or(self.first_message.as_deref())
+    }
+
+    /// Whether `origin` may call the API from a browser.
+    pub fn origin_allowed(&self, origin: &str) -> bool {
+        normalize_origin(origin).is_some_and(|o| self.allowed_origins.contains(&o))
+    }
+}
+
+fn list(text: &str) -> impl Iterator<Item = &str> {
+    text.split(',').map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// `alias=uuid,alias=uuid`.
+fn parse_agents(text: &str) -> Result<Vec<(AgentAlias, AgentId)>, String> {
+    let agents = list(text)
+        .map(|pair| {
+            let (alias, id) = pair
+                .split_once('=')
+                .ok_or_else(|| format!("{pair:?} is not alias=uuid"))?;
+            let alias = AgentAlias::parse(alias.trim()).map_err(|e| format!("{alias:?}: {e}"))?;
+            let id = AgentId::parse(id.trim()).map_err(|e| format!("{id:?}: {e}"))?;
+            Ok((alias, id))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    if agents.is_empty() {
+        return Err("no agent".into());
+    }
+    Ok(agents)
+}
+
+/// `scheme://host[:port]` in lower case, without a trailing slash; `None`
+/// for anything that is not an origin (a path, a wildcard, `null`).
+pub fn normalize_origin(origin: &str) -> Option<String> {
+    let origin = origin.trim().trim_end_matches('/').to_ascii_lowercase();
+    let (scheme, rest) = origin.split_once("://")?;
+    let host_ok = !rest.is_empty()
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    (matches!(scheme, "http" | "https") && host_ok).then_some(origin)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub(crate) fn settings() -> Vec<(&'static str, &'static str)> {
+        vec![
+            ("UPSTREAM_URL", "http://127.0.0.1:8789/"),
+            ("VOICE_API_KEY", "sk-test-secret"),
+            (
+                "AGENTS",
+                "support=0b0c0f6e-8a1d-4c55-9a43-6f1f2a7c9d01, sales=5d7e9a2b-3c4f-4e8a-b1d2-7a9c0e3f6b12",
+            ),
+            (
+                "ALLOWED_ORIGINS",
+                "https://shop.example, http://127.0.0.1:8787",
+            ),
+            ("ALLOWED_COUNTRIES", "NL,BE,gb"),
+            ("TICKET_SECRET", "ticket-secret"),
+            ("PORTAL_TOKEN_SECRET", "portal-secret"),
+            ("FIRST_MESSAGE", "Hello, you asked us to call you back."),
+            (
+                "FIRST_MESSAGE_NL",
+                "Hallo, u vroeg ons om u terug te bellen.",
+            ),
+        ]
+    }
+
+    pub(crate) fn config_with(
+        overrides: &[(&'static str, &'static str)],
+    ) -> Result<EdgeConfig, ConfigError> {
+        let mut all = settings();
+        all.retain(|(k, _)| !overrides.iter().any(|(o, _)| o == k));
+        all.extend_from_slice(overrides);
+        EdgeConfig::from_lookup(|name| {
+            all.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        })
+    }
+
+    pub(crate) fn config() -> EdgeConfig {
+        config_with(&[]).unwrap()
+    }
+
+    #[test]
+    fn the_defaults_are_the_documented_ones() {
+        let config = config();
+        assert_eq!(config.upstream_url, "http://127.0.0.1:8789");
+        assert_eq!(config.upstream_auth_header, "Authorization");
+        assert_eq!(config.upstream_auth_scheme, "Bearer");
+        assert_eq!(config.upstream_timeout_ms, 10_000);
+        assert_eq!(config.default_country.as_str(), "NL");
+        assert!(config.consent_required);
+        assert_eq!(config.limit_per_ip, RateRule::parse("5/1h").unwrap());
+        assert_eq!(config.daily_cap, 200);
+        assert!(config.turnstile_secret.is_none());
+        assert_eq!(config.turnstile_verify_url, TURNSTILE_VERIFY_URL);
+    }
+
+    #[test]
+    fn the_first_agent_is_the_default() {
+        let config = config();
+        assert_eq!(
+            config.agent(None).unwrap().as_str(),
+            "0b0c0f6e-8a1d-4c55-9a43-6f1f2a7c9d01"
+        );
+        let sales = AgentAlias::parse("sales").unwrap();
+        assert_eq!(
+            config.agent(Some(&sales)).unwrap().as_str(),
+            "5d7e9a2b-3c4f-4e8a-b1d2-7a9c0e3f6b12"
+        );
+        assert!(
+            config
+                .agent(Some(&AgentAlias::parse("ceo").unwrap()))
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn a_greeting_follows_the_visitors_language() {
+        let config = config();
+        let nl = Locale::parse("nl-BE").unwrap();
+        let fr = Locale::parse("fr").unwrap();
+        assert_eq!(
+            config.greeting(Some(&nl)),
+            Some("Hallo, u vroeg ons om u terug te bellen.")
+        );
+        assert_eq!(
+            config.greeting(Some(&fr)),
+            Some("Hello, you asked us to call you back.")
+        );
+        assert_eq!(
+            config.greeting(None),
+            Some("Hello, you asked us to call you back.")
+        );
+    }
+
+    #[test]
+    fn origins_are_compared_in_normal_form() {
+        let config = config();
+        assert!(config.origin_allowed("https://SHOP.example/"));
+        assert!(!config.origin_allowed("https://shop.example.evil.test"));
+        assert!(!config.origin_allowed("null"));
+        assert!(!config.origin_allowed("http://shop.example"));
+    }
+
+    #[test]
+    fn missing_and_invalid_settings_are_named_without_values() {
+        let cases: &[(&[(&str, &str)], &str)] = &[
+            (&[("UPSTREAM_URL", "")], "UPSTREAM_URL"),
+            (&[("UPSTREAM_URL", "ftp://x")], "UPSTREAM_URL"),
+            (&[("VOICE_API_KEY", " ")], "VOICE_API_KEY"),
+            (&[("AGENTS", "support")], "AGENTS"),
+            (&[("AGENTS", "support=not-a-uuid")], "AGENTS"),
+            (&[("ALLOWED_ORIGINS", "*")], "ALLOWED_ORIGINS"),
+            (&[("ALLOWED_COUNTRIES", "Netherlands")], "ALLOWED_COUNTRIES"),
+            (&[("DEFAULT_COUNTRY", "US")], "DEFAULT_COUNTRY"),
+            (
+                &[("ALLOWED_NUMBER_TYPES", "mobile,premium-rate")],
+                "ALLOWED_NUMBER_TYPES",
+            ),
+            (&[("RATE_LIMIT_PER_IP", "lots")], "RATE_LIMIT_PER_IP"),
+            (&[("CONSENT_REQUIRED", "maybe")], "CONSENT_REQUIRED"),
+            (&[("TICKET_SECRET", "")], "TICKET_SECRET"),
+        ];
+        for (overrides, name) in cases {
+            let mut list: Vec<(&'static str, &'static str)> = Vec::new();
+            for (k, v) in *overrides {
+                list.push((
+                    Box::leak((*k).to_owned().into_boxed_str()),
+                    Box::leak((*v).to_owned().into_boxed_str()),
+                ));
+            }
+            let error = config_with(&list).unwrap_err();
+            assert!(error.to_string().starts_with(name), "{error}");
+            assert!(!error.to_string().contains("sk-test-secret"));
+        }
+    }
+
+    #[test]
+    fn a_secret_never_shows_in_debug_output() {
+        let text = format!("{:?}", config());
+        assert!(
+            !text.contains("sk-test-secret")
+                && !text.contains("ticket-secret")
+                && !text.contains("portal-secret")
+        );
+    }
+}

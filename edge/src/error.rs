@@ -1,0 +1,275 @@
+//! `EdgeError`: every way a request can fail, and the one place that turns
+//! each into a status and the documented error body.
+
+use callme_shared::{ErrorBody, FieldError};
+
+use crate::config::ConfigError;
+use crate::policy::PolicyError;
+
+/// Every failure the edge answers. Variants for the client carry the words
+/// the client sees; internal ones carry detail for the log only.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EdgeError {
+    /// 400: a field or query parameter breaks a rule.
+    #[error("{message}")]
+    Invalid {
+        /// Stable code.
+        code: &'static str,
+        /// Human message.
+        message: String,
+        /// The field at fault.
+        field: Option<&'static str>,
+    },
+    /// 400: the body is not the JSON this endpoint takes.
+    #[error("The request body is not valid JSON for this endpoint: {0}")]
+    BadJson(String),
+    /// 401: no token or ticket, or a bad one.
+    #[error("{message}")]
+    Unauthorized {
+        /// Stable code.
+        code: &'static str,
+        /// Human message.
+        message: &'static str,
+    },
+    /// 403: origin, country, number type, consent or bot check.
+    #[error("{message}")]
+    Forbidden {
+        /// Stable code.
+        code: &'static str,
+        /// Human message.
+        message: String,
+        /// The field at fault.
+        field: Option<&'static str>,
+    },
+    /// 404: no such route or call.
+    #[error("{0}")]
+    NotFound(&'static str),
+    /// 405, with the methods the route takes.
+    #[error("This method is not allowed here.")]
+    MethodNotAllowed(&'static str),
+    /// 409: the same idempotency key is still being processed.
+    #[error("A request with this Idempotency-Key is still being processed; retry in a moment.")]
+    IdempotencyInProgress,
+    /// 413: the body exceeds the limit.
+    #[error("The request body is larger than {0} bytes.")]
+    TooLarge(usize),
+    /// 415: not `application/json`.
+    #[error("Send the body as application/json.")]
+    UnsupportedMediaType,
+    /// 422: an idempotency key reused with a different body.
+    #[error("This Idempotency-Key was used with a different request.")]
+    IdempotencyConflict,
+    /// 429, with seconds to wait.
+    #[error("Too many callback requests. Try again in {retry_after_s} seconds.")]
+    RateLimited {
+        /// Seconds until a retry can succeed.
+        retry_after_s: u64,
+        /// Which limit (for the log).
+        limit: String,
+    },
+    /// 502: the platform answered with an error or something unreadable.
+    #[error("The voice platform answered badly.")]
+    Upstream {
+        /// Client-facing code (`upstream_error`, `agent_not_found`, ...).
+        code: &'static str,
+        /// The platform's status, if it answered.
+        status: Option<u16>,
+        /// Detail for the log.
+        detail: String,
+    },
+    /// 400: the platform refused the destination or agent.
+    #[error("The voice platform refused this number or agent.")]
+    UpstreamRejected,
+    /// 504: the platform did not answer in time.
+    #[error("The voice platform did not answer in time.")]
+    UpstreamTimeout,
+    /// 500: configuration is unusable (detail for the log, never values).
+    #[error("The service is not configured correctly.")]
+    Config(#[from] ConfigError),
+    /// 500: anything else (detail for the log).
+    #[error("Internal error.")]
+    Internal(String),
+}
+
+impl EdgeError {
+    /// A 400 from a shared validation error, with its code, words and field.
+    pub fn invalid(error: &dyn FieldError) -> Self {
+        Self::Invalid {
+            code: error.code(),
+            message: error.to_string(),
+            field: error.field(),
+        }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Invalid { .. } | Self::BadJson(_) | Self::UpstreamRejected => 400,
+            Self::Unauthorized { .. } => 401,
+            Self::Forbidden { .. } => 403,
+            Self::NotFound(_) => 404,
+            Self::MethodNotAllowed(_) => 405,
+            Self::IdempotencyInProgress => 409,
+            Self::TooLarge(_) => 413,
+            Self::UnsupportedMediaType => 415,
+            Self::IdempotencyConflict => 422,
+            Self::RateLimited { .. } => 429,
+            Self::Upstream { .. } => 502,
+            Self::UpstreamTimeout => 504,
+            Self::Config(_) | Self::Internal(_) => 500,
+        }
+    }
+
+    /// The documented error body. Internal variants say little; the log
+    /// line says the rest.
+    pub fn body(&self) -> ErrorBody {
+        let (code, field) = match self {
+            Self::Invalid { code, field, .. } | Self::Forbidden { code, field, .. } => {
+                (*code, *field)
+            }
+            Self::BadJson(_) => ("invalid_json", None),
+            Self::Unauthorized { code, .. } => (*code, None),
+            Self::NotFound(_) => ("not_found", None),
+            Self::MethodNotAllowed(_) => ("method_not_allowed", None),
+            Self::IdempotencyInProgress => ("idempotency_in_progress", None),
+            Self::TooLarge(_) => ("body_too_large", None),
+            Self::UnsupportedMediaType => ("unsupported_media_type", None),
+            Self::IdempotencyConflict => ("idempotency_conflict", None),
+            Self::RateLimited { .. } => ("rate_limited", None),
+            Self::Upstream { code, .. } => (*code, None),
+            Self::UpstreamRejected => ("upstream_rejected", Some("phone")),
+            Self::UpstreamTimeout => ("upstream_timeout", None),
+            Self::Config(_) => ("misconfigured", None),
+            Self::Internal(_) => ("internal", None),
+        };
+        let mut body = ErrorBody::new(code, self.to_string());
+        body.error.field = field.map(str::to_owned);
+        body
+    }
+
+    /// `Retry-After` seconds, for 429.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::RateLimited { retry_after_s, .. } => Some(*retry_after_s),
+            _ => None,
+        }
+    }
+
+    /// `Allow`, for 405.
+    pub fn allow(&self) -> Option<&'static str> {
+        match self {
+            Self::MethodNotAllowed(allow) => Some(allow),
+            _ => None,
+        }
+    }
+
+    /// What the log line says beyond the client's message.
+    pub fn log_detail(&self) -> Option<String> {
+        match self {
+            Self::Upstream { status, detail, .. } => {
+                Some(format!("upstream status {status:?}: {detail}"))
+            }
+            Self::Config(error) => Some(error.to_string()),
+            Self::Internal(detail) => Some(detail.clone()),
+            Self::RateLimited { limit, .. } => Some(format!("limit {limit}")),
+            _ => None,
+        }
+    }
+
+    /// A 403 from a number-policy refusal (400 for a number that does not exist).
+    pub fn from_policy(error: &PolicyError) -> Self {
+        match error {
+            PolicyError::InvalidNumber => Self::Invalid {
+                code: error.code(),
+                message: error.to_string(),
+                field: Some("phone"),
+            },
+            _ => Self::Forbidden {
+                code: error.code(),
+                message: error.to_string(),
+                field: Some("phone"),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use callme_shared::PhoneNumber;
+
+    #[test]
+    fn a_validation_error_keeps_its_shared_words() {
+        let shared = PhoneNumber::parse("0612").unwrap_err();
+        let error = EdgeError::invalid(&shared);
+        assert_eq!(error.status(), 400);
+        let body = error.body();
+        assert_eq!(body.error.code, "phone_missing_plus");
+        assert_eq!(body.error.message, shared.to_string());
+        assert_eq!(body.error.field.as_deref(), Some("phone"));
+    }
+
+    #[test]
+    fn internal_errors_say_nothing_internal() {
+        let error = EdgeError::Internal("storage exploded at 0xdeadbeef".into());
+        assert_eq!(error.status(), 500);
+        assert!(
+            !serde_json::to_string(&error.body())
+                .unwrap()
+                .contains("deadbeef")
+        );
+        assert!(error.log_detail().unwrap().contains("deadbeef"));
+        let error = EdgeError::Upstream {
+            code: "upstream_error",
+            status: Some(500),
+            detail: "stack trace".into(),
+        };
+        assert!(
+            !serde_json::to_string(&error.body())
+                .unwrap()
+                .contains("stack")
+        );
+    }
+
+    #[test]
+    fn every_documented_status_has_a_variant() {
+        let errors = [
+            EdgeError::BadJson("x".into()),
+            EdgeError::Unauthorized {
+                code: "token_missing",
+                message: "m",
+            },
+            EdgeError::Forbidden {
+                code: "origin_not_allowed",
+                message: "m".into(),
+                field: None,
+            },
+            EdgeError::NotFound("m"),
+            EdgeError::MethodNotAllowed("GET"),
+            EdgeError::IdempotencyInProgress,
+            EdgeError::TooLarge(8192),
+            EdgeError::UnsupportedMediaType,
+            EdgeError::IdempotencyConflict,
+            EdgeError::RateLimited {
+                retry_after_s: 5,
+                limit: "ip".into(),
+            },
+            EdgeError::Upstream {
+                code: "upstream_error",
+                status: None,
+                detail: String::new(),
+            },
+            EdgeError::UpstreamTimeout,
+            EdgeError::Internal(String::new()),
+        ];
+        let statuses: Vec<u16> = errors.iter().map(EdgeError::status).collect();
+        assert_eq!(
+            statuses,
+            [
+                400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 502, 504, 500
+            ]
+        );
+        assert_eq!(errors[9].retry_after(), Some(5));
+        assert_eq!(errors[4].allow(), Some("GET"));
+    }
+}

@@ -1,0 +1,70 @@
+//! `GET /api/calls`: call history for a portal token.
+
+use callme_shared::CallsQuery;
+use worker::{Method, Request, Response};
+
+use crate::error::EdgeError;
+use crate::history::{HistoryScan, Restriction};
+use crate::{token, upstream};
+
+use super::{Ctx, fetch, respond};
+
+/// Verifies the token, validates the query, reads the platform (paging
+/// when the token restricts), and answers the documented list shape.
+pub async fn handle_calls(ctx: &mut Ctx, req: &Request) -> Result<Response, EdgeError> {
+    let bearer = req
+        .headers()
+        .get("Authorization")
+        .ok()
+        .flatten()
+        .and_then(|v| v.strip_prefix("Bearer ").map(|t| t.trim().to_owned()))
+        .ok_or(EdgeError::Unauthorized {
+            code: "token_missing",
+            message: "Send a portal token: Authorization: Bearer <token>.",
+        })?;
+    let secret = ctx
+        .config
+        .portal_token_secret
+        .clone()
+        .ok_or(EdgeError::Unauthorized {
+            code: "token_not_accepted",
+            message: "This service does not accept portal tokens.",
+        })?;
+    let claims = token::verify(secret.expose(), &bearer, ctx.now_ms / 1_000).map_err(|e| {
+        EdgeError::Unauthorized {
+            code: e.code(),
+            message: match e {
+                token::TokenError::Expired => "The portal token has expired.",
+                token::TokenError::MissingScope => "The portal token does not grant calls:read.",
+                _ => "The portal token is not valid.",
+            },
+        }
+    })?;
+    let url = req.url().map_err(respond::internal)?;
+    let query =
+        CallsQuery::parse(url.query().unwrap_or_default()).map_err(|e| EdgeError::invalid(&e))?;
+
+    let mut scan = HistoryScan::new(
+        query,
+        Restriction::of(&claims),
+        ctx.config.history_max_limit,
+        ctx.config.history_scan_max,
+    );
+    while let Some(page_query) = scan.next_query() {
+        let raw =
+            fetch::upstream(ctx, Method::Get, &upstream::list_path(&page_query), None).await?;
+        scan.accept(upstream::list_answer(&raw)?);
+    }
+    if scan.truncated {
+        ctx.log.detail = Some("history scan stopped at HISTORY_SCAN_MAX".into());
+    }
+    let truncated = scan.truncated;
+    let response = respond::json(200, &scan.finish())?;
+    if truncated {
+        response
+            .headers()
+            .set("X-Callme-Scan-Truncated", "true")
+            .map_err(respond::internal)?;
+    }
+    Ok(response)
+}

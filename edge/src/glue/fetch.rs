@@ -1,0 +1,104 @@
+//! Outgoing HTTP with a time limit: the platform and Turnstile.
+
+use std::time::Duration;
+
+use futures_util::future::{Either, select};
+use futures_util::pin_mut;
+use wasm_bindgen::JsValue;
+use worker::{AbortController, Delay, Fetch, Headers, Method, Request, RequestInit};
+
+use crate::config::EdgeConfig;
+use crate::error::EdgeError;
+use crate::upstream::Raw;
+
+use super::Ctx;
+
+/// Why an outgoing request produced no answer.
+pub enum Failure {
+    /// No answer within the limit (the request was aborted).
+    TimedOut,
+    /// The connection failed.
+    Unreachable(String),
+}
+
+/// Sends `request`, giving up (and aborting it) after `timeout_ms`.
+pub async fn send(request: Request, timeout_ms: u64) -> Result<Raw, Failure> {
+    let controller = AbortController::default();
+    let signal = controller.signal();
+    let fetch = Fetch::Request(request);
+    let work = async {
+        let mut response = fetch.send_with_signal(&signal).await?;
+        let status = response.status_code();
+        let body = response.text().await?;
+        Ok::<Raw, worker::Error>(Raw { status, body })
+    };
+    let timer = Delay::from(Duration::from_millis(timeout_ms));
+    pin_mut!(work);
+    pin_mut!(timer);
+    match select(work, timer).await {
+        Either::Left((Ok(raw), _)) => Ok(raw),
+        Either::Left((Err(error), _)) => Err(Failure::Unreachable(error.to_string())),
+        Either::Right(((), _)) => {
+            controller.abort();
+            Err(Failure::TimedOut)
+        }
+    }
+}
+
+/// Calls the platform with the key, counting the call in the log line.
+pub async fn upstream(
+    ctx: &mut Ctx,
+    method: Method,
+    path: &str,
+    body: Option<String>,
+) -> Result<Raw, EdgeError> {
+    let request = platform_request(&ctx.config, method, path, body)?;
+    ctx.log.upstream_calls += 1;
+    match send(request, ctx.config.upstream_timeout_ms).await {
+        Ok(raw) => {
+            ctx.log.upstream_status = Some(raw.status);
+            Ok(raw)
+        }
+        Err(Failure::TimedOut) => Err(EdgeError::UpstreamTimeout),
+        Err(Failure::Unreachable(detail)) => Err(EdgeError::Upstream {
+            code: "upstream_unreachable",
+            status: None,
+            detail,
+        }),
+    }
+}
+
+fn platform_request(
+    config: &EdgeConfig,
+    method: Method,
+    path: &str,
+    body: Option<String>,
+) -> Result<Request, EdgeError> {
+    let internal = |e: worker::Error| EdgeError::Internal(e.to_string());
+    let headers = Headers::new();
+    let credential = if config.upstream_auth_scheme.is_empty() {
+        config.api_key.expose().to_owned()
+    } else {
+        format!(
+            "{} {}",
+            config.upstream_auth_scheme,
+            config.api_key.expose()
+        )
+    };
+    headers
+        .set(&config.upstream_auth_header, &credential)
+        .map_err(internal)?;
+    headers
+        .set("Accept", "application/json")
+        .map_err(internal)?;
+    let mut init = RequestInit::new();
+    init.with_method(method);
+    if let Some(body) = body {
+        headers
+            .set("Content-Type", "application/json")
+            .map_err(internal)?;
+        init.with_body(Some(JsValue::from_str(&body)));
+    }
+    init.with_headers(headers);
+    Request::new_with_init(&format!("{}{path}", config.upstream_url), &init).map_err(internal)
+}

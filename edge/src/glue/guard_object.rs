@@ -1,0 +1,197 @@
+//! The Guard Durable Object (rate-limit counters and idempotency records in
+//! SQLite) and the worker's client for it. One instance, named `global`, so
+//! limits hold across isolates and locations; every command runs as
+//! synchronous SQL, so no two commands interleave.
+
+use std::cell::RefCell;
+
+use serde::Deserialize;
+use wasm_bindgen::JsValue;
+use worker::{
+    DurableObject, Env, Method, Request, RequestInit, Response, SqlStorage, SqlStorageValue, State,
+    durable_object,
+};
+
+use crate::error::EdgeError;
+use crate::guard::{Answer, Command, Record, Store, apply};
+use crate::limits::Counter;
+
+/// The binding name in `wrangler.toml`.
+const BINDING: &str = "GUARD";
+
+/// Sends one command to the Guard.
+pub async fn ask(env: &Env, command: &Command) -> Result<Answer, EdgeError> {
+    let internal = |e: worker::Error| EdgeError::Internal(format!("guard: {e}"));
+    let stub = env
+        .durable_object(BINDING)
+        .and_then(|ns| ns.get_by_name("global"))
+        .map_err(internal)?;
+    let body = serde_json::to_string(command).map_err(|e| EdgeError::Internal(e.to_string()))?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post)
+        .with_body(Some(JsValue::from_str(&body)));
+    let request = Request::new_with_init("https://guard.internal/", &init).map_err(internal)?;
+    let mut response = stub.fetch_with_request(request).await.map_err(internal)?;
+    let text = response.text().await.map_err(internal)?;
+    if response.status_code() != 200 {
+        return Err(EdgeError::Internal(format!(
+            "guard answered {}: {text}",
+            response.status_code()
+        )));
+    }
+    serde_json::from_str(&text).map_err(|e| EdgeError::Internal(format!("guard answer: {e}")))
+}
+
+/// The Durable Object class.
+#[durable_object(fetch)]
+pub struct Guard {
+    sql: SqlStorage,
+}
+
+impl DurableObject for Guard {
+    fn new(state: State, _env: Env) -> Self {
+        let sql = state.storage().sql();
+        for statement in [
+            "CREATE TABLE IF NOT EXISTS counters (key TEXT PRIMARY KEY, window_start INTEGER NOT NULL, count INTEGER NOT NULL, expires INTEGER NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS idempotency (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, answer TEXT, expires INTEGER NOT NULL)",
+            "CREATE INDEX IF NOT EXISTS counters_expires ON counters (expires)",
+            "CREATE INDEX IF NOT EXISTS idempotency_expires ON idempotency (expires)",
+        ] {
+            if let Err(error) = sql.exec(statement, None) {
+                worker::console_error!("guard: cannot create tables: {error}");
+            }
+        }
+        Self { sql }
+    }
+
+    async fn fetch(&self, mut request: Request) -> worker::Result<Response> {
+        let command: Command = serde_json::from_str(&request.text().await?)
+            .map_err(|e| worker::Error::RustError(format!("bad guard command: {e}")))?;
+        let now_ms = match &command {
+            Command::Hit { now_ms, .. }
+            | Command::Begin { now_ms, .. }
+            | Command::Finish { now_ms, .. } => *now_ms,
+            Command::Abort { .. } => 0,
+        };
+        let mut store = SqlStore {
+            sql: &self.sql,
+            failure: RefCell::new(None),
+        };
+        if now_ms > 0 {
+            store.purge(now_ms);
+        }
+        let answer = apply(&mut store, command);
+        if let Some(failure) = store.failure.into_inner() {
+            // Fail closed: a limit that could not be read or written must
+            // not let the request through.
+            return Response::error(format!("guard storage failed: {failure}"), 500);
+        }
+        Response::from_json(&answer)
+    }
+}
+
+/// The Guard's [`Store`] over the object's SQLite. The trait is infallible;
+/// the first storage error is kept and turns the answer into a 500.
+struct SqlStore<'a> {
+    sql: &'a SqlStorage,
+    failure: RefCell<Option<String>>,
+}
+
+#[derive(Deserialize)]
+struct CounterRow {
+    window_start: f64,
+    count: f64,
+}
+
+#[derive(Deserialize)]
+struct RecordRow {
+    fingerprint: String,
+    answer: Option<String>,
+    expires: f64,
+}
+
+/// SQLite integers arrive as JS numbers; ours are far below 2^53.
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+fn int(value: f64) -> i64 {
+    value as i64
+}
+
+impl SqlStore<'_> {
+    fn run<T: for<'de> Deserialize<'de>>(
+        &self,
+        query: &str,
+        bindings: Vec<SqlStorageValue>,
+    ) -> Vec<T> {
+        match self
+            .sql
+            .exec(query, bindings)
+            .and_then(|cursor| cursor.to_array::<T>())
+        {
+            Ok(rows) => rows,
+            Err(error) => {
+                self.failure
+                    .borrow_mut()
+                    .get_or_insert_with(|| error.to_string());
+                Vec::new()
+            }
+        }
+    }
+
+    fn purge(&mut self, now_ms: i64) {
+        let _: Vec<serde_json::Value> = self.run(
+            "DELETE FROM counters WHERE expires < ?",
+            vec![now_ms.into()],
+        );
+        let _: Vec<serde_json::Value> = self.run(
+            "DELETE FROM idempotency WHERE expires < ?",
+            vec![now_ms.into()],
+        );
+    }
+}
+
+impl Store for SqlStore<'_> {
+    fn counter(&self, key: &str) -> Option<Counter> {
+        let rows: Vec<CounterRow> = self.run(
+            "SELECT window_start, count FROM counters WHERE key = ?",
+            vec![key.into()],
+        );
+        rows.first().map(|row| Counter {
+            window_start: int(row.window_start),
+            count: u32::try_from(int(row.count)).unwrap_or(u32::MAX),
+        })
+    }
+
+    fn put_counter(&mut self, key: &str, counter: Counter, expires_ms: i64) {
+        let _: Vec<serde_json::Value> = self.run(
+            "INSERT OR REPLACE INTO counters (key, window_start, count, expires) VALUES (?, ?, ?, ?)",
+            vec![key.into(), counter.window_start.into(), i64::from(counter.count).into(), expires_ms.into()],
+        );
+    }
+
+    fn record(&self, key: &str, now_ms: i64) -> Option<Record> {
+        let rows: Vec<RecordRow> = self.run(
+            "SELECT fingerprint, answer, expires FROM idempotency WHERE key = ? AND expires > ?",
+            vec![key.into(), now_ms.into()],
+        );
+        rows.into_iter().next().map(|row| Record {
+            fingerprint: row.fingerprint,
+            answer: row.answer,
+            expires_ms: int(row.expires),
+        })
+    }
+
+    fn put_record(&mut self, key: &str, record: Record) {
+        let answer = record
+            .answer
+            .map_or(SqlStorageValue::Null, SqlStorageValue::String);
+        let _: Vec<serde_json::Value> = self.run(
+            "INSERT OR REPLACE INTO idempotency (key, fingerprint, answer, expires) VALUES (?, ?, ?, ?)",
+            vec![key.into(), record.fingerprint.into(), answer, record.expires_ms.into()],
+        );
+    }
+
+    fn remove_record(&mut self, key: &str) {
+        let _: Vec<serde_json::Value> =
+            self.run("DELETE FROM idempotency WHERE key = ?", vec![key.into()]);
+    }
+}

@@ -1,0 +1,120 @@
+//! The wasm glue: the fetch event, routing, and the runtime's I/O (fetch,
+//! the Guard object). Decisions are made by the native modules.
+
+mod callback;
+mod calls;
+mod fetch;
+mod guard_object;
+mod respond;
+mod turnstile;
+
+use worker::{Context, Date, Env, Method, Request, Response, console_log, event};
+
+use crate::config::EdgeConfig;
+use crate::cors::{self, Caller};
+use crate::error::EdgeError;
+use crate::log::{LogLine, route_of};
+
+/// What one request carries through its handler.
+pub struct Ctx {
+    /// Parsed configuration.
+    pub config: EdgeConfig,
+    /// Bindings (the Guard).
+    pub env: Env,
+    /// Who is calling.
+    pub caller: Caller,
+    /// The request's clock, read once.
+    pub now_ms: i64,
+    /// The log line being filled in.
+    pub log: LogLine,
+}
+
+#[event(fetch)]
+async fn fetch(request: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
+    let started = Date::now().as_millis();
+    let path = request.path();
+    let mut log = LogLine {
+        method: request.method().to_string(),
+        route: route_of(&path),
+        ..LogLine::default()
+    };
+    let (caller, result) = match prepare(&request, env, &mut log) {
+        Ok(mut ctx) => {
+            let result = route(&mut ctx, request, &path).await;
+            log = std::mem::take(&mut ctx.log);
+            (Some(ctx.caller), result)
+        }
+        Err(error) => (None, Err(error)),
+    };
+    let response = match result {
+        Ok(response) => response,
+        Err(error) => {
+            log.error = Some(error.body().error.code);
+            log.detail = error.log_detail();
+            respond::error(&error)?
+        }
+    };
+    let response = respond::finish(response, caller.as_ref())?;
+    log.status = response.status_code();
+    log.duration_ms = i64::try_from(Date::now().as_millis().saturating_sub(started)).unwrap_or(0);
+    console_log!("{}", log.to_json());
+    Ok(response)
+}
+
+/// Reads the configuration and classifies the caller.
+fn prepare(request: &Request, env: Env, log: &mut LogLine) -> Result<Ctx, EdgeError> {
+    let config = EdgeConfig::from_lookup(|name| {
+        env.var(name)
+            .map(|v| v.to_string())
+            .or_else(|_| env.secret(name).map(|v| v.to_string()))
+            .ok()
+    })?;
+    let header = |name: &str| request.headers().get(name).ok().flatten();
+    let caller = cors::classify(
+        &config,
+        header("Origin").as_deref(),
+        header("Sec-Fetch-Site").as_deref(),
+    )?;
+    Ok(Ctx {
+        config,
+        env,
+        caller,
+        now_ms: i64::try_from(Date::now().as_millis()).unwrap_or(0),
+        log: std::mem::take(log),
+    })
+}
+
+async fn route(ctx: &mut Ctx, request: Request, path: &str) -> Result<Response, EdgeError> {
+    let method = request.method();
+    if method == Method::Options {
+        return respond::preflight(&ctx.caller);
+    }
+    match (path, method) {
+        ("/api/health", Method::Get | Method::Head) => {
+            respond::json(200, &serde_json::json!({ "ok": true }))
+        }
+        ("/api/config", Method::Get | Method::Head) => {
+            let response = respond::json(200, &callback::public_config(&ctx.config))?;
+            // Public and the same for everyone: a minute of caching saves a
+            // round trip on every page view of a busy site.
+            response
+                .headers()
+                .set("Cache-Control", "public, max-age=60")
+                .map_err(respond::internal)?;
+            Ok(response)
+        }
+        ("/api/calls", Method::Get | Method::Head) => calls::handle_calls(ctx, &request).await,
+        ("/api/health" | "/api/config" | "/api/calls", _) => {
+            Err(EdgeError::MethodNotAllowed("GET, HEAD, OPTIONS"))
+        }
+        ("/api/callback", Method::Post) => callback::handle_callback(ctx, request).await,
+        ("/api/callback", _) => Err(EdgeError::MethodNotAllowed("POST, OPTIONS")),
+        (p, Method::Get | Method::Head) if p.starts_with("/api/callback/") => {
+            callback::handle_status(ctx, &request, &p["/api/callback/".len()..]).await
+        }
+        (p, _) if p.starts_with("/api/callback/") => {
+            Err(EdgeError::MethodNotAllowed("GET, HEAD, OPTIONS"))
+        }
+        _ => Err(EdgeError::NotFound("No such endpoint.")),
+    }
+}

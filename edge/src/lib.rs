@@ -1,0 +1,24 @@
+//! The callme edge: a Cloudflare Worker that holds the voice platform's key,
+//! validates and rate-limits callback requests, and proxies call history.
+//!
+//! Policy, configuration, tokens, tickets and rate-limit arithmetic are plain
+//! Rust modules with native tests; `glue` (wasm32 only) wires them to the
+//! Workers runtime.
+
+pub mod config;
+pub mod cors;
+pub mod error;
+pub mod guard;
+pub mod history;
+pub mod limits;
+pub mod log;
+pub mod outbound;
+pub mod policy;
+pub mod request;
+pub mod sign;
+pub mod ticket;
+pub mod token;
+pub mod upstream;
+
+#[cfg(target_arch = "wasm32")]
+mod glue;

@@ -1,0 +1,84 @@
+//! One structured log line per request. Phone numbers are masked; the key,
+//! tokens and tickets never appear.
+
+use serde::Serialize;
+
+/// The fields of a request's log line.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LogLine {
+    /// HTTP method.
+    pub method: String,
+    /// The route pattern (`/api/callback/{id}`), not the raw path.
+    pub route: &'static str,
+    /// The status answered.
+    pub status: u16,
+    /// The last platform status, when the platform was called.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upstream_status: Option<u16>,
+    /// How many platform calls the request cost.
+    pub upstream_calls: u32,
+    /// Wall time in milliseconds.
+    pub duration_ms: i64,
+    /// The destination, masked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// The error code answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Internal detail of an error (never secrets).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+impl LogLine {
+    /// The line as JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// The route pattern of a path, so logs group by endpoint and never carry
+/// call ids.
+pub fn route_of(path: &str) -> &'static str {
+    match path {
+        "/api/config" => "/api/config",
+        "/api/callback" => "/api/callback",
+        "/api/calls" => "/api/calls",
+        "/api/health" => "/api/health",
+        p if p.starts_with("/api/callback/") => "/api/callback/{id}",
+        _ => "/api/*",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_is_one_json_object_without_empty_fields() {
+        let line = LogLine {
+            method: "POST".into(),
+            route: route_of("/api/callback"),
+            status: 202,
+            upstream_status: Some(200),
+            upstream_calls: 1,
+            duration_ms: 12,
+            phone: Some("+31******678".into()),
+            ..LogLine::default()
+        };
+        let json = line.to_json();
+        assert!(!json.contains('\n'));
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(value["route"], "/api/callback");
+        assert!(value.get("error").is_none());
+    }
+
+    #[test]
+    fn call_ids_do_not_reach_the_route() {
+        assert_eq!(
+            route_of("/api/callback/call-_+31612345678_x"),
+            "/api/callback/{id}"
+        );
+        assert_eq!(route_of("/api/nope"), "/api/*");
+    }
+}
