@@ -41,9 +41,12 @@ pub enum EdgeError {
         /// The field at fault.
         field: Option<&'static str>,
     },
-    /// 404: no such route or call.
+    /// 404: no such route.
     #[error("{0}")]
     NotFound(&'static str),
+    /// 404: the ticket is valid but the platform never listed the call.
+    #[error("The platform does not know this call.")]
+    CallNotFound,
     /// 405, with the methods the route takes.
     #[error("This method is not allowed here.")]
     MethodNotAllowed(&'static str),
@@ -107,7 +110,7 @@ impl EdgeError {
             Self::Invalid { .. } | Self::BadJson(_) | Self::UpstreamRejected => 400,
             Self::Unauthorized { .. } => 401,
             Self::Forbidden { .. } => 403,
-            Self::NotFound(_) => 404,
+            Self::NotFound(_) | Self::CallNotFound => 404,
             Self::MethodNotAllowed(_) => 405,
             Self::IdempotencyInProgress => 409,
             Self::TooLarge(_) => 413,
@@ -130,6 +133,7 @@ impl EdgeError {
             Self::BadJson(_) => ("invalid_json", None),
             Self::Unauthorized { code, .. } => (*code, None),
             Self::NotFound(_) => ("not_found", None),
+            Self::CallNotFound => ("call_not_found", None),
             Self::MethodNotAllowed(_) => ("method_not_allowed", None),
             Self::IdempotencyInProgress => ("idempotency_in_progress", None),
             Self::TooLarge(_) => ("body_too_large", None),

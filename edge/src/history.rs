@@ -157,6 +157,9 @@ impl HistoryScan {
 /// How far before a ticket's issue the status lookup starts, for clock skew
 /// between the edge and the platform.
 pub const LOOKUP_SKEW_MS: i64 = 5 * 60 * 1_000;
+/// How long after its ticket a call may still be missing from the list
+/// (the platform may list a new call with a delay); after that it is unknown.
+pub const UNKNOWN_AFTER_MS: i64 = 60_000;
 /// How many pages the status lookup reads at most.
 pub const LOOKUP_PAGES: u32 = 3;
 

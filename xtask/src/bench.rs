@@ -17,8 +17,58 @@ struct Sizes {
     brotli: usize,
 }
 
-/// Prints the size table.
+/// Prints every measurement.
 pub fn run() -> Outcome {
+    shared_size()?;
+    crate::build::edge()?;
+    crate::build::sandbox()?;
+    worker_upload_size()?;
+    let root = tools::root();
+    cmd::run(
+        Command::new(tools::node22())
+            .arg("edge/bench/latency.mjs")
+            .current_dir(&root),
+    )
+}
+
+/// What `wrangler deploy` would upload, measured offline with `--dry-run`.
+fn worker_upload_size() -> Outcome {
+    let root = tools::root();
+    let out = root.join("target/deploy-dry-run");
+    let _ = fs::remove_dir_all(&out);
+    cmd::run(
+        crate::dev::wrangler_command(&root)
+            .args(["deploy", "--dry-run", "--outdir"])
+            .arg(&out),
+    )?;
+    println!("== worker upload (wrangler deploy --dry-run)");
+    let mut total = Sizes {
+        raw: 0,
+        gzip: 0,
+        brotli: 0,
+    };
+    let mut entries: Vec<_> = fs::read_dir(&out)
+        .map_err(|e| e.to_string())?
+        .flatten()
+        .collect();
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    for entry in entries {
+        let path = entry.path();
+        if !path.is_file() || path.extension().is_some_and(|e| e == "map") {
+            continue;
+        }
+        let sizes = measure(&fs::read(&path).map_err(|e| e.to_string())?)?;
+        print_row(&entry.file_name().to_string_lossy(), sizes);
+        total.raw += sizes.raw;
+        total.gzip += sizes.gzip;
+        total.brotli += sizes.brotli;
+    }
+    print_row("total upload", total);
+    Ok(())
+}
+
+/// What `callme-shared` adds to a wasm module.
+fn shared_size() -> Outcome {
     println!("== what callme-shared adds to a wasm module (release, wasm-opt -Oz)");
     let baseline = size_probe(false)?;
     let probe = size_probe(true)?;

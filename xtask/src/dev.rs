@@ -1,32 +1,112 @@
-//! `cargo xtask dev`: run callme locally until Ctrl-C.
-//!
-//! For now this is the voice-platform stand-in (the sandbox) with a fresh
-//! key; the edge worker and the demo pages join it as they land.
+//! `cargo xtask dev`: the product locally. The sandbox stands in for the
+//! voice platform on 127.0.0.1:8789, the worker runs in workerd through
+//! `wrangler dev` on 127.0.0.1:8787 with fresh local secrets in `.dev.vars`,
+//! and Ctrl-C stops both.
 
-use std::process::Command;
+use std::fs;
+use std::process::{Child, Command};
 
-use crate::cmd::{self, Outcome};
-use crate::{setup, tools};
+use callme_edge::token::{Claims, Scope, mint};
 
-/// The sandbox's port in local runs.
+use crate::cmd::Outcome;
+use crate::{build, setup, tools};
+
+/// The sandbox's port in local runs (`UPSTREAM_URL` in wrangler.toml).
 const SANDBOX_PORT: &str = "8789";
+/// The worker's port in local runs (an allowed origin in wrangler.toml).
+const EDGE_PORT: &str = "8787";
 
-/// Starts the sandbox in the foreground.
+/// Kills a child when dropped, so an early return never leaves one running.
+struct Guarded(Child);
+
+impl Drop for Guarded {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Builds, writes `.dev.vars`, starts the sandbox and `wrangler dev`.
 pub fn run(_args: &[String]) -> Outcome {
     setup::run()?;
+    build::run()?;
     let root = tools::root();
-    cmd::run(cmd::cargo(&root).args(["build", "--package", "callme-sandbox"]))?;
-    let key = random_hex(24)?;
-    println!("Sandbox (voice-platform stand-in): http://127.0.0.1:{SANDBOX_PORT}");
-    println!(
-        "  try: curl -H 'Authorization: Bearer {key}' 'http://127.0.0.1:{SANDBOX_PORT}/calls?limit=2'"
+    let voice_key = random_hex(24)?;
+    let portal_secret = random_hex(32)?;
+    let dev_vars = format!(
+        "# Written by `cargo xtask dev` for local runs only; never commit.\n\
+         VOICE_API_KEY={voice_key}\nTICKET_SECRET={}\nPORTAL_TOKEN_SECRET={portal_secret}\n",
+        random_hex(32)?
     );
-    println!("Ctrl-C stops it.");
-    cmd::run(
+    fs::write(root.join(".dev.vars"), dev_vars)
+        .map_err(|e| format!("cannot write .dev.vars: {e}"))?;
+
+    let _sandbox = Guarded(
         Command::new(root.join("target/debug/callme-sandbox"))
             .args(["--port", SANDBOX_PORT])
-            .env("SANDBOX_API_KEY", &key),
-    )
+            .env("SANDBOX_API_KEY", &voice_key)
+            .spawn()
+            .map_err(|e| format!("cannot start the sandbox: {e}"))?,
+    );
+    let token = mint(&portal_secret, &demo_claims(None, None, 24 * 30)?);
+    let base = format!("http://127.0.0.1:{EDGE_PORT}");
+    println!("\ncallme is starting:");
+    println!("  demo pages        {base}/");
+    println!("  API               {base}/api/config");
+    println!("  voice platform    http://127.0.0.1:{SANDBOX_PORT} (the sandbox)");
+    println!("  portal token      {token}");
+    println!(
+        "  try the history:  curl -H 'Authorization: Bearer {token}' '{base}/api/calls?limit=3'"
+    );
+    println!("Ctrl-C stops everything.\n");
+    let mut wrangler = Guarded(
+        wrangler_command(&root)
+            .args([
+                "dev",
+                "--ip",
+                "127.0.0.1",
+                "--port",
+                EDGE_PORT,
+                "--persist-to",
+                ".wrangler/state",
+            ])
+            .spawn()
+            .map_err(|e| format!("cannot start wrangler: {e}"))?,
+    );
+    let status = wrangler.0.wait().map_err(|e| e.to_string())?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("wrangler dev stopped ({status})"))
+    }
+}
+
+/// `wrangler` under Node 22, with telemetry and network lookups off.
+pub fn wrangler_command(root: &std::path::Path) -> Command {
+    let mut command = Command::new(tools::node22());
+    command
+        .arg(root.join("node_modules/wrangler/bin/wrangler.js"))
+        .current_dir(root)
+        .env("WRANGLER_SEND_METRICS", "false")
+        .env("WRANGLER_SEND_ERROR_REPORTS", "false")
+        .env("CLOUDFLARE_CF_FETCH_ENABLED", "false");
+    command
+}
+
+/// Claims of a portal token valid for `hours`.
+pub fn demo_claims(phone: Option<String>, agent: Option<String>, hours: i64) -> Outcome<Claims> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_err(|e| e.to_string())?
+        .as_secs();
+    Ok(Claims {
+        exp: i64::try_from(now).map_err(|e| e.to_string())? + hours * 3_600,
+        nbf: None,
+        scope: Scope::Text("calls:read".into()),
+        phone,
+        agent,
+        sub: Some("demo-portal".into()),
+    })
 }
 
 /// `bytes` random bytes from the kernel, as hex: local secrets are made
@@ -34,7 +114,7 @@ pub fn run(_args: &[String]) -> Outcome {
 pub fn random_hex(bytes: usize) -> Outcome<String> {
     use std::io::Read;
     let mut buffer = vec![0_u8; bytes];
-    std::fs::File::open("/dev/urandom")
+    fs::File::open("/dev/urandom")
         .and_then(|mut f| f.read_exact(&mut buffer))
         .map_err(|e| format!("cannot read /dev/urandom: {e}"))?;
     Ok(buffer.iter().map(|b| format!("{b:02x}")).collect())

@@ -5,6 +5,7 @@
 //! - `build`: build every shipped artefact.
 //! - `test`: setup, then formatting, clippy, every test suite, and a summary.
 //! - `dev`: run the product locally until Ctrl-C.
+//! - `token`: mint a portal token for trying `/api/calls`.
 //! - `bench`: print sizes and speeds against baselines measured in the same run.
 
 mod bench;
@@ -13,6 +14,7 @@ mod cmd;
 mod dev;
 mod setup;
 mod test;
+mod token;
 mod tools;
 
 use std::process::ExitCode;
@@ -25,6 +27,7 @@ Tasks:
   build   build every shipped artefact
   test    setup, fmt, clippy, every test suite, then a summary
   dev     run the product locally (Ctrl-C stops it)
+  token   mint a portal token: [--phone E164] [--agent NAME] [--hours N] [--secret S]
   bench   print sizes and speeds, with baselines measured in the same run
 ";
 
@@ -40,6 +43,7 @@ fn main() -> ExitCode {
         "build" => build::run(),
         "test" => test::run(rest),
         "dev" => dev::run(rest),
+        "token" => token::run(rest),
         "bench" => bench::run(),
         "-h" | "--help" | "help" => {
             print!("{USAGE}");

@@ -52,6 +52,19 @@ pub fn run(args: &[String]) -> Outcome {
         ]))
         .map(|()| None)
     });
+    step("lints for wasm32 (edge glue)", &mut || {
+        cmd::run(cmd::cargo(&root).args([
+            "clippy",
+            "--package",
+            "callme-edge",
+            "--target",
+            tools::WASM_TARGET,
+            "--",
+            "-D",
+            "warnings",
+        ]))
+        .map(|()| None)
+    });
     step("shared builds for wasm32", &mut || {
         build::shared_for_wasm().map(|()| None)
     });
@@ -64,6 +77,26 @@ pub fn run(args: &[String]) -> Outcome {
             Err(format!("{} test(s) failed", counts.1.max(1)))
         }
     });
+
+    step("edge worker builds (worker-build)", &mut || {
+        build::edge().and_then(|()| build::sandbox()).map(|()| None)
+    });
+    step(
+        "edge in workerd (node --test, miniflare + wrangler dev)",
+        &mut || {
+            let mut node = std::process::Command::new(tools::node22());
+            node.current_dir(&root)
+                .args(["--test", "--test-concurrency=1", "--test-reporter=tap"])
+                .arg("edge/tests/*.test.mjs");
+            let (ok, output) = cmd::run_teed(&mut node)?;
+            let counts = node_test_counts(&output);
+            if ok && counts.0 > 0 {
+                Ok(Some(counts))
+            } else {
+                Err(format!("{} failed, {} passed", counts.1, counts.0))
+            }
+        },
+    );
 
     print_summary(&reports);
     if reports.iter().all(|r| r.ok) {
@@ -92,6 +125,18 @@ fn cargo_test_counts(output: &str) -> (u64, u64) {
         })
 }
 
+/// Reads `# pass N` and `# fail M` from node's TAP summary.
+fn node_test_counts(output: &str) -> (u64, u64) {
+    let count = |prefix: &str| {
+        output
+            .lines()
+            .filter_map(|line| line.strip_prefix(prefix)?.trim().parse::<u64>().ok())
+            .next_back()
+            .unwrap_or(0)
+    };
+    (count("# pass "), count("# fail "))
+}
+
 fn print_summary(reports: &[Report]) {
     println!("\n== summary");
     for report in reports {
@@ -100,7 +145,7 @@ fn print_summary(reports: &[Report]) {
             .map(|(passed, failed)| format!("  {passed} passed, {failed} failed"))
             .unwrap_or_default();
         println!(
-            "{:4}  {:<45} {:>6.1} s{counts}",
+            "{:4}  {:<58} {:>6.1} s{counts}",
             if report.ok { "ok" } else { "FAIL" },
             report.name,
             report.seconds
@@ -130,6 +175,12 @@ running 0 tests
 test result: FAILED. 13 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.66s
 ";
         assert_eq!(cargo_test_counts(output), (106, 2));
+    }
+
+    #[test]
+    fn node_counts_come_from_the_tap_summary() {
+        let output = "ok 1 - a\n# tests 27\n# pass 26\n# fail 1\n# cancelled 0\n";
+        assert_eq!(node_test_counts(output), (26, 1));
     }
 
     #[test]

@@ -247,6 +247,9 @@ pub async fn handle_status(
             break;
         }
     }
+    if found.is_none() && ctx.now_ms - ticket.issued_ms > history::UNKNOWN_AFTER_MS {
+        return Err(EdgeError::CallNotFound);
+    }
     respond::json(200, &history::status_view(&call_id, found.as_ref()))
 }
 

@@ -1,0 +1,166 @@
+// Test support for the edge in the real workerd runtime: the sandbox (the
+// voice platform's stand-in) as upstream, a local Turnstile fake, and
+// Miniflare running the built worker. Every server listens on 127.0.0.1 on
+// a free port and is stopped by the test that started it.
+import { spawn } from "node:child_process";
+import { createHmac, randomUUID } from "node:crypto";
+import { createServer } from "node:http";
+import { once } from "node:events";
+import { createInterface } from "node:readline";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Miniflare, convertV4MiniflareOptions } from "miniflare";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export const API_KEY = "sk-sandbox-" + randomUUID();
+export const TICKET_SECRET = "ticket-" + randomUUID();
+export const PORTAL_SECRET = "portal-" + randomUUID();
+export const ORIGIN = "https://shop.example";
+export const SUPPORT_AGENT = "0b0c0f6e-8a1d-4c55-9a43-6f1f2a7c9d01";
+
+/** Starts the sandbox binary and resolves once it prints its address. */
+export async function startSandbox(extraArgs = []) {
+  const bin = path.join(ROOT, "target/debug/callme-sandbox");
+  const child = spawn(bin, ["--port", "0", "--step-ms", "150", ...extraArgs], {
+    env: { ...process.env, SANDBOX_API_KEY: API_KEY },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const lines = createInterface({ input: child.stdout });
+  const [line] = await once(lines, "line");
+  const url = line.replace("callme-sandbox listening on ", "").trim();
+  if (!url.startsWith("http://127.0.0.1:")) throw new Error(`unexpected sandbox output: ${line}`);
+  const sandbox = {
+    url,
+    async outboundCount() {
+      const r = await fetch(`${url}/_sandbox/requests?path=/calls/outbound&method=POST`);
+      return (await r.json()).count;
+    },
+    async requests(prefix) {
+      const r = await fetch(`${url}/_sandbox/requests?path=${encodeURIComponent(prefix)}`);
+      return (await r.json()).requests;
+    },
+    async fault(rule) {
+      const r = await fetch(`${url}/_sandbox/faults`, { method: "POST", body: JSON.stringify(rule) });
+      if (r.status !== 204) throw new Error(`fault refused: ${await r.text()}`);
+    },
+    async reset() {
+      await fetch(`${url}/_sandbox/reset`, { method: "POST" });
+    },
+    async stop() {
+      child.kill("SIGTERM");
+      if (child.exitCode === null) await once(child, "exit");
+    },
+  };
+  return sandbox;
+}
+
+/**
+ * A stand-in of Turnstile's siteverify that honours Cloudflare's documented
+ * dummy secret keys: 1x...AA always passes, 2x...AA always fails.
+ */
+export async function startTurnstileFake() {
+  const seen = [];
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk) => (body += chunk));
+    req.on("end", () => {
+      const form = new URLSearchParams(body);
+      seen.push(Object.fromEntries(form));
+      const secret = form.get("secret") ?? "";
+      const success = secret === "1x0000000000000000000000000000000AA" && !!form.get("response");
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ success, "error-codes": success ? [] : ["invalid-input-response"] }));
+    });
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  return {
+    url: `http://127.0.0.1:${server.address().port}/siteverify`,
+    seen,
+    stop: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+/** The worker's settings for tests; `overrides` replace or add. */
+export function settings(upstreamUrl, overrides = {}) {
+  return {
+    UPSTREAM_URL: upstreamUrl,
+    VOICE_API_KEY: API_KEY,
+    AGENTS: `support=${SUPPORT_AGENT},sales=5d7e9a2b-3c4f-4e8a-b1d2-7a9c0e3f6b12,retired=9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c23`,
+    ALLOWED_ORIGINS: `${ORIGIN},http://127.0.0.1:8787`,
+    ALLOWED_COUNTRIES: "NL,BE,GB",
+    TICKET_SECRET,
+    PORTAL_TOKEN_SECRET: PORTAL_SECRET,
+    RATE_LIMIT_PER_IP: "50/1h",
+    RATE_LIMIT_PER_PHONE: "50/1h",
+    DAILY_CAP: "500",
+    UPSTREAM_TIMEOUT_MS: "2000",
+    ...overrides,
+  };
+}
+
+/**
+ * Runs the built worker (edge/build) in workerd through Miniflare. Returns
+ * `fetch(path, init)` and the log lines the worker printed.
+ */
+export async function startEdge(bindings) {
+  const logs = [];
+  const mf = new Miniflare(convertV4MiniflareOptions({
+    // The modules worker-build writes, listed explicitly: the glue imports
+    // the wasm as "./index_bg.wasm".
+    modulesRoot: path.join(ROOT, "edge/build"),
+    modules: [
+      { type: "ESModule", path: path.join(ROOT, "edge/build/index.js") },
+      { type: "CompiledWasm", path: path.join(ROOT, "edge/build/index_bg.wasm") },
+    ],
+    compatibilityDate: "2026-11-01",
+    bindings,
+    durableObjects: { GUARD: { className: "Guard", useSQLite: true } },
+    host: "127.0.0.1",
+    port: 0,
+    handleStructuredLogs: (log) => logs.push(log.message),
+  }));
+  await mf.ready;
+  return {
+    logs,
+    fetch: (p, init = {}) => mf.dispatchFetch(`http://edge.test${p}`, init),
+    stop: () => mf.dispose(),
+  };
+}
+
+/** Headers of a browser on the allowed origin posting JSON. */
+export function browser(extra = {}) {
+  return { Origin: ORIGIN, "Content-Type": "application/json", "CF-Connecting-IP": "203.0.113.7", ...extra };
+}
+
+/** A callback request's body. */
+export function callbackBody(overrides = {}) {
+  return JSON.stringify({ phone: "+31612345678", consent: true, name: "Ada", note: "About my order", locale: "nl", ...overrides });
+}
+
+const b64url = (data) => Buffer.from(data).toString("base64url");
+
+/** Mints a portal token as any backend's JWT library would (HS256). */
+export function mintToken(claims, secret = PORTAL_SECRET, header = { alg: "HS256", typ: "JWT" }) {
+  const signed = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;
+  return `${signed}.${createHmac("sha256", secret).update(signed).digest("base64url")}`;
+}
+
+/** Mints a callback ticket in the edge's format (for the unknown-call case). */
+export function mintTicket(callId, issuedMs, ttlMs = 3_600_000) {
+  const body = `v1.${b64url(callId)}.${issuedMs}.${issuedMs + ttlMs}`;
+  return `${body}.${createHmac("sha256", TICKET_SECRET).update(body).digest("base64url")}`;
+}
+
+export const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** Polls `probe` until it returns a truthy value or `ms` pass. */
+export async function waitFor(probe, ms = 10_000, what = "condition") {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
