@@ -5,6 +5,9 @@
 import { spawn } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
 import { createServer } from "node:http";
+import { createServer as createNetServer } from "node:net";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import path from "node:path";
@@ -163,4 +166,51 @@ export async function waitFor(probe, ms = 10_000, what = "condition") {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** A free port on 127.0.0.1. */
+export async function freePort() {
+  const server = createNetServer().listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * Runs `wrangler dev` with the committed wrangler.toml (worker and static
+ * assets) on `port`, with `vars` given as --var, and a fresh state folder.
+ */
+export async function startWrangler(port, vars) {
+  const state = mkdtempSync(path.join(tmpdir(), "callme-wrangler-"));
+  const wrangler = path.join(ROOT, "node_modules/wrangler/bin/wrangler.js");
+  const varArgs = Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
+  const child = spawn(process.execPath, [
+    wrangler, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state, "--log-level", "warn", ...varArgs,
+  ], {
+    cwd: ROOT,
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_SEND_ERROR_REPORTS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true" },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let output = "";
+  child.stdout.on("data", (d) => (output += d));
+  child.stderr.on("data", (d) => (output += d));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    try { process.kill(-child.pid, "SIGTERM"); } catch {}
+    if (child.exitCode === null) await once(child, "exit");
+    rmSync(state, { recursive: true, force: true });
+  };
+  try {
+    await waitFor(async () => {
+      if (child.exitCode !== null) throw new Error(`wrangler exited: ${output}`);
+      const r = await fetch(`${url}/api/health`).catch(() => null);
+      return r?.status === 200;
+    }, 90_000, "wrangler dev to answer");
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, output: () => output, stop };
 }

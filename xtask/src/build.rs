@@ -1,6 +1,7 @@
 //! `cargo xtask build`: build every shipped artefact where `wrangler.toml`
 //! expects it (`edge/build/`), plus the sandbox binary for local runs.
 
+use std::fs;
 use std::process::Command;
 
 use crate::cmd::{self, Outcome};
@@ -9,8 +10,105 @@ use crate::tools::{self, WASM_BINDGEN, WASM_TARGET, WORKER_BUILD};
 /// Builds everything.
 pub fn run() -> Outcome {
     shared_for_wasm()?;
+    widget()?;
     edge()?;
     sandbox()
+}
+
+/// The widget's bundles, one per element, into `www/pkg/`, the minified
+/// loader into `www/callme.js`, and the same files under the versioned
+/// path `www/v/<version>/` for sites that pin a version.
+pub fn widget() -> Outcome {
+    let root = tools::root();
+    let www = root.join("www");
+    let pkg = www.join("pkg");
+    fs::create_dir_all(&pkg).map_err(|e| format!("{}: {e}", pkg.display()))?;
+    for kind in WIDGET_BUNDLES {
+        cmd::run(cmd::cargo(&root).args([
+            "build",
+            "--release",
+            "--package",
+            "callme-widget",
+            "--target",
+            WASM_TARGET,
+            "--features",
+            kind,
+        ]))?;
+        let staging = root.join("target/widget").join(kind);
+        let name = format!("callme_{kind}");
+        cmd::run(
+            Command::new(WASM_BINDGEN.bin())
+                .arg(
+                    root.join("target")
+                        .join(WASM_TARGET)
+                        .join("release/callme_widget.wasm"),
+                )
+                .args([
+                    "--target",
+                    "web",
+                    "--no-typescript",
+                    "--remove-name-section",
+                    "--remove-producers-section",
+                ])
+                .arg("--out-dir")
+                .arg(&staging)
+                .args(["--out-name", &name]),
+        )?;
+        cmd::run(
+            Command::new(tools::npm_bin("wasm-opt"))
+                .arg(staging.join(format!("{name}_bg.wasm")))
+                .arg("-Oz")
+                .args(WASM_FEATURES)
+                .arg("-o")
+                .arg(pkg.join(format!("{name}_bg.wasm"))),
+        )?;
+        minify(
+            &staging.join(format!("{name}.js")),
+            &pkg.join(format!("{name}.js")),
+        )?;
+    }
+    minify(
+        &root.join("widget/loader/callme.js"),
+        &www.join("callme.js"),
+    )?;
+    let pinned = www.join("v").join(WIDGET_VERSION);
+    let _ = fs::remove_dir_all(&pinned);
+    fs::create_dir_all(pinned.join("pkg")).map_err(|e| e.to_string())?;
+    fs::copy(www.join("callme.js"), pinned.join("callme.js")).map_err(|e| e.to_string())?;
+    for entry in fs::read_dir(&pkg).map_err(|e| e.to_string())?.flatten() {
+        fs::copy(entry.path(), pinned.join("pkg").join(entry.file_name()))
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// The widget's bundles: one cargo feature, one wasm, per element.
+pub const WIDGET_BUNDLES: [&str; 2] = ["button", "history"];
+/// The versioned path the widget is also served under.
+pub const WIDGET_VERSION: &str = env!("CARGO_PKG_VERSION");
+/// What Rust's wasm32 target emits by default; wasm-opt must keep to it.
+const WASM_FEATURES: [&str; 6] = [
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
+/// Minifies an ES module with esbuild.
+fn minify(input: &std::path::Path, output: &std::path::Path) -> Outcome {
+    cmd::run(
+        Command::new(tools::npm_bin("esbuild"))
+            .arg(input)
+            .args([
+                "--minify",
+                "--format=esm",
+                "--log-level=warning",
+                "--target=es2022",
+            ])
+            .arg(format!("--outfile={}", output.display())),
+    )
 }
 
 /// Proves `callme-shared` compiles for the browser.

@@ -52,11 +52,15 @@ pub fn run(args: &[String]) -> Outcome {
         ]))
         .map(|()| None)
     });
-    step("lints for wasm32 (edge glue)", &mut || {
+    step("lints for wasm32 (edge glue, widget)", &mut || {
         cmd::run(cmd::cargo(&root).args([
             "clippy",
             "--package",
             "callme-edge",
+            "--package",
+            "callme-widget",
+            "--features",
+            "callme-widget/button,callme-widget/history",
             "--target",
             tools::WASM_TARGET,
             "--",
@@ -78,24 +82,19 @@ pub fn run(args: &[String]) -> Outcome {
         }
     });
 
-    step("edge worker builds (worker-build)", &mut || {
-        build::edge().and_then(|()| build::sandbox()).map(|()| None)
+    step("widget bundles and edge worker build", &mut || {
+        build::widget()
+            .and_then(|()| build::edge())
+            .and_then(|()| build::sandbox())
+            .map(|()| None)
     });
     step(
         "edge in workerd (node --test, miniflare + wrangler dev)",
-        &mut || {
-            let mut node = std::process::Command::new(tools::node22());
-            node.current_dir(&root)
-                .args(["--test", "--test-concurrency=1", "--test-reporter=tap"])
-                .arg("edge/tests/*.test.mjs");
-            let (ok, output) = cmd::run_teed(&mut node)?;
-            let counts = node_test_counts(&output);
-            if ok && counts.0 > 0 {
-                Ok(Some(counts))
-            } else {
-                Err(format!("{} failed, {} passed", counts.1, counts.0))
-            }
-        },
+        &mut || node_suite(&root, "edge/tests/*.test.mjs"),
+    );
+    step(
+        "widget end to end (Chromium, wrangler dev, sandbox)",
+        &mut || node_suite(&root, "widget/tests/*.test.mjs"),
     );
 
     print_summary(&reports);
@@ -123,6 +122,22 @@ fn cargo_test_counts(output: &str) -> (u64, u64) {
                 failed + number_before(line, " failed"),
             )
         })
+}
+
+/// Runs Node's test runner (Node 22) on `glob`, one file at a time, and
+/// reads its counts.
+fn node_suite(root: &std::path::Path, glob: &str) -> Outcome<Option<(u64, u64)>> {
+    let mut node = std::process::Command::new(tools::node22());
+    node.current_dir(root)
+        .args(["--test", "--test-concurrency=1", "--test-reporter=tap"])
+        .arg(glob);
+    let (ok, output) = cmd::run_teed(&mut node)?;
+    let counts = node_test_counts(&output);
+    if ok && counts.0 > 0 {
+        Ok(Some(counts))
+    } else {
+        Err(format!("{} failed, {} passed", counts.1, counts.0))
+    }
 }
 
 /// Reads `# pass N` and `# fail M` from node's TAP summary.

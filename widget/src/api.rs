@@ -1,0 +1,144 @@
+//! The edge's API from the browser: plain `fetch`, JSON through the
+//! browser's own parser and serde-wasm-bindgen (smaller than serde_json).
+
+use callme_shared::{
+    CallList, CallbackAccepted, CallbackRequest, CallbackStatus, CallsQuery, ErrorBody,
+    PublicConfig, percent_encode,
+};
+use serde::de::DeserializeOwned;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortSignal, Headers, Request, RequestInit, RequestMode, Response};
+
+use crate::error::WidgetError;
+
+/// One edge, as named by the element's `endpoint` attribute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edge {
+    base: String,
+}
+
+impl Edge {
+    /// The edge at `base` (`https://callme.example.workers.dev`).
+    pub fn new(base: &str) -> Self {
+        Self {
+            base: base.trim_end_matches('/').to_owned(),
+        }
+    }
+
+    /// `GET /api/config`.
+    ///
+    /// # Errors
+    /// A [`WidgetError`] saying why.
+    pub async fn config(&self) -> Result<PublicConfig, WidgetError> {
+        self.send("GET", "/api/config", None, &[], None).await
+    }
+
+    /// `POST /api/callback` under an idempotency key.
+    ///
+    /// # Errors
+    /// A [`WidgetError`]; field errors carry their field.
+    pub async fn request_callback(
+        &self,
+        request: &CallbackRequest,
+        key: &str,
+    ) -> Result<CallbackAccepted, WidgetError> {
+        let body = serde_wasm_bindgen::to_value(request)
+            .map_err(|_| WidgetError::Unreadable { status: 0 })?;
+        let text =
+            js_sys::JSON::stringify(&body).map_err(|_| WidgetError::Unreadable { status: 0 })?;
+        self.send(
+            "POST",
+            "/api/callback",
+            Some(String::from(text)),
+            &[("Idempotency-Key", key)],
+            None,
+        )
+        .await
+    }
+
+    /// `GET /api/callback/{id}` with the ticket.
+    ///
+    /// # Errors
+    /// A [`WidgetError`] saying why.
+    pub async fn status(
+        &self,
+        accepted: &CallbackAccepted,
+        signal: Option<&AbortSignal>,
+    ) -> Result<CallbackStatus, WidgetError> {
+        let path = format!(
+            "/api/callback/{}",
+            percent_encode(accepted.call_id.as_str())
+        );
+        let ticket = format!("Ticket {}", accepted.ticket);
+        self.send("GET", &path, None, &[("Authorization", &ticket)], signal)
+            .await
+    }
+
+    /// `GET /api/calls` with a portal token.
+    ///
+    /// # Errors
+    /// A [`WidgetError`] saying why.
+    pub async fn calls(
+        &self,
+        token: &str,
+        query: &CallsQuery,
+        signal: Option<&AbortSignal>,
+    ) -> Result<CallList, WidgetError> {
+        let bearer = format!("Bearer {token}");
+        let path = format!("/api/calls?{}", query.to_query_string());
+        self.send("GET", &path, None, &[("Authorization", &bearer)], signal)
+            .await
+    }
+
+    async fn send<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<String>,
+        headers: &[(&str, &str)],
+        signal: Option<&AbortSignal>,
+    ) -> Result<T, WidgetError> {
+        let init = RequestInit::new();
+        init.set_method(method);
+        init.set_mode(RequestMode::Cors);
+        let all = Headers::new().map_err(|_| WidgetError::Network)?;
+        for (name, value) in headers {
+            all.set(name, value).map_err(|_| WidgetError::Network)?;
+        }
+        if let Some(body) = body {
+            all.set("Content-Type", "application/json")
+                .map_err(|_| WidgetError::Network)?;
+            init.set_body(&JsValue::from_str(&body));
+        }
+        init.set_headers(&all);
+        init.set_signal(signal);
+        let request = Request::new_with_str_and_init(&format!("{}{path}", self.base), &init)
+            .map_err(|_| WidgetError::Network)?;
+        let window = web_sys::window().ok_or(WidgetError::Network)?;
+        let response: Response = JsFuture::from(window.fetch_with_request(&request))
+            .await
+            .map_err(|_| WidgetError::Network)?
+            .dyn_into()
+            .map_err(|_| WidgetError::Network)?;
+        let status = response.status();
+        let retry_after = response
+            .headers()
+            .get("Retry-After")
+            .ok()
+            .flatten()
+            .and_then(|v| v.trim().parse().ok());
+        let json = match response.json() {
+            Ok(promise) => JsFuture::from(promise).await.ok(),
+            Err(_) => None,
+        };
+        if (200..300).contains(&status) {
+            json.and_then(|value| serde_wasm_bindgen::from_value(value).ok())
+                .ok_or(WidgetError::Unreadable { status })
+        } else {
+            let body: Option<ErrorBody> =
+                json.and_then(|value| serde_wasm_bindgen::from_value(value).ok());
+            Err(WidgetError::from_answer(status, body, retry_after))
+        }
+    }
+}

@@ -1,0 +1,106 @@
+//! Small doors to the browser: timers, the clock, dates in the visitor's
+//! locale through `Intl`, and random keys.
+
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
+
+/// Waits `ms` milliseconds.
+pub async fn sleep(ms: u32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                &resolve,
+                i32::try_from(ms).unwrap_or(i32::MAX),
+            );
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+/// The wall clock in milliseconds.
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Milliseconds since the epoch of an RFC 3339 text.
+pub fn parse_ms(text: &str) -> f64 {
+    js_sys::Date::parse(text)
+}
+
+/// The browser's preferred language.
+pub fn navigator_language() -> Option<String> {
+    web_sys::window()?.navigator().language()
+}
+
+/// A fresh UUID for an idempotency key.
+pub fn random_key() -> String {
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map_or_else(|| format!("k-{}", now_ms()), |c| c.random_uuid())
+}
+
+/// A local date and time in the visitor's language, e.g. "13 dec 2025, 11:00".
+pub fn local_date_time(lang_tag: &str, rfc3339: &str) -> String {
+    let date = js_sys::Date::new(&JsValue::from_str(rfc3339));
+    let options = js_sys::Object::new();
+    for (key, value) in [("dateStyle", "medium"), ("timeStyle", "short")] {
+        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+    }
+    date.to_locale_string(lang_tag, &options).into()
+}
+
+/// A short local day label ("13 dec") for a `YYYY-MM-DD` day.
+pub fn short_day(lang_tag: &str, day: &str) -> String {
+    let date = js_sys::Date::new(&JsValue::from_str(&format!("{day}T12:00:00Z")));
+    let options = js_sys::Object::new();
+    for (key, value) in [("day", "numeric"), ("month", "short")] {
+        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+    }
+    date.to_locale_date_string(lang_tag, &options).into()
+}
+
+/// The start (or the end) of a local calendar day given as `YYYY-MM-DD`,
+/// as an RFC 3339 instant in UTC.
+pub fn local_day_bound(day: &str, end_of_day: bool) -> Option<String> {
+    let mut parts = day.split('-').map(|p| p.parse::<u32>().ok());
+    let (year, month, date) = (parts.next()??, parts.next()??, parts.next()??);
+    let start = js_sys::Date::new_with_year_month_day(
+        year,
+        i32::try_from(month).ok()? - 1,
+        i32::try_from(date).ok()?,
+    );
+    let ms = start.get_time() + if end_of_day { 86_400_000.0 - 1.0 } else { 0.0 };
+    if ms.is_nan() {
+        return None;
+    }
+    Some(
+        js_sys::Date::new(&JsValue::from_f64(ms))
+            .to_iso_string()
+            .into(),
+    )
+}
+
+/// Whether a component is still on the page. Async work checks it before
+/// touching signals, which are gone once the component is unmounted.
+/// (Leptos requires cleanup closures to be `Send`, hence the atomic.)
+#[derive(Debug, Clone, Default)]
+pub struct Alive(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl Alive {
+    /// A flag that is set, ended by `on_cleanup` of the current owner.
+    pub fn new() -> Self {
+        let alive = Self(std::sync::Arc::new(std::sync::atomic::AtomicBool::new(
+            true,
+        )));
+        let flag = alive.clone();
+        leptos::prelude::on_cleanup(move || {
+            flag.0.store(false, std::sync::atomic::Ordering::Relaxed)
+        });
+        alive
+    }
+
+    /// Whether the component is still mounted.
+    pub fn get(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}

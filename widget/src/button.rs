@@ -1,0 +1,426 @@
+//! `<callme-button>`: the launcher, the form, and the live call status.
+
+use callme_shared::{
+    AgentAlias, CallbackAccepted, CallbackRequest, CountryCode, FieldError, LiveStatus, Locale,
+    PhoneNumber, PublicConfig, VisitorName, VisitorNote, normalize,
+};
+use leptos::html;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::Edge;
+use crate::browser::{Alive, now_ms, parse_ms, random_key, sleep};
+use crate::error::WidgetError;
+use crate::i18n::{Lang, Msg, calling, duration, error_text, t, will_call};
+use crate::model::{live_text, poll_delay_ms};
+
+/// What the panel shows.
+#[derive(Debug, Clone, PartialEq)]
+enum Phase {
+    /// The form, with the last server error if any.
+    Form,
+    /// The request is on its way.
+    Sending,
+    /// The call was accepted: its number and live status.
+    Tracking {
+        accepted: CallbackAccepted,
+        number: String,
+    },
+}
+
+/// The call-me button: a launcher that opens a form; after submitting, the
+/// live status of the call until it ends.
+#[component]
+pub fn CallmeButton(
+    /// The edge to talk to.
+    edge: Edge,
+    /// The visitor's language.
+    lang: Lang,
+    /// Which agent calls (an alias from the edge's configuration).
+    agent: Option<AgentAlias>,
+    /// The country preselected instead of the edge's default.
+    default_country: Option<CountryCode>,
+    /// Text of the consent box instead of the default.
+    consent_text: Option<String>,
+    /// Open the form at once (the visitor clicked before the code loaded).
+    open: bool,
+) -> impl IntoView {
+    let alive = Alive::new();
+
+    let is_open = RwSignal::new(open);
+    let config = RwSignal::new(None::<PublicConfig>);
+    let config_error = RwSignal::new(None::<WidgetError>);
+    let country = RwSignal::new(default_country);
+    let phone = RwSignal::new(String::new());
+    let phone_touched = RwSignal::new(false);
+    let consent = RwSignal::new(false);
+    let name = RwSignal::new(String::new());
+    let note = RwSignal::new(String::new());
+    let phase = RwSignal::new(Phase::Form);
+    let server_error = RwSignal::new(None::<WidgetError>);
+    let live = RwSignal::new(None::<callme_shared::CallbackStatus>);
+    let idempotency_key = RwSignal::new(None::<String>);
+    let clock = RwSignal::new(now_ms());
+    let phone_input = NodeRef::<html::Input>::new();
+    let live_region = NodeRef::<html::Div>::new();
+
+    {
+        let edge = edge.clone();
+        let alive = alive.clone();
+        spawn_local(async move {
+            let result = edge.config().await;
+            if !alive.get() {
+                return;
+            }
+            match result {
+                Ok(loaded) => {
+                    if country
+                        .get_untracked()
+                        .is_none_or(|c| !loaded.countries.contains(&c))
+                    {
+                        country.set(Some(loaded.default_country));
+                    }
+                    config.set(Some(loaded));
+                }
+                Err(error) => config_error.set(Some(error)),
+            }
+        });
+    }
+
+    let normalized = Memo::new(move |_| normalize(&phone.get(), country.get()));
+    let phone_message = move || {
+        let error = server_error.get().filter(|e| e.field() == Some("phone"));
+        if let Some(error) = error {
+            return Some((true, error.text(lang)));
+        }
+        match normalized.get() {
+            Ok(number) => Some((false, will_call(lang, number.as_str()))),
+            Err(error) if phone_touched.get() => Some((
+                true,
+                error_text(lang, error.code()).map_or_else(|| error.to_string(), str::to_owned),
+            )),
+            Err(_) => None,
+        }
+    };
+    let field_error = move |field: &'static str| {
+        move || {
+            server_error
+                .get()
+                .filter(|e| e.field() == Some(field))
+                .map(|e| e.text(lang))
+        }
+    };
+    let general_error = move || {
+        server_error
+            .get()
+            .filter(|e| {
+                e.field()
+                    .is_none_or(|f| !["phone", "consent", "name", "note"].contains(&f))
+            })
+            .map(|e| e.text(lang))
+    };
+
+    let start_polling = {
+        let edge = edge.clone();
+        let alive = alive.clone();
+        move |accepted: CallbackAccepted| {
+            let edge = edge.clone();
+            let alive = alive.clone();
+            spawn_local(async move {
+                let mut attempt = 0;
+                loop {
+                    sleep(poll_delay_ms(attempt)).await;
+                    attempt += 1;
+                    if !alive.get() || !matches!(phase.get_untracked(), Phase::Tracking { .. }) {
+                        return;
+                    }
+                    if let Ok(status) = edge.status(&accepted, None).await {
+                        if !alive.get() {
+                            return;
+                        }
+                        let done = status.status.is_final();
+                        live.set(Some(status));
+                        if done {
+                            return;
+                        }
+                    }
+                }
+            });
+        }
+    };
+
+    // The call timer ticks only while a call is in progress.
+    {
+        let alive = alive.clone();
+        Effect::new(move |_| {
+            let in_call = live
+                .get()
+                .is_some_and(|s| s.status == LiveStatus::InProgress);
+            if in_call {
+                let alive = alive.clone();
+                spawn_local(async move {
+                    while alive.get()
+                        && live
+                            .get_untracked()
+                            .is_some_and(|s| s.status == LiveStatus::InProgress)
+                    {
+                        clock.set(now_ms());
+                        sleep(1_000).await;
+                    }
+                });
+            }
+        });
+    }
+
+    let submit = {
+        let edge = edge.clone();
+        let alive = alive.clone();
+        let start_polling = start_polling.clone();
+        move |event: leptos::ev::SubmitEvent| {
+            event.prevent_default();
+            phone_touched.set(true);
+            let Ok(number) = normalized.get_untracked() else {
+                if let Some(input) = phone_input.get_untracked() {
+                    let _ = input.focus();
+                }
+                return;
+            };
+            let request = match build_request(
+                &number,
+                consent.get_untracked(),
+                agent.clone(),
+                &name.get_untracked(),
+                &note.get_untracked(),
+                lang,
+            ) {
+                Ok(request) => request,
+                Err(error) => {
+                    server_error.set(Some(error));
+                    return;
+                }
+            };
+            // A retry after a network error reuses the key, so the edge
+            // places at most one call for this visitor's intent.
+            let key = idempotency_key.get_untracked().unwrap_or_else(random_key);
+            idempotency_key.set(Some(key.clone()));
+            server_error.set(None);
+            phase.set(Phase::Sending);
+            let edge = edge.clone();
+            let alive = alive.clone();
+            let start_polling = start_polling.clone();
+            spawn_local(async move {
+                let result = edge.request_callback(&request, &key).await;
+                if !alive.get() {
+                    return;
+                }
+                match result {
+                    Ok(accepted) => {
+                        live.set(None);
+                        phase.set(Phase::Tracking {
+                            accepted: accepted.clone(),
+                            number: number.as_str().to_owned(),
+                        });
+                        start_polling(accepted);
+                    }
+                    Err(error) => {
+                        if !error.is_retryable() {
+                            idempotency_key.set(None);
+                        }
+                        server_error.set(Some(error));
+                        phase.set(Phase::Form);
+                    }
+                }
+            });
+        }
+    };
+
+    let again = move |_| {
+        idempotency_key.set(None);
+        live.set(None);
+        server_error.set(None);
+        phase.set(Phase::Form);
+    };
+    let toggle = move |_| is_open.update(|open| *open = !*open);
+    let on_key = move |event: leptos::ev::KeyboardEvent| {
+        if event.key() == "Escape" {
+            is_open.set(false);
+        }
+    };
+    // Focus follows the panel: the phone field when the form shows, the
+    // status region once the form gives way to it (so keyboard and screen
+    // reader users are not dropped onto the page's body).
+    Effect::new(move |_| {
+        let form = match phase.get() {
+            Phase::Form => true,
+            Phase::Tracking { .. } => false,
+            Phase::Sending => return,
+        };
+        if is_open.get() {
+            request_animation_frame(move || {
+                let _ = if form {
+                    phone_input.get_untracked().map(|input| input.focus())
+                } else {
+                    live_region.get_untracked().map(|region| region.focus())
+                };
+            });
+        }
+    });
+
+    let consent_label = consent_text.unwrap_or_else(|| t(lang, Msg::Consent).to_owned());
+    let consent_required = move || config.get().is_none_or(|c| c.consent_required);
+    let countries = move || config.get().map(|c| c.countries).unwrap_or_default();
+
+    let tracking_view = move || {
+        let Phase::Tracking { number, .. } = phase.get() else {
+            return None;
+        };
+        let status = live.get();
+        let headline = live_text(
+            lang,
+            status.as_ref().map_or(LiveStatus::Dialing, |s| s.status),
+        );
+        let detail = status.as_ref().and_then(|s| match s.status {
+            LiveStatus::InProgress => {
+                let since = s
+                    .started_at
+                    .as_ref()
+                    .map_or(clock.get(), |t| parse_ms(t.as_str()));
+                let seconds = ((clock.get() - since) / 1_000.0).max(0.0);
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                Some(duration(seconds as u64))
+            }
+            LiveStatus::Ended => s.duration_seconds.map(|d| duration(u64::from(d))),
+            LiveStatus::Failed => s.error.clone(),
+            _ => None,
+        });
+        let is_final = status.as_ref().is_some_and(|s| s.status.is_final());
+        let state_class = status.as_ref().map_or("dialing", |s| match s.status {
+            LiveStatus::Dialing => "dialing",
+            LiveStatus::Connecting => "connecting",
+            LiveStatus::InProgress => "in-progress",
+            LiveStatus::Ended => "ended",
+            LiveStatus::Failed => "failed",
+        });
+        Some(view! {
+            <div class="tracking" part="status" data-testid="tracking" data-state=state_class>
+                <p class="calling">{calling(lang, &number)}</p>
+                <p class="headline" data-testid="status">{headline}</p>
+                {detail.map(|d| view! { <p class="detail" data-testid="status-detail">{d}</p> })}
+                {is_final.then(|| view! {
+                    <button type="button" class="secondary" part="again-button" data-testid="again" on:click=again>
+                        {t(lang, Msg::CallAgain)}
+                    </button>
+                })}
+            </div>
+        })
+    };
+
+    view! {
+        <div class="callme" on:keydown=on_key>
+            <button type="button" class="launcher" part="button" data-testid="launcher"
+                aria-expanded=move || is_open.get().to_string() aria-controls="callme-panel" on:click=toggle>
+                <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20"><path fill="currentColor" d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2c.3-.3.7-.4 1-.2 1.1.4 2.3.6 3.6.6.6 0 1 .4 1 1V20c0 .6-.4 1-1 1A17 17 0 0 1 3 4c0-.6.4-1 1-1h3.5c.6 0 1 .4 1 1 0 1.3.2 2.5.6 3.6.1.3 0 .7-.2 1L6.6 10.8z"/></svg>
+                <span>{t(lang, Msg::CallMeBack)}</span>
+            </button>
+            <div id="callme-panel" class="panel" part="panel" role="dialog" aria-labelledby="callme-title"
+                hidden=move || !is_open.get() data-testid="panel">
+                <div class="panel-head">
+                    <h2 id="callme-title">{t(lang, Msg::Title)}</h2>
+                    <button type="button" class="close" aria-label=t(lang, Msg::Close) on:click=move |_| is_open.set(false)>"×"</button>
+                </div>
+                <div aria-live="polite" role="status" class="live" data-testid="live" tabindex="-1" node_ref=live_region>
+                    {tracking_view}
+                </div>
+                <Show when=move || !matches!(phase.get(), Phase::Tracking { .. })>
+                    <form novalidate on:submit=submit.clone() data-testid="form">
+                        <p class="intro">{t(lang, Msg::Intro)}</p>
+                        {move || config_error.get().map(|e| view! { <p class="error" role="alert">{e.text(lang)}</p> })}
+                        <div class="row">
+                            <label class="country">
+                                <span>{t(lang, Msg::Country)}</span>
+                                <select part="input" data-testid="country"
+                                    on:change=move |ev| country.set(CountryCode::parse(&event_target_value(&ev)).ok())
+                                    prop:value=move || country.get().map(|c| c.to_string()).unwrap_or_default()>
+                                    <For each=countries key=|c| *c let:code>
+                                        <option value=code.to_string() selected=move || country.get() == Some(code)>
+                                            {format!("{code} +{}", code.dialing_plan().map_or("", |p| p.calling_code))}
+                                        </option>
+                                    </For>
+                                </select>
+                            </label>
+                            <label class="phone">
+                                <span>{t(lang, Msg::Phone)}</span>
+                                <input type="tel" inputmode="tel" autocomplete="tel" part="input" data-testid="phone"
+                                    node_ref=phone_input placeholder=t(lang, Msg::PhoneHint)
+                                    aria-describedby="callme-phone-message"
+                                    aria-invalid=move || phone_message().is_some_and(|(bad, _)| bad).to_string()
+                                    prop:value=move || phone.get()
+                                    on:input=move |ev| { server_error.update(|e| if e.as_ref().and_then(WidgetError::field) == Some("phone") { *e = None }); phone.set(event_target_value(&ev)); }
+                                    on:blur=move |_| phone_touched.set(!phone.get_untracked().trim().is_empty()) />
+                            </label>
+                        </div>
+                        <p id="callme-phone-message" data-testid="phone-message"
+                            class=move || if phone_message().is_some_and(|(bad, _)| bad) { "message error" } else { "message" }>
+                            {move || phone_message().map(|(_, text)| text)}
+                        </p>
+                        <label class="check">
+                            <input type="checkbox" data-testid="consent" prop:checked=move || consent.get()
+                                aria-describedby="callme-consent-message"
+                                on:change=move |ev| consent.set(event_target_checked(&ev)) />
+                            <span>{consent_label.clone()}{move || consent_required().then_some(" *")}</span>
+                        </label>
+                        <p id="callme-consent-message" class="message error" data-testid="consent-message">{field_error("consent")}</p>
+                        <details>
+                            <summary>{format!("{} / {} ({})", t(lang, Msg::Name), t(lang, Msg::Note), t(lang, Msg::Optional))}</summary>
+                            <label><span>{t(lang, Msg::Name)}</span>
+                                <input type="text" autocomplete="name" maxlength="80" part="input" data-testid="name"
+                                    prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) /></label>
+                            <p class="message error">{field_error("name")}</p>
+                            <label><span>{t(lang, Msg::Note)}</span>
+                                <textarea maxlength="500" rows="3" part="input" data-testid="note"
+                                    prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea></label>
+                            <p class="message error">{field_error("note")}</p>
+                        </details>
+                        <p class="error" role="alert" data-testid="form-error">{general_error}</p>
+                        <button type="submit" class="submit" part="submit" data-testid="submit"
+                            disabled=move || matches!(phase.get(), Phase::Sending)>
+                            {move || if matches!(phase.get(), Phase::Sending) { t(lang, Msg::Sending) } else { t(lang, Msg::Submit) }}
+                        </button>
+                    </form>
+                </Show>
+            </div>
+        </div>
+    }
+}
+
+/// The request from the form's values, checked by the shared rules.
+fn build_request(
+    number: &PhoneNumber,
+    consent: bool,
+    agent: Option<AgentAlias>,
+    name: &str,
+    note: &str,
+    lang: Lang,
+) -> Result<CallbackRequest, WidgetError> {
+    let field = |error: &dyn FieldError| WidgetError::Field {
+        field: error.field().unwrap_or_default().to_owned(),
+        code: error.code().to_owned(),
+        message: error.to_string(),
+    };
+    let optional = |text: &str| (!text.trim().is_empty()).then(|| text.to_owned());
+    Ok(CallbackRequest {
+        phone: number.clone(),
+        consent,
+        agent,
+        name: optional(name)
+            .map(|n| VisitorName::parse(&n))
+            .transpose()
+            .map_err(|e| field(&e))?,
+        note: optional(note)
+            .map(|n| VisitorNote::parse(&n))
+            .transpose()
+            .map_err(|e| field(&e))?,
+        locale: Locale::parse(lang.tag()).ok(),
+        turnstile_token: None,
+    })
+}

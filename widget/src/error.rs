@@ -1,0 +1,151 @@
+//! `WidgetError`: every way a request to the edge can fail, as the widget
+//! tells it to the visitor.
+
+use callme_shared::ErrorBody;
+
+use crate::i18n::{Lang, Msg, error_text, rate_limited, t};
+
+/// A failed request to the edge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WidgetError {
+    /// The edge refused a field (400/403 with `field`): shown under it.
+    Field {
+        /// The input it belongs to (`phone`, `consent`, ...).
+        field: String,
+        /// The edge's code.
+        code: String,
+        /// The edge's English message, used when the widget has no words.
+        message: String,
+    },
+    /// 429.
+    RateLimited {
+        /// Seconds to wait.
+        retry_after_s: u64,
+    },
+    /// 401: the token or ticket is not accepted.
+    Unauthorized,
+    /// Another refusal with a code (403 origin, 502 upstream, ...).
+    Refused {
+        /// HTTP status.
+        status: u16,
+        /// The edge's code.
+        code: String,
+        /// The edge's English message.
+        message: String,
+    },
+    /// No answer at all: offline, DNS, CORS.
+    Network,
+    /// An answer that is not what the edge sends.
+    Unreadable {
+        /// HTTP status.
+        status: u16,
+    },
+}
+
+impl WidgetError {
+    /// Reads an error answer of the edge.
+    pub fn from_answer(status: u16, body: Option<ErrorBody>, retry_after: Option<u64>) -> Self {
+        let Some(body) = body else {
+            return Self::Unreadable { status };
+        };
+        let detail = body.error;
+        match (status, detail.field) {
+            (429, _) => Self::RateLimited {
+                retry_after_s: retry_after.unwrap_or(60),
+            },
+            (401, _) => Self::Unauthorized,
+            (400 | 403, Some(field)) => Self::Field {
+                field,
+                code: detail.code,
+                message: detail.message,
+            },
+            _ => Self::Refused {
+                status,
+                code: detail.code,
+                message: detail.message,
+            },
+        }
+    }
+
+    /// The field this error belongs under, if any.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Self::Field { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    /// The visitor's words for it.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            Self::Field { code, message, .. } | Self::Refused { code, message, .. } => {
+                error_text(lang, code).map_or_else(|| message.clone(), str::to_owned)
+            }
+            Self::RateLimited { retry_after_s } => rate_limited(lang, *retry_after_s),
+            Self::Unauthorized => t(lang, Msg::Unauthorized).to_owned(),
+            Self::Network => t(lang, Msg::Network).to_owned(),
+            Self::Unreadable { .. } => t(lang, Msg::ServerError).to_owned(),
+        }
+    }
+
+    /// Whether trying the same request again may succeed (and should reuse
+    /// its idempotency key).
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            Self::Network
+                | Self::Unreadable { .. }
+                | Self::Refused {
+                    status: 500..=599,
+                    ..
+                }
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(code: &str, field: Option<&str>) -> Option<ErrorBody> {
+        let mut body = ErrorBody::new(code, "English words");
+        body.error.field = field.map(str::to_owned);
+        Some(body)
+    }
+
+    #[test]
+    fn a_field_error_goes_under_its_field_in_the_visitors_language() {
+        let error = WidgetError::from_answer(403, body("country_not_allowed", Some("phone")), None);
+        assert_eq!(error.field(), Some("phone"));
+        assert_eq!(
+            error.text(Lang::Nl),
+            "Wij kunnen geen nummers in dit land bellen."
+        );
+    }
+
+    #[test]
+    fn an_unknown_code_falls_back_to_the_edges_words() {
+        let error = WidgetError::from_answer(400, body("something_new", Some("note")), None);
+        assert_eq!(error.text(Lang::Nl), "English words");
+    }
+
+    #[test]
+    fn a_429_says_how_long_to_wait() {
+        let error = WidgetError::from_answer(429, body("rate_limited", None), Some(120));
+        assert_eq!(
+            error.text(Lang::En),
+            "Too many requests. Try again in 2 minutes."
+        );
+        assert!(!error.is_retryable());
+    }
+
+    #[test]
+    fn server_and_network_trouble_is_retryable() {
+        assert!(WidgetError::Network.is_retryable());
+        assert!(WidgetError::from_answer(502, body("upstream_error", None), None).is_retryable());
+        assert!(WidgetError::from_answer(500, None, None).is_retryable());
+        assert!(
+            !WidgetError::from_answer(403, body("origin_not_allowed", None), None).is_retryable()
+        );
+    }
+}

@@ -1,0 +1,261 @@
+//! `<callme-history>`: a portal's call history with filters, paging and a
+//! small chart of calls per day by outcome.
+
+use callme_shared::{
+    Call, CallList, CallsQuery, DateRange, PageLimit, PageOffset, StatusFilter, Timestamp,
+};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::Edge;
+use crate::browser::{Alive, local_date_time, local_day_bound, short_day};
+use crate::error::WidgetError;
+use crate::i18n::{Lang, Msg, duration, range_of, t};
+use crate::model::{ChartDay, badge, chart_days, shown_range};
+
+/// What the table shows.
+#[derive(Debug, Clone, PartialEq)]
+enum Load {
+    Loading,
+    Loaded(CallList),
+    Failed(WidgetError),
+}
+
+/// The call history of one portal token.
+#[component]
+pub fn CallmeHistory(
+    /// The edge to talk to.
+    edge: Edge,
+    /// The portal token (a JWT minted by the portal's backend).
+    token: String,
+    /// The reader's language.
+    lang: Lang,
+    /// Calls per page.
+    page_size: PageLimit,
+) -> impl IntoView {
+    let alive = Alive::new();
+    let status = RwSignal::new(None::<StatusFilter>);
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
+    let limit = RwSignal::new(page_size);
+    let offset = RwSignal::new(0_u32);
+    let load = RwSignal::new(Load::Loading);
+    let generation = RwSignal::new(0_u32);
+
+    let query = Memo::new(move |_| {
+        let start = local_day_bound(&from.get(), false).and_then(|t| Timestamp::parse(&t).ok());
+        let end = local_day_bound(&to.get(), true).and_then(|t| Timestamp::parse(&t).ok());
+        CallsQuery {
+            limit: limit.get(),
+            offset: PageOffset::new(offset.get()),
+            status: status.get(),
+            range: DateRange::new(start, end).unwrap_or_default(),
+        }
+    });
+
+    let fetch = move || {
+        let edge = edge.clone();
+        let token = token.clone();
+        let alive = alive.clone();
+        let query = query.get_untracked();
+        let this = generation.get_untracked() + 1;
+        generation.set(this);
+        load.set(Load::Loading);
+        spawn_local(async move {
+            let result = edge.calls(&token, &query, None).await;
+            // Only the newest request may fill the table.
+            if !alive.get() || generation.get_untracked() != this {
+                return;
+            }
+            load.set(match result {
+                Ok(list) => Load::Loaded(list),
+                Err(error) => Load::Failed(error),
+            });
+        });
+    };
+    let refetch = fetch.clone();
+    Effect::new(move |_| {
+        query.track();
+        refetch();
+    });
+
+    let filter_changed = move || offset.set(0);
+    let status_options = StatusFilter::ALL;
+    let status_name = move |s: StatusFilter| {
+        t(
+            lang,
+            match s {
+                StatusFilter::Connecting => Msg::StatusConnecting,
+                StatusFilter::InProgress => Msg::StatusInProgress,
+                StatusFilter::Ended => Msg::StatusEnded,
+                StatusFilter::Failed => Msg::StatusFailed,
+            },
+        )
+    };
+
+    let body = {
+        let fetch = fetch.clone();
+        move || {
+            match load.get() {
+            Load::Loading => view! { <p class="state" data-testid="loading" role="status">{t(lang, Msg::Loading)}</p> }.into_any(),
+            Load::Failed(error) => {
+                let fetch = fetch.clone();
+                view! {
+                    <div class="state error" role="alert" data-testid="error">
+                        <p>{error.text(lang)}</p>
+                        <button type="button" on:click=move |_| fetch()>{t(lang, Msg::Retry)}</button>
+                    </div>
+                }
+                .into_any()
+            }
+            Load::Loaded(list) if list.calls.is_empty() => {
+                view! { <p class="state" data-testid="empty">{t(lang, Msg::NoCalls)}</p> }.into_any()
+            }
+            Load::Loaded(list) => {
+                let (first, last) = shown_range(&list.pagination, list.calls.len());
+                let total = list.pagination.total;
+                let at_end = last >= total;
+                let days = chart_days(&list.calls);
+                view! {
+                    <Chart days=days lang=lang />
+                    <table part="table" data-testid="table">
+                        <thead><tr>
+                            <th scope="col">{t(lang, Msg::Date)}</th>
+                            <th scope="col">{t(lang, Msg::Number)}</th>
+                            <th scope="col">{t(lang, Msg::Agent)}</th>
+                            <th scope="col">{t(lang, Msg::Status)}</th>
+                            <th scope="col">{t(lang, Msg::Duration)}</th>
+                            <th scope="col">{t(lang, Msg::Summary)}</th>
+                        </tr></thead>
+                        <tbody>
+                            {list.calls.into_iter().map(|call| view! { <Row call=call lang=lang /> }).collect_view()}
+                        </tbody>
+                    </table>
+                    <nav class="pager" aria-label="pagination">
+                        <button type="button" data-testid="previous" disabled=first <= 1
+                            on:click=move |_| offset.update(|o| *o = o.saturating_sub(limit.get_untracked().get()))>
+                            {t(lang, Msg::Previous)}
+                        </button>
+                        <span data-testid="range">{range_of(lang, first, last, total)}</span>
+                        <button type="button" data-testid="next" disabled=at_end
+                            on:click=move |_| offset.update(|o| *o += limit.get_untracked().get())>
+                            {t(lang, Msg::Next)}
+                        </button>
+                    </nav>
+                }
+                .into_any()
+            }
+        }
+        }
+    };
+
+    view! {
+        <section class="history" part="history" aria-labelledby="callme-history-title">
+            <h2 id="callme-history-title">{t(lang, Msg::History)}</h2>
+            <div class="filters" part="filters">
+                <label><span>{t(lang, Msg::Status)}</span>
+                    <select data-testid="status-filter" part="input" on:change=move |ev| {
+                        status.set(StatusFilter::parse(&event_target_value(&ev)).ok());
+                        filter_changed();
+                    }>
+                        <option value="">{t(lang, Msg::AllStatuses)}</option>
+                        {status_options.into_iter().map(|s| view! { <option value=s.as_str()>{status_name(s)}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label><span>{t(lang, Msg::From)}</span>
+                    <input type="date" part="input" data-testid="from" on:change=move |ev| { from.set(event_target_value(&ev)); filter_changed(); } /></label>
+                <label><span>{t(lang, Msg::To)}</span>
+                    <input type="date" part="input" data-testid="to" on:change=move |ev| { to.set(event_target_value(&ev)); filter_changed(); } /></label>
+                <label><span>{t(lang, Msg::PageSize)}</span>
+                    <select part="input" data-testid="page-size" on:change=move |ev| {
+                        if let Ok(size) = PageLimit::parse(&event_target_value(&ev)) { limit.set(size); filter_changed(); }
+                    }>
+                        {[10_u32, 20, 50, 100].into_iter().map(|n| view! {
+                            <option value=n.to_string() selected=n == page_size.get()>{n.to_string()}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <button type="button" data-testid="refresh" part="refresh" on:click=move |_| fetch()>{t(lang, Msg::Refresh)}</button>
+            </div>
+            <div aria-live="polite">{body}</div>
+        </section>
+    }
+}
+
+/// One call: every text from the network goes in as text, never as HTML.
+#[component]
+fn Row(
+    /// The call.
+    call: Call,
+    /// The reader's language.
+    lang: Lang,
+) -> impl IntoView {
+    let (badge_text, badge_class) = badge(lang, &call.status);
+    let when = call
+        .started_at
+        .as_ref()
+        .unwrap_or(&call.created_at)
+        .as_str()
+        .to_owned();
+    view! {
+        <tr data-testid="row">
+            <td>{local_date_time(lang.tag(), &when)}</td>
+            <td class="number">{call.caller_phone.clone()}</td>
+            <td>{call.agent_name.clone().unwrap_or_default()}</td>
+            <td><span class=format!("badge {badge_class}") part="badge">{badge_text}</span></td>
+            <td class="duration">{call.duration_seconds.map(|d| duration(u64::from(d)))}</td>
+            <td class="summary">
+                {call.summary.clone().map(|summary| view! {
+                    <details><summary>{t(lang, Msg::Summary)}</summary><p data-testid="summary">{summary}</p></details>
+                })}
+                {call.error.clone().map(|error| view! { <p class="failure">{error}</p> })}
+            </td>
+        </tr>
+    }
+}
+
+/// Calls per day, stacked by outcome, as a small SVG bar chart.
+#[component]
+fn Chart(
+    /// The days to draw, oldest first.
+    days: Vec<ChartDay>,
+    /// The reader's language.
+    lang: Lang,
+) -> impl IntoView {
+    let height = 60.0_f64;
+    let bar = 14.0_f64;
+    let gap = 4.0_f64;
+    let most = f64::from(days.iter().map(ChartDay::total).max().unwrap_or(1).max(1));
+    let width = (bar + gap) * days.len().max(1) as f64;
+    let summary = days
+        .iter()
+        .map(|d| format!("{}: {}", d.day, d.total()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let bars = days
+        .iter()
+        .enumerate()
+        .map(|(i, day)| {
+            let x = i as f64 * (bar + gap);
+            let scale = |n: u32| f64::from(n) / most * height;
+            let (ended, failed, other) = (scale(day.ended), scale(day.failed), scale(day.other));
+            let label = format!("{} — {} ✓ {} ✗ {} …", short_day(lang.tag(), &day.day), day.ended, day.failed, day.other);
+            view! {
+                <g>
+                    <title>{label}</title>
+                    <rect class="ended" x=x y=height - ended width=bar height=ended />
+                    <rect class="failed" x=x y=height - ended - failed width=bar height=failed />
+                    <rect class="other" x=x y=height - ended - failed - other width=bar height=other />
+                </g>
+            }
+        })
+        .collect_view();
+    view! {
+        <figure class="chart" part="chart" data-testid="chart">
+            <figcaption>{t(lang, Msg::ChartTitle)}</figcaption>
+            <svg viewBox=format!("0 0 {width} {height}") width=width height=height role="img" aria-label=summary>
+                {bars}
+            </svg>
+        </figure>
+    }
+}

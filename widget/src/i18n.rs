@@ -1,0 +1,353 @@
+//! Every word the widget shows, in English and Dutch, from one table.
+
+/// A supported language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    /// English.
+    En,
+    /// Dutch.
+    Nl,
+}
+
+impl Lang {
+    /// The language of a BCP 47 tag (`nl-BE` is Dutch), if supported.
+    pub fn from_tag(tag: &str) -> Option<Self> {
+        match tag.split(['-', '_']).next()?.to_ascii_lowercase().as_str() {
+            "en" => Some(Self::En),
+            "nl" => Some(Self::Nl),
+            _ => None,
+        }
+    }
+
+    /// The `lang` attribute first, then the browser's language, else English.
+    pub fn pick(attribute: Option<&str>, navigator: Option<&str>) -> Self {
+        attribute
+            .and_then(Self::from_tag)
+            .or_else(|| navigator.and_then(Self::from_tag))
+            .unwrap_or(Self::En)
+    }
+
+    /// The tag for `Intl` and the `locale` field.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Self::En => "en",
+            Self::Nl => "nl",
+        }
+    }
+}
+
+/// A fixed message; each variant is named for its English text, which
+/// [`TABLE`] holds.
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Msg {
+    CallMeBack,
+    Close,
+    Title,
+    Intro,
+    Country,
+    Phone,
+    PhoneHint,
+    Consent,
+    Name,
+    Note,
+    Optional,
+    Submit,
+    Sending,
+    Dialing,
+    Connecting,
+    InCall,
+    Ended,
+    Failed,
+    CallAgain,
+    Network,
+    ServerError,
+    Loading,
+    Retry,
+    NoCalls,
+    Refresh,
+    Status,
+    AllStatuses,
+    From,
+    To,
+    PageSize,
+    Previous,
+    Next,
+    Date,
+    Number,
+    Agent,
+    Duration,
+    Summary,
+    StatusConnecting,
+    StatusInProgress,
+    StatusEnded,
+    StatusFailed,
+    ChartTitle,
+    History,
+    Unauthorized,
+}
+
+/// English and Dutch for every [`Msg`].
+const TABLE: &[(Msg, &str, &str)] = &[
+    (Msg::CallMeBack, "Call me back", "Bel mij terug"),
+    (Msg::Close, "Close", "Sluiten"),
+    (Msg::Title, "We'll call you", "Wij bellen u"),
+    (
+        Msg::Intro,
+        "Leave your number and our assistant calls you within seconds.",
+        "Laat uw nummer achter en onze assistent belt u binnen enkele seconden.",
+    ),
+    (Msg::Country, "Country", "Land"),
+    (Msg::Phone, "Phone number", "Telefoonnummer"),
+    (
+        Msg::PhoneHint,
+        "For example 06 12345678 or +31 6 12345678",
+        "Bijvoorbeeld 06 12345678 of +31 6 12345678",
+    ),
+    (
+        Msg::Consent,
+        "I agree to be called by an AI assistant about my question.",
+        "Ik ga ermee akkoord dat een AI-assistent mij over mijn vraag belt.",
+    ),
+    (Msg::Name, "Name", "Naam"),
+    (Msg::Note, "What is it about?", "Waar gaat het over?"),
+    (Msg::Optional, "optional", "optioneel"),
+    (Msg::Submit, "Call me", "Bel mij"),
+    (Msg::Sending, "Sending…", "Versturen…"),
+    (Msg::Dialing, "Dialing…", "Bellen…"),
+    (
+        Msg::Connecting,
+        "Your phone is ringing…",
+        "Uw telefoon gaat over…",
+    ),
+    (Msg::InCall, "In call", "In gesprek"),
+    (Msg::Ended, "Call ended", "Gesprek beëindigd"),
+    (
+        Msg::Failed,
+        "The call did not go through",
+        "Het gesprek kwam niet tot stand",
+    ),
+    (Msg::CallAgain, "Call me again", "Bel mij opnieuw"),
+    (
+        Msg::Network,
+        "No connection. Check your internet and try again.",
+        "Geen verbinding. Controleer uw internet en probeer het opnieuw.",
+    ),
+    (
+        Msg::ServerError,
+        "Something went wrong on our side. Try again in a moment.",
+        "Er ging bij ons iets mis. Probeer het zo opnieuw.",
+    ),
+    (Msg::Loading, "Loading…", "Laden…"),
+    (Msg::Retry, "Try again", "Opnieuw proberen"),
+    (
+        Msg::NoCalls,
+        "No calls match these filters.",
+        "Geen gesprekken gevonden met deze filters.",
+    ),
+    (Msg::Refresh, "Refresh", "Vernieuwen"),
+    (Msg::Status, "Status", "Status"),
+    (Msg::AllStatuses, "All", "Alle"),
+    (Msg::From, "From", "Van"),
+    (Msg::To, "To", "Tot en met"),
+    (Msg::PageSize, "Per page", "Per pagina"),
+    (Msg::Previous, "Previous", "Vorige"),
+    (Msg::Next, "Next", "Volgende"),
+    (Msg::Date, "Date", "Datum"),
+    (Msg::Number, "Number", "Nummer"),
+    (Msg::Agent, "Agent", "Agent"),
+    (Msg::Duration, "Duration", "Duur"),
+    (Msg::Summary, "Summary", "Samenvatting"),
+    (Msg::StatusConnecting, "Connecting", "Verbinden"),
+    (Msg::StatusInProgress, "In progress", "Bezig"),
+    (Msg::StatusEnded, "Ended", "Beëindigd"),
+    (Msg::StatusFailed, "Failed", "Mislukt"),
+    (Msg::ChartTitle, "Calls per day", "Gesprekken per dag"),
+    (Msg::History, "Call history", "Gespreksgeschiedenis"),
+    (
+        Msg::Unauthorized,
+        "Your session has expired. Sign in again to see your calls.",
+        "Uw sessie is verlopen. Log opnieuw in om uw gesprekken te zien.",
+    ),
+];
+
+/// The text of `msg` in `lang`.
+pub fn t(lang: Lang, msg: Msg) -> &'static str {
+    TABLE
+        .iter()
+        .find(|(m, _, _)| *m == msg)
+        .map_or("", |(_, en, nl)| match lang {
+            Lang::En => en,
+            Lang::Nl => nl,
+        })
+}
+
+/// "We are calling +31 6 ..." with the number.
+pub fn will_call(lang: Lang, number: &str) -> String {
+    match lang {
+        Lang::En => format!("We will call {number}"),
+        Lang::Nl => format!("We bellen {number}"),
+    }
+}
+
+/// "Calling +31..." once the request is accepted.
+pub fn calling(lang: Lang, number: &str) -> String {
+    match lang {
+        Lang::En => format!("Calling {number}"),
+        Lang::Nl => format!("We bellen {number}"),
+    }
+}
+
+/// The 429 message with the wait.
+pub fn rate_limited(lang: Lang, seconds: u64) -> String {
+    let minutes = seconds.div_ceil(60);
+    match (lang, seconds < 90) {
+        (Lang::En, true) => format!("Too many requests. Try again in {seconds} seconds."),
+        (Lang::En, false) => format!("Too many requests. Try again in {minutes} minutes."),
+        (Lang::Nl, true) => {
+            format!("Te veel verzoeken. Probeer het over {seconds} seconden opnieuw.")
+        }
+        (Lang::Nl, false) => {
+            format!("Te veel verzoeken. Probeer het over {minutes} minuten opnieuw.")
+        }
+    }
+}
+
+/// "1-20 of 160".
+pub fn range_of(lang: Lang, first: u64, last: u64, total: u64) -> String {
+    match lang {
+        Lang::En => format!("{first}–{last} of {total}"),
+        Lang::Nl => format!("{first}–{last} van {total}"),
+    }
+}
+
+/// The words for an error code of the edge or of `shared`, when the widget
+/// has better words than the edge's English message.
+pub fn error_text(lang: Lang, code: &str) -> Option<&'static str> {
+    let (en, nl) = match code {
+        "phone_empty" | "phone_missing" => {
+            ("Enter your phone number.", "Vul uw telefoonnummer in.")
+        }
+        "phone_needs_country" => (
+            "Choose a country, or start with + and the country code.",
+            "Kies een land, of begin met + en de landcode.",
+        ),
+        "phone_missing_trunk_prefix" => (
+            "Start the number with 0, or with + and the country code.",
+            "Begin het nummer met 0, of met + en de landcode.",
+        ),
+        "phone_too_short" => ("This number is too short.", "Dit nummer is te kort."),
+        "phone_too_long" => ("This number is too long.", "Dit nummer is te lang."),
+        "phone_invalid_character" | "phone_non_ascii_digit" | "phone_misplaced_plus" => (
+            "Use digits only, like 06 12345678.",
+            "Gebruik alleen cijfers, zoals 06 12345678.",
+        ),
+        "invalid_phone" => (
+            "This phone number does not exist. Check the number and the country.",
+            "Dit telefoonnummer bestaat niet. Controleer het nummer en het land.",
+        ),
+        "country_not_allowed" => (
+            "We cannot call numbers in this country.",
+            "Wij kunnen geen nummers in dit land bellen.",
+        ),
+        "number_type_not_allowed" => (
+            "We can only call mobile and landline numbers.",
+            "Wij kunnen alleen mobiele en vaste nummers bellen.",
+        ),
+        "consent_required" => (
+            "Tick the box to agree to be called.",
+            "Vink het vakje aan om akkoord te gaan.",
+        ),
+        "bot_check_failed" => (
+            "The security check failed. Reload the page and try again.",
+            "De beveiligingscontrole is mislukt. Herlaad de pagina en probeer het opnieuw.",
+        ),
+        "origin_not_allowed" | "origin_required" => (
+            "This website may not use this call service.",
+            "Deze website mag deze belservice niet gebruiken.",
+        ),
+        "text_too_long" => ("This text is too long.", "Deze tekst is te lang."),
+        "text_control_character" | "text_bidi_override" => (
+            "This text contains characters that are not allowed.",
+            "Deze tekst bevat tekens die niet zijn toegestaan.",
+        ),
+        "upstream_rejected" => (
+            "This number cannot be called. Check it and try again.",
+            "Dit nummer kan niet worden gebeld. Controleer het en probeer het opnieuw.",
+        ),
+        "upstream_timeout" | "upstream_error" | "upstream_malformed" | "upstream_unreachable" => (
+            "Our phone service did not answer. Try again in a moment.",
+            "Onze telefoondienst reageerde niet. Probeer het zo opnieuw.",
+        ),
+        _ => return None,
+    };
+    Some(match lang {
+        Lang::En => en,
+        Lang::Nl => nl,
+    })
+}
+
+/// A duration as `m:ss` (or `h:mm:ss`), the same in both languages.
+pub fn duration(seconds: u64) -> String {
+    let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_has_both_languages() {
+        for (msg, en, nl) in TABLE {
+            assert!(!en.is_empty() && !nl.is_empty(), "{msg:?}");
+        }
+        let mut seen: Vec<Msg> = TABLE.iter().map(|(m, _, _)| *m).collect();
+        seen.dedup();
+        assert_eq!(seen.len(), TABLE.len(), "a message is listed twice");
+    }
+
+    #[test]
+    fn the_attribute_wins_over_the_browser() {
+        assert_eq!(Lang::pick(Some("nl"), Some("en-US")), Lang::Nl);
+        assert_eq!(Lang::pick(None, Some("nl-BE")), Lang::Nl);
+        assert_eq!(Lang::pick(Some("fr"), Some("de")), Lang::En);
+        assert_eq!(t(Lang::Nl, Msg::CallMeBack), "Bel mij terug");
+    }
+
+    #[test]
+    fn the_wait_is_said_in_seconds_or_minutes() {
+        assert_eq!(
+            rate_limited(Lang::En, 30),
+            "Too many requests. Try again in 30 seconds."
+        );
+        assert_eq!(
+            rate_limited(Lang::Nl, 3_599),
+            "Te veel verzoeken. Probeer het over 60 minuten opnieuw."
+        );
+    }
+
+    #[test]
+    fn durations_are_minutes_and_seconds() {
+        assert_eq!(duration(0), "0:00");
+        assert_eq!(duration(84), "1:24");
+        assert_eq!(duration(3_725), "1:02:05");
+    }
+
+    #[test]
+    fn the_edges_codes_have_dutch_words() {
+        for code in [
+            "country_not_allowed",
+            "number_type_not_allowed",
+            "invalid_phone",
+            "consent_required",
+        ] {
+            assert!(error_text(Lang::Nl, code).is_some(), "{code}");
+        }
+        assert_eq!(error_text(Lang::En, "no_such_code"), None);
+    }
+}

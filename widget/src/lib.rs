@@ -1,0 +1,26 @@
+//! The callme widget: `<callme-button>` and `<callme-history>` as Leptos
+//! components, mounted into custom elements that the loader (`callme.js`)
+//! defines. The loader draws the button at once and loads this code on the
+//! visitor's first intent; it then calls `mount_button` or `mount_history`
+//! with the element and its shadow root.
+//!
+//! Two bundles are built from this crate (features `button` and `history`)
+//! so a page pays only for the element it uses.
+
+pub mod error;
+pub mod i18n;
+pub mod model;
+
+#[cfg(target_arch = "wasm32")]
+mod api;
+#[cfg(target_arch = "wasm32")]
+mod browser;
+#[cfg(all(target_arch = "wasm32", feature = "button"))]
+mod button;
+#[cfg(all(target_arch = "wasm32", feature = "history"))]
+mod history;
+#[cfg(target_arch = "wasm32")]
+mod mount;
+
+#[cfg(target_arch = "wasm32")]
+pub use mount::*;

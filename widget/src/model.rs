@@ -1,0 +1,177 @@
+//! The widget's rules that need no browser: polling backoff, what a status
+//! says, and the history's paging and chart numbers. Natively tested.
+
+use callme_shared::{Call, CallStatus, LiveStatus, Pagination};
+
+use crate::i18n::{Lang, Msg, t};
+
+/// Delays between status polls: 1 s, growing by half each time, at most 5 s.
+pub fn poll_delay_ms(attempt: u32) -> u32 {
+    let mut delay = 1_000_f64;
+    for _ in 0..attempt.min(10) {
+        delay *= 1.5;
+    }
+    // The loop caps the exponent, so the value is small and positive.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let delay = delay.min(5_000.0) as u32;
+    delay
+}
+
+/// The headline for a live status.
+pub fn live_text(lang: Lang, status: LiveStatus) -> &'static str {
+    t(
+        lang,
+        match status {
+            LiveStatus::Dialing => Msg::Dialing,
+            LiveStatus::Connecting => Msg::Connecting,
+            LiveStatus::InProgress => Msg::InCall,
+            LiveStatus::Ended => Msg::Ended,
+            LiveStatus::Failed => Msg::Failed,
+        },
+    )
+}
+
+/// The badge text and class of a history status; an undocumented status
+/// is shown as it came.
+pub fn badge(lang: Lang, status: &CallStatus) -> (String, &'static str) {
+    match status {
+        CallStatus::Connecting => (t(lang, Msg::StatusConnecting).into(), "connecting"),
+        CallStatus::InProgress => (t(lang, Msg::StatusInProgress).into(), "in-progress"),
+        CallStatus::Ended => (t(lang, Msg::StatusEnded).into(), "ended"),
+        CallStatus::Failed => (t(lang, Msg::StatusFailed).into(), "failed"),
+        CallStatus::Other(other) => (other.clone(), "other"),
+    }
+}
+
+/// The first and last position shown, 1-based, for "1–20 of 160".
+pub fn shown_range(pagination: &Pagination, shown: usize) -> (u64, u64) {
+    if shown == 0 {
+        return (0, 0);
+    }
+    let first = u64::from(pagination.offset) + 1;
+    (first, first + shown as u64 - 1)
+}
+
+/// One day of the chart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChartDay {
+    /// `YYYY-MM-DD` (UTC, as the platform writes it).
+    pub day: String,
+    /// Calls that ended normally.
+    pub ended: u32,
+    /// Calls that failed.
+    pub failed: u32,
+    /// Calls still live or of another status.
+    pub other: u32,
+}
+
+impl ChartDay {
+    /// All calls of the day.
+    pub fn total(&self) -> u32 {
+        self.ended + self.failed + self.other
+    }
+}
+
+/// Calls per day by outcome, oldest day first.
+pub fn chart_days(calls: &[Call]) -> Vec<ChartDay> {
+    let mut days: Vec<ChartDay> = Vec::new();
+    for call in calls {
+        let day = call
+            .created_at
+            .as_str()
+            .get(..10)
+            .unwrap_or_default()
+            .to_owned();
+        let index = match days.iter().position(|d| d.day == day) {
+            Some(index) => index,
+            None => {
+                days.push(ChartDay {
+                    day,
+                    ended: 0,
+                    failed: 0,
+                    other: 0,
+                });
+                days.len() - 1
+            }
+        };
+        let entry = &mut days[index];
+        match call.status {
+            CallStatus::Ended => entry.ended += 1,
+            CallStatus::Failed => entry.failed += 1,
+            _ => entry.other += 1,
+        }
+    }
+    days.sort_by(|a, b| a.day.cmp(&b.day));
+    days
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call(day: &str, status: &str) -> Call {
+        serde_json::from_value(serde_json::json!({
+            "id": format!("c-{day}-{status}"), "caller_phone": "+31612345678", "status": status,
+            "created_at": format!("{day}T10:00:00.000Z"), "updated_at": format!("{day}T10:00:00.000Z"),
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn polling_slows_down_to_five_seconds() {
+        let delays: Vec<u32> = (0..7).map(poll_delay_ms).collect();
+        assert_eq!(delays, [1_000, 1_500, 2_250, 3_375, 5_000, 5_000, 5_000]);
+    }
+
+    #[test]
+    fn the_chart_counts_each_day_by_outcome() {
+        let calls = [
+            call("2025-12-13", "ended"),
+            call("2025-12-12", "failed"),
+            call("2025-12-13", "failed"),
+            call("2025-12-13", "in-progress"),
+            call("2025-12-12", "ended"),
+        ];
+        let days = chart_days(&calls);
+        assert_eq!(days.len(), 2);
+        assert_eq!(
+            days[0],
+            ChartDay {
+                day: "2025-12-12".into(),
+                ended: 1,
+                failed: 1,
+                other: 0
+            }
+        );
+        assert_eq!(
+            days[1],
+            ChartDay {
+                day: "2025-12-13".into(),
+                ended: 1,
+                failed: 1,
+                other: 1
+            }
+        );
+        assert_eq!(days[1].total(), 3);
+    }
+
+    #[test]
+    fn the_range_is_one_based() {
+        let pagination = Pagination {
+            total: 160,
+            limit: 20,
+            offset: 40,
+        };
+        assert_eq!(shown_range(&pagination, 20), (41, 60));
+        assert_eq!(shown_range(&pagination, 0), (0, 0));
+    }
+
+    #[test]
+    fn an_unknown_status_is_shown_as_it_came() {
+        assert_eq!(
+            badge(Lang::En, &CallStatus::Other("voicemail".into())),
+            ("voicemail".into(), "other")
+        );
+        assert_eq!(badge(Lang::Nl, &CallStatus::Failed).0, "Mislukt");
+    }
+}

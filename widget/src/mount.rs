@@ -1,0 +1,111 @@
+//! The doors the loader calls: mount a component into an element's shadow
+//! root, and unmount it when the element leaves the page.
+
+use std::any::Any;
+
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use web_sys::{HtmlElement, ShadowRoot};
+
+use crate::api::Edge;
+use crate::browser::navigator_language;
+use crate::i18n::Lang;
+
+/// A mounted component. Freeing it (`unmount()` or `free()` from the
+/// loader) removes its DOM and stops its timers and requests.
+#[wasm_bindgen]
+pub struct Mounted {
+    handle: Option<Box<dyn Any>>,
+}
+
+#[wasm_bindgen]
+impl Mounted {
+    /// Unmounts the component; idempotent.
+    pub fn unmount(&mut self) {
+        self.handle.take();
+    }
+}
+
+/// The container the component renders into, inside the shadow root,
+/// replacing the loader's placeholder.
+fn container(root: &ShadowRoot) -> Result<HtmlElement, JsValue> {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let div: HtmlElement = document.create_element("div")?.dyn_into()?;
+    div.set_class_name("root");
+    root.replace_children_with_node_1(&div);
+    Ok(div)
+}
+
+fn attribute(host: &HtmlElement, name: &str) -> Option<String> {
+    host.get_attribute(name)
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+fn lang_of(host: &HtmlElement) -> Lang {
+    Lang::pick(
+        attribute(host, "lang").as_deref(),
+        navigator_language().as_deref(),
+    )
+}
+
+/// Mounts `<callme-button>`; `open` opens the form at once.
+///
+/// # Errors
+/// When the shadow root cannot take the component.
+#[cfg(feature = "button")]
+#[wasm_bindgen]
+pub fn mount_button(
+    host: HtmlElement,
+    root: ShadowRoot,
+    endpoint: String,
+    open: bool,
+) -> Result<Mounted, JsValue> {
+    use callme_shared::{AgentAlias, CountryCode};
+
+    use crate::button::CallmeButton;
+
+    let edge = Edge::new(&endpoint);
+    let lang = lang_of(&host);
+    let agent = attribute(&host, "agent").and_then(|a| AgentAlias::parse(&a).ok());
+    let default_country =
+        attribute(&host, "default-country").and_then(|c| CountryCode::parse(&c).ok());
+    let consent_text = attribute(&host, "consent-text");
+    let handle = leptos::mount::mount_to(container(&root)?, move || {
+        view! { <CallmeButton edge=edge lang=lang agent=agent default_country=default_country consent_text=consent_text open=open /> }
+    });
+    Ok(Mounted {
+        handle: Some(Box::new(handle)),
+    })
+}
+
+/// Mounts `<callme-history>`.
+///
+/// # Errors
+/// When the shadow root cannot take the component.
+#[cfg(feature = "history")]
+#[wasm_bindgen]
+pub fn mount_history(
+    host: HtmlElement,
+    root: ShadowRoot,
+    endpoint: String,
+) -> Result<Mounted, JsValue> {
+    use callme_shared::PageLimit;
+
+    use crate::history::CallmeHistory;
+
+    let edge = Edge::new(&endpoint);
+    let lang = lang_of(&host);
+    let token = attribute(&host, "token").unwrap_or_default();
+    let page_size = attribute(&host, "page-size")
+        .and_then(|s| PageLimit::parse(&s).ok())
+        .unwrap_or_else(|| PageLimit::new(20).unwrap_or_default());
+    let handle = leptos::mount::mount_to(container(&root)?, move || {
+        view! { <CallmeHistory edge=edge token=token lang=lang page_size=page_size /> }
+    });
+    Ok(Mounted {
+        handle: Some(Box::new(handle)),
+    })
+}

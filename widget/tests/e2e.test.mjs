@@ -1,0 +1,221 @@
+// The widget end to end in the system Chromium (playwright-core): the real
+// edge in `wrangler dev` with the committed wrangler.toml and static assets,
+// the sandbox as the voice platform, and a second origin that embeds the
+// widget as a customer's site would, under a strict CSP.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { once } from "node:events";
+import { createServer } from "node:http";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { chromium } from "playwright-core";
+import { API_KEY, PORTAL_SECRET, ROOT, TICKET_SECRET, freePort, mintToken, nowSeconds, startSandbox, startWrangler, waitFor } from "../../edge/tests/support.mjs";
+
+const SHOTS = path.join(ROOT, "artifacts/screenshots");
+let sandbox, edge, host, hostUrl, browser;
+
+/** The customer's site: another origin, a strict CSP allowing only the edge. */
+function hostPages(edgeUrl, token) {
+  const csp = `default-src 'none'; script-src ${edgeUrl} 'wasm-unsafe-eval'; connect-src ${edgeUrl}; style-src 'self'`;
+  const page = (body) => `<!doctype html><html><head><meta charset="utf-8"><title>shop</title>
+<script type="module" src="${edgeUrl}/callme.js"></script></head><body><h1>Bakkerij de Vries</h1>${body}</body></html>`;
+  return {
+    "/shop-nl.html": page(`<callme-button endpoint="${edgeUrl}" lang="nl"></callme-button>`),
+    "/portal.html": page(`<callme-history endpoint="${edgeUrl}" token="${token}" page-size="20"></callme-history>`),
+    csp,
+  };
+}
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  sandbox = await startSandbox();
+  const edgePort = await freePort();
+  const hostPort = await freePort();
+  hostUrl = `http://127.0.0.1:${hostPort}`;
+  edge = await startWrangler(edgePort, {
+    UPSTREAM_URL: sandbox.url,
+    VOICE_API_KEY: API_KEY,
+    TICKET_SECRET,
+    PORTAL_TOKEN_SECRET: PORTAL_SECRET,
+    ALLOWED_ORIGINS: `http://127.0.0.1:${edgePort},${hostUrl}`,
+    ALLOWED_COUNTRIES: "NL,BE,GB",
+    RATE_LIMIT_PER_IP: "100/1h",
+    RATE_LIMIT_PER_PHONE: "2/1h",
+  });
+  const pages = hostPages(edge.url, mintToken({ exp: nowSeconds() + 3600, scope: "calls:read" }));
+  host = createServer((req, res) => {
+    const body = pages[req.url];
+    res.writeHead(body ? 200 : 404, { "content-type": "text/html", "content-security-policy": pages.csp });
+    res.end(body ?? "not found");
+  }).listen(hostPort, "127.0.0.1");
+  await once(host, "listening");
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise((resolve) => (host ? host.close(resolve) : resolve()));
+  await edge?.stop();
+  await sandbox?.stop();
+});
+
+/** A fresh page that records wasm requests and fails on page errors. */
+async function open(url, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, ...options });
+  const page = await context.newPage();
+  page.wasm = [];
+  page.errors = [];
+  page.on("request", (r) => r.url().endsWith(".wasm") && page.wasm.push(r.url()));
+  page.on("pageerror", (e) => page.errors.push(e.message));
+  await page.goto(url);
+  return page;
+}
+
+const inside = (page, selector) => page.locator(selector);
+const testid = (root, id) => root.locator(`[data-testid="${id}"]`);
+
+async function fillAndSubmit(button, phone) {
+  await testid(button, "phone").fill(phone);
+  const consent = testid(button, "consent");
+  if (!(await consent.isChecked())) await consent.check();
+  await testid(button, "submit").click();
+}
+
+test("no wasm loads before intent; a callback is requested and followed to ended", async () => {
+  const page = await open(`${edge.url}/`);
+  await page.waitForLoadState("networkidle");
+  assert.deepEqual(page.wasm, [], "no wasm before the first intent");
+  const button = inside(page, "callme-button[floating]");
+  await testid(button, "launcher").hover();
+  await waitFor(() => page.wasm.length > 0, 10_000, "the wasm after hover");
+  assert.ok(page.wasm.every((u) => u.includes("callme_button")), "the history bundle is not loaded for a button");
+  await testid(button, "launcher").click();
+  await testid(button, "phone").waitFor();
+  await testid(button, "phone").fill("06 1234 5678");
+  await waitFor(async () => (await testid(button, "phone-message").textContent()) === "We will call +31612345678", 10_000, "the hint");
+  await testid(button, "consent").check();
+  await page.screenshot({ path: path.join(SHOTS, "home-form.png") });
+  const before = await sandbox.outboundCount();
+  await testid(button, "submit").click();
+  await testid(button, "tracking").waitFor();
+  assert.match(await testid(button, "tracking").textContent(), /Calling \+31612345678/);
+  await button.locator('[data-testid="tracking"][data-state="ended"]').waitFor({ timeout: 20_000 });
+  assert.equal(await testid(button, "status").textContent(), "Call ended");
+  assert.match(await testid(button, "status-detail").textContent(), /^\d+:\d\d$/);
+  await page.screenshot({ path: path.join(SHOTS, "home-ended.png") });
+  assert.equal(await sandbox.outboundCount(), before + 1);
+  await testid(button, "again").click();
+  await testid(button, "form").waitFor();
+  assert.deepEqual(page.errors, []);
+});
+
+test("bad and refused numbers are explained in plain words, and nothing is dialled", async () => {
+  const page = await open(`${edge.url}/`);
+  const button = inside(page, "callme-button.inline-cta");
+  await testid(button, "launcher").click();
+  await testid(button, "phone").waitFor();
+  const before = await sandbox.outboundCount();
+
+  await testid(button, "phone").fill("06 1234");
+  await testid(button, "phone").blur();
+  assert.equal(await testid(button, "phone-message").textContent(), "This number is too short.");
+  assert.equal(await testid(button, "phone").getAttribute("aria-invalid"), "true");
+  await testid(button, "submit").click();
+
+  await fillAndSubmit(button, "+49 151 23456789");
+  await waitFor(async () => (await testid(button, "phone-message").textContent()) === "We cannot call numbers in this country.", 10_000, "the country message");
+  await fillAndSubmit(button, "0909 123456");
+  await waitFor(async () => (await testid(button, "phone-message").textContent()) === "We can only call mobile and landline numbers.", 10_000, "the number type message");
+  assert.equal(await sandbox.outboundCount(), before, "no refused number was dialled");
+});
+
+test("the rate limit is shown with the wait", async () => {
+  const page = await open(`${edge.url}/`);
+  const button = inside(page, "callme-button.inline-cta");
+  await testid(button, "launcher").click();
+  for (let i = 0; i < 2; i++) {
+    await fillAndSubmit(button, "06 8765 4321");
+    await testid(button, "again").waitFor({ timeout: 20_000 });
+    await testid(button, "again").click();
+  }
+  await fillAndSubmit(button, "06 8765 4321");
+  await waitFor(async () => /^Too many requests\. Try again in \d+ (minutes|seconds)\.$/.test(await testid(button, "form-error").textContent()), 10_000, "the 429 message");
+});
+
+test("the whole flow works by keyboard alone", async () => {
+  const page = await open(`${edge.url}/`);
+  for (let i = 0; i < 12; i++) {
+    await page.keyboard.press("Tab");
+    const focused = await page.evaluate(() => document.activeElement?.matches("callme-button.inline-cta"));
+    if (focused) break;
+  }
+  const button = inside(page, "callme-button.inline-cta");
+  await page.keyboard.press("Enter");
+  await testid(button, "phone").waitFor();
+  await waitFor(() => page.evaluate(() => document.querySelector("callme-button.inline-cta").shadowRoot.activeElement?.dataset.testid === "phone"), 5_000, "focus in the phone field");
+  await page.keyboard.type("0612345670");
+  await page.keyboard.press("Tab");
+  const focusedAfterTab = await page.evaluate(() => {
+    const el = document.querySelector("callme-button.inline-cta").shadowRoot.activeElement;
+    return el ? `${el.tagName}:${el.dataset.testid}` : "none";
+  });
+  assert.equal(focusedAfterTab, "INPUT:consent");
+  await page.keyboard.press(" ");
+  await waitFor(() => testid(button, "consent").isChecked(), 5_000, "the consent box ticked by Space");
+  await page.keyboard.press("Enter");
+  await button.locator('[data-testid="tracking"][data-state="ended"]').waitFor({ timeout: 20_000 });
+  await page.keyboard.press("Escape");
+  assert.ok(await testid(button, "panel").isHidden());
+});
+
+test("in Dutch, from another origin, under a strict CSP", async () => {
+  const page = await open(`${hostUrl}/shop-nl.html`);
+  const button = inside(page, "callme-button");
+  assert.equal((await testid(button, "launcher").textContent()).trim(), "Bel mij terug");
+  await testid(button, "launcher").click();
+  await testid(button, "phone").fill("06 1111 2222");
+  await waitFor(async () => (await testid(button, "phone-message").textContent()) === "We bellen +31611112222", 10_000, "the Dutch hint");
+  await testid(button, "consent").check();
+  await testid(button, "submit").click();
+  await button.locator('[data-testid="tracking"][data-state="ended"]').waitFor({ timeout: 20_000 });
+  assert.equal(await testid(button, "status").textContent(), "Gesprek beëindigd");
+  assert.deepEqual(page.errors, []);
+});
+
+test("history pages, filters, and shows hostile text as text", async () => {
+  const page = await open(`${hostUrl}/portal.html`);
+  const history = inside(page, "callme-history");
+  await testid(history, "table").waitFor({ timeout: 20_000 });
+  assert.equal(await testid(history, "row").count(), 20);
+  const range = await testid(history, "range").textContent();
+  const total = Number(range.match(/of (\d+)$/)[1]);
+  assert.ok(total >= 160, range);
+  assert.ok(await testid(history, "chart").isVisible());
+
+  // The sandbox's hostile summary is on the first page: shown literally.
+  const details = history.locator("details");
+  for (let i = 0; i < (await details.count()); i++) await details.nth(i).locator("summary").click();
+  const summaries = await testid(history, "summary").allTextContents();
+  assert.ok(summaries.some((s) => s.includes('<img src=x onerror="window.__callmePwned=1">') && s.includes("<script>")), "hostile text shown as text");
+  assert.equal(await page.evaluate(() => window.__callmePwned), undefined, "hostile text never ran");
+  assert.equal(await history.locator("td img, td script").count(), 0);
+  await page.screenshot({ path: path.join(SHOTS, "portal.png"), fullPage: true });
+
+  await testid(history, "next").click();
+  await waitFor(async () => (await testid(history, "range").textContent()) === `21–40 of ${total}`, 10_000, "page two");
+  await testid(history, "status-filter").selectOption("failed");
+  await waitFor(async () => /^1–\d+ of \d+$/.test((await testid(history, "range").textContent()) ?? ""), 10_000, "the filtered page");
+  const badges = await history.locator(".badge").allTextContents();
+  assert.ok(badges.length > 0 && badges.every((b) => b === "Failed"), badges.join());
+  assert.deepEqual(page.errors, []);
+});
+
+test("the embedding guide renders its live example", async () => {
+  const page = await open(`${edge.url}/embed.html`);
+  await inside(page, "callme-button").locator('[data-testid="launcher"]').waitFor();
+  await page.screenshot({ path: path.join(SHOTS, "embed.png"), fullPage: true });
+  assert.deepEqual(page.errors, []);
+});
