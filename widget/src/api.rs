@@ -1,9 +1,12 @@
 //! The edge's API from the browser: plain `fetch`, JSON through the
 //! browser's own parser and serde-wasm-bindgen (smaller than serde_json).
 
+use callme_shared::ErrorBody;
+#[cfg(feature = "history")]
+use callme_shared::{CallList, CallsQuery};
+#[cfg(feature = "button")]
 use callme_shared::{
-    CallList, CallbackAccepted, CallbackRequest, CallbackStatus, CallsQuery, ErrorBody,
-    PublicConfig, percent_encode,
+    CallbackAccepted, CallbackRequest, CallbackStatus, PublicConfig, percent_encode,
 };
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
@@ -27,6 +30,7 @@ impl Edge {
     }
 
     /// `GET /api/config`.
+    #[cfg(feature = "button")]
     ///
     /// # Errors
     /// A [`WidgetError`] saying why.
@@ -35,6 +39,7 @@ impl Edge {
     }
 
     /// `POST /api/callback` under an idempotency key.
+    #[cfg(feature = "button")]
     ///
     /// # Errors
     /// A [`WidgetError`]; field errors carry their field.
@@ -58,6 +63,7 @@ impl Edge {
     }
 
     /// `GET /api/callback/{id}` with the ticket.
+    #[cfg(feature = "button")]
     ///
     /// # Errors
     /// A [`WidgetError`] saying why.
@@ -76,6 +82,7 @@ impl Edge {
     }
 
     /// `GET /api/calls` with a portal token.
+    #[cfg(feature = "history")]
     ///
     /// # Errors
     /// A [`WidgetError`] saying why.

@@ -1,9 +1,12 @@
 //! Small doors to the browser: timers, the clock, dates in the visitor's
 //! locale through `Intl`, and random keys.
 
+#[cfg(feature = "history")]
 use wasm_bindgen::JsValue;
+#[cfg(feature = "button")]
 use wasm_bindgen_futures::JsFuture;
 
+#[cfg(feature = "button")]
 /// Waits `ms` milliseconds.
 pub async fn sleep(ms: u32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
@@ -17,11 +20,13 @@ pub async fn sleep(ms: u32) {
     let _ = JsFuture::from(promise).await;
 }
 
+#[cfg(feature = "button")]
 /// The wall clock in milliseconds.
 pub fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
+#[cfg(feature = "button")]
 /// Milliseconds since the epoch of an RFC 3339 text.
 pub fn parse_ms(text: &str) -> f64 {
     js_sys::Date::parse(text)
@@ -32,13 +37,20 @@ pub fn navigator_language() -> Option<String> {
     web_sys::window()?.navigator().language()
 }
 
+#[cfg(feature = "button")]
 /// A fresh UUID for an idempotency key.
 pub fn random_key() -> String {
     web_sys::window()
         .and_then(|w| w.crypto().ok())
-        .map_or_else(|| format!("k-{}", now_ms()), |c| c.random_uuid())
+        // Every browser the widget runs in has crypto.randomUUID; the
+        // fallback avoids float formatting, which would cost 15 KB of wasm.
+        .map_or_else(
+            || format!("k-{:x}", (js_sys::Math::random() * 1e15) as u64),
+            |c| c.random_uuid(),
+        )
 }
 
+#[cfg(feature = "history")]
 /// A local date and time in the visitor's language, e.g. "13 dec 2025, 11:00".
 pub fn local_date_time(lang_tag: &str, rfc3339: &str) -> String {
     let date = js_sys::Date::new(&JsValue::from_str(rfc3339));
@@ -49,6 +61,7 @@ pub fn local_date_time(lang_tag: &str, rfc3339: &str) -> String {
     date.to_locale_string(lang_tag, &options).into()
 }
 
+#[cfg(feature = "history")]
 /// A short local day label ("13 dec") for a `YYYY-MM-DD` day.
 pub fn short_day(lang_tag: &str, day: &str) -> String {
     let date = js_sys::Date::new(&JsValue::from_str(&format!("{day}T12:00:00Z")));
@@ -59,6 +72,7 @@ pub fn short_day(lang_tag: &str, day: &str) -> String {
     date.to_locale_date_string(lang_tag, &options).into()
 }
 
+#[cfg(feature = "history")]
 /// The start (or the end) of a local calendar day given as `YYYY-MM-DD`,
 /// as an RFC 3339 instant in UTC.
 pub fn local_day_bound(day: &str, end_of_day: bool) -> Option<String> {

@@ -20,6 +20,7 @@ struct Sizes {
 /// Prints every measurement.
 pub fn run() -> Outcome {
     shared_size()?;
+    widget_sizes()?;
     crate::build::edge()?;
     crate::build::sandbox()?;
     worker_upload_size()?;
@@ -29,6 +30,32 @@ pub fn run() -> Outcome {
             .arg("edge/bench/latency.mjs")
             .current_dir(&root),
     )
+}
+
+/// What each element costs a page: the loader, its glue and its wasm, as
+/// served from `www/` after `cargo xtask build`.
+fn widget_sizes() -> Outcome {
+    crate::build::widget()?;
+    let www = tools::root().join("www");
+    println!("== widget bundles (what a page downloads, gzip -9 / brotli -q 11)");
+    let loader = measure(&fs::read(www.join("callme.js")).map_err(|e| e.to_string())?)?;
+    print_row("callme.js (loader, both elements)", loader);
+    for kind in crate::build::WIDGET_BUNDLES {
+        let mut total = loader;
+        for file in [
+            format!("callme_{kind}.js"),
+            format!("callme_{kind}_bg.wasm"),
+        ] {
+            let sizes =
+                measure(&fs::read(www.join("pkg").join(&file)).map_err(|e| e.to_string())?)?;
+            print_row(&file, sizes);
+            total.raw += sizes.raw;
+            total.gzip += sizes.gzip;
+            total.brotli += sizes.brotli;
+        }
+        print_row(&format!("<callme-{kind}> total"), total);
+    }
+    Ok(())
 }
 
 /// What `wrangler deploy` would upload, measured offline with `--dry-run`.
