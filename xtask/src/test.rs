@@ -63,6 +63,7 @@ pub fn run(args: &[String]) -> Outcome {
             "callme-widget/button,callme-widget/history",
             "--target",
             tools::WASM_TARGET,
+            "--all-targets",
             "--",
             "-D",
             "warnings",
@@ -82,6 +83,37 @@ pub fn run(args: &[String]) -> Outcome {
         }
     });
 
+    step(
+        "widget components in Chromium (wasm-bindgen-test)",
+        &mut || {
+            let mut test = cmd::cargo(&root);
+            test.args([
+                "test",
+                "--package",
+                "callme-widget",
+                "--target",
+                tools::WASM_TARGET,
+                "--features",
+                "button,history",
+                "--test",
+                "web",
+            ])
+            .env(
+                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+                tools::WASM_BINDGEN
+                    .install_root()
+                    .join("bin/wasm-bindgen-test-runner"),
+            )
+            .env("CHROMEDRIVER", tools::CHROMEDRIVER);
+            let (ok, output) = cmd::run_teed(&mut test)?;
+            let counts = cargo_test_counts(&output);
+            if ok && counts.0 > 0 {
+                Ok(Some(counts))
+            } else {
+                Err(format!("{} failed, {} passed", counts.1, counts.0))
+            }
+        },
+    );
     step("widget bundles and edge worker build", &mut || {
         build::widget()
             .and_then(|()| build::edge())

@@ -1,0 +1,190 @@
+//! Component tests in headless Chromium (wasm-bindgen-test): each mounts an
+//! element into a fresh host with a shadow root, acts, yields to let the
+//! reactive system reach the DOM, and asserts by `data-testid`. The edge is
+//! unreachable here on purpose: these tests are about the components' own
+//! behaviour, and the unreachable edge exercises the network-error states.
+#![cfg(all(target_arch = "wasm32", feature = "button", feature = "history"))]
+
+use callme_widget::{Mounted, mount_button, mount_history};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::{Element, HtmlElement, HtmlInputElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Nothing listens here, so every request fails fast as a network error.
+const NO_EDGE: &str = "http://127.0.0.1:9";
+
+fn host(tag: &str, attributes: &[(&str, &str)]) -> (HtmlElement, ShadowRoot) {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let host: HtmlElement = document.create_element(tag).unwrap().dyn_into().unwrap();
+    for (name, value) in attributes {
+        host.set_attribute(name, value).unwrap();
+    }
+    document.body().unwrap().append_child(&host).unwrap();
+    let root = host
+        .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
+        .unwrap();
+    (host, root)
+}
+
+fn find(root: &ShadowRoot, id: &str) -> Element {
+    root.query_selector(&format!("[data-testid=\"{id}\"]"))
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {id}"))
+}
+
+fn text(root: &ShadowRoot, id: &str) -> String {
+    find(root, id).text_content().unwrap_or_default()
+}
+
+/// Lets signals, effects and pending promises settle.
+async fn settle() {
+    for _ in 0..3 {
+        let promise = js_sys::Promise::new(&mut |resolve, _| {
+            web_sys::window()
+                .unwrap()
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 10)
+                .unwrap();
+        });
+        wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+    }
+}
+
+/// Waits (bounded) until `check` holds.
+async fn until(what: &str, check: impl Fn() -> bool) {
+    for _ in 0..200 {
+        if check() {
+            return;
+        }
+        settle().await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+fn type_into(input: &Element, value: &str) {
+    let input: &HtmlInputElement = input.dyn_ref().unwrap();
+    input.set_value(value);
+    input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+}
+
+fn button(attributes: &[(&str, &str)], open: bool) -> (HtmlElement, ShadowRoot, Mounted) {
+    let (host, root) = host("callme-button", attributes);
+    let mounted = mount_button(host.clone(), root.clone(), NO_EDGE.into(), open).unwrap();
+    (host, root, mounted)
+}
+
+#[wasm_bindgen_test]
+async fn the_phone_field_shows_the_number_it_will_call() {
+    let (_host, root, _mounted) = button(&[("lang", "en"), ("default-country", "NL")], true);
+    settle().await;
+    type_into(&find(&root, "phone"), "06 1234 5678");
+    settle().await;
+    assert_eq!(text(&root, "phone-message"), "We will call +31612345678");
+    assert_eq!(
+        find(&root, "phone")
+            .get_attribute("aria-invalid")
+            .as_deref(),
+        Some("false")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_number_is_explained_once_the_field_is_left() {
+    let (_host, root, _mounted) = button(&[("lang", "en"), ("default-country", "NL")], true);
+    settle().await;
+    let phone = find(&root, "phone");
+    type_into(&phone, "06 1234");
+    settle().await;
+    assert_eq!(
+        text(&root, "phone-message"),
+        "",
+        "no error while still typing"
+    );
+    phone
+        .dispatch_event(&web_sys::Event::new("blur").unwrap())
+        .unwrap();
+    settle().await;
+    assert_eq!(text(&root, "phone-message"), "This number is too short.");
+    assert_eq!(phone.get_attribute("aria-invalid").as_deref(), Some("true"));
+}
+
+#[wasm_bindgen_test]
+async fn dutch_comes_from_the_lang_attribute() {
+    let (_host, root, _mounted) = button(&[("lang", "nl"), ("default-country", "BE")], true);
+    settle().await;
+    assert_eq!(text(&root, "launcher").trim(), "Bel mij terug");
+    type_into(&find(&root, "phone"), "0470 12 34 56");
+    settle().await;
+    assert_eq!(text(&root, "phone-message"), "We bellen +32470123456");
+}
+
+#[wasm_bindgen_test]
+async fn the_launcher_opens_and_closes_the_panel() {
+    let (_host, root, _mounted) = button(&[("lang", "en")], false);
+    settle().await;
+    let panel: HtmlElement = find(&root, "panel").dyn_into().unwrap();
+    assert!(panel.hidden());
+    let launcher: HtmlElement = find(&root, "launcher").dyn_into().unwrap();
+    launcher.click();
+    settle().await;
+    assert!(!panel.hidden());
+    assert_eq!(
+        launcher.get_attribute("aria-expanded").as_deref(),
+        Some("true")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn submitting_without_an_edge_says_so_in_plain_words() {
+    let (_host, root, _mounted) = button(&[("lang", "en"), ("default-country", "NL")], true);
+    settle().await;
+    type_into(&find(&root, "phone"), "06 1234 5678");
+    let consent: HtmlInputElement = find(&root, "consent").dyn_into().unwrap();
+    consent.click();
+    let submit: HtmlElement = find(&root, "submit").dyn_into().unwrap();
+    submit.click();
+    until("the network message", || {
+        text(&root, "form-error").contains("No connection")
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn unmounting_empties_the_shadow_root() {
+    let (_host, root, mut mounted) = button(&[("lang", "en")], true);
+    settle().await;
+    assert!(
+        root.query_selector("[data-testid=\"form\"]")
+            .unwrap()
+            .is_some()
+    );
+    mounted.unmount();
+    settle().await;
+    assert!(
+        root.query_selector("[data-testid=\"form\"]")
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_history_shows_an_error_state_with_a_retry() {
+    let (host, root) = host("callme-history", &[("lang", "nl"), ("token", "t")]);
+    let _mounted = mount_history(host, root.clone(), NO_EDGE.into()).unwrap();
+    until("the error state", || {
+        root.query_selector("[data-testid=\"error\"]")
+            .unwrap()
+            .is_some()
+    })
+    .await;
+    assert!(text(&root, "error").contains("Geen verbinding"));
+    assert!(
+        find(&root, "error")
+            .query_selector("button")
+            .unwrap()
+            .is_some()
+    );
+}
