@@ -219,3 +219,32 @@ test("the embedding guide renders its live example", async () => {
   await page.screenshot({ path: path.join(SHOTS, "embed.png"), fullPage: true });
   assert.deepEqual(page.errors, []);
 });
+
+test("two buttons on a page are independent, and a removed one stops polling", async () => {
+  const page = await open(`${edge.url}/`);
+  const accepted = [];
+  page.on("response", async (r) => {
+    if (r.request().method() === "POST" && r.url().endsWith("/api/callback") && r.status() === 202) accepted.push((await r.json()).call_id);
+  });
+  const statusRequests = (id) => page.statusUrls.filter((u) => u.endsWith(`/api/callback/${encodeURIComponent(id)}`)).length;
+  page.statusUrls = [];
+  page.on("request", (r) => r.url().includes("/api/callback/") && page.statusUrls.push(r.url()));
+
+  const inline = inside(page, "callme-button.inline-cta");
+  const floating = inside(page, "callme-button[floating]");
+  await testid(inline, "launcher").click();
+  await fillAndSubmit(inline, "06 2222 3333");
+  await testid(inline, "tracking").waitFor();
+  await waitFor(() => accepted.length === 1, 10_000, "the first call's answer");
+  assert.equal(await testid(floating, "launcher").getAttribute("aria-expanded"), "false", "the other button is untouched");
+  // Removed before its first poll (1 s after acceptance).
+  await page.evaluate(() => document.querySelector("callme-button.inline-cta").remove());
+
+  await testid(floating, "launcher").click();
+  await fillAndSubmit(floating, "06 4444 5555");
+  await floating.locator('[data-testid="tracking"][data-state="ended"]').waitFor({ timeout: 20_000 });
+  assert.equal(accepted.length, 2);
+  assert.ok(statusRequests(accepted[1]) >= 1, "the remaining button polled its call");
+  assert.equal(statusRequests(accepted[0]), 0, "the removed button never polled again");
+  assert.deepEqual(page.errors, []);
+});
