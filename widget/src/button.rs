@@ -44,6 +44,10 @@ pub fn CallmeButton(
     consent_text: Option<String>,
     /// Open the form at once (the visitor clicked before the code loaded).
     open: bool,
+    /// The custom element itself (Turnstile renders into a slotted child).
+    host: web_sys::HtmlElement,
+    /// Where the Turnstile script comes from.
+    turnstile_src: String,
 ) -> impl IntoView {
     let alive = Alive::new();
 
@@ -61,6 +65,8 @@ pub fn CallmeButton(
     let live = RwSignal::new(None::<callme_shared::CallbackStatus>);
     let idempotency_key = RwSignal::new(None::<String>);
     let clock = RwSignal::new(now_ms());
+    let bot_token = RwSignal::new(None::<String>);
+    let challenge = StoredValue::new_local(None::<crate::turnstile::Challenge>);
     let phone_input = NodeRef::<html::Input>::new();
     let live_region = NodeRef::<html::Div>::new();
 
@@ -80,7 +86,24 @@ pub fn CallmeButton(
                     {
                         country.set(Some(loaded.default_country));
                     }
+                    let sitekey = loaded.turnstile_sitekey.clone();
                     config.set(Some(loaded));
+                    if let Some(sitekey) = sitekey {
+                        if !crate::turnstile::load(&turnstile_src).await || !alive.get() {
+                            return;
+                        }
+                        let token_alive = alive.clone();
+                        let on_token = std::rc::Rc::new(std::cell::RefCell::new(
+                            move |token: Option<String>| {
+                                if token_alive.get() {
+                                    bot_token.set(token);
+                                }
+                            },
+                        ));
+                        let rendered =
+                            crate::turnstile::render(&host, &sitekey, lang.tag(), on_token);
+                        challenge.set_value(rendered);
+                    }
                 }
                 Err(error) => config_error.set(Some(error)),
             }
@@ -185,7 +208,19 @@ pub fn CallmeButton(
                 }
                 return;
             };
-            let request = match build_request(
+            let needs_bot_check = config
+                .get_untracked()
+                .is_some_and(|c| c.turnstile_sitekey.is_some());
+            let token = bot_token.get_untracked();
+            if needs_bot_check && token.is_none() {
+                server_error.set(Some(WidgetError::Field {
+                    field: "turnstile_token".into(),
+                    code: "bot_check_missing".into(),
+                    message: "Complete the security check first.".into(),
+                }));
+                return;
+            }
+            let mut request = match build_request(
                 &number,
                 consent.get_untracked(),
                 agent.clone(),
@@ -199,6 +234,10 @@ pub fn CallmeButton(
                     return;
                 }
             };
+            // A Turnstile token is good for one request: ask for the next one.
+            request.turnstile_token = token;
+            bot_token.set(None);
+            challenge.with_value(|c| c.as_ref().map(crate::turnstile::Challenge::reset));
             // A retry after a network error reuses the key, so the edge
             // places at most one call for this visitor's intent.
             let key = idempotency_key.get_untracked().unwrap_or_else(random_key);
@@ -381,6 +420,9 @@ pub fn CallmeButton(
                                     prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea></label>
                             <p class="message error">{field_error("note")}</p>
                         </details>
+                        <Show when=move || config.get().is_some_and(|c| c.turnstile_sitekey.is_some())>
+                            <div class="bot-check" data-testid="bot-check"><slot name="turnstile"></slot></div>
+                        </Show>
                         <p class="error" role="alert" data-testid="form-error">{general_error}</p>
                         <button type="submit" class="submit" part="submit" data-testid="submit"
                             disabled=move || matches!(phase.get(), Phase::Sending)>

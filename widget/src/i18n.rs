@@ -258,6 +258,10 @@ pub fn error_text(lang: Lang, code: &str) -> Option<&'static str> {
             "Tick the box to agree to be called.",
             "Vink het vakje aan om akkoord te gaan.",
         ),
+        "bot_check_missing" => (
+            "Complete the security check first.",
+            "Voltooi eerst de beveiligingscontrole.",
+        ),
         "bot_check_failed" => (
             "The security check failed. Reload the page and try again.",
             "De beveiligingscontrole is mislukt. Herlaad de pagina en probeer het opnieuw.",

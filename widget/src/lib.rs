@@ -21,6 +21,8 @@ mod button;
 mod history;
 #[cfg(target_arch = "wasm32")]
 mod mount;
+#[cfg(all(target_arch = "wasm32", feature = "button"))]
+mod turnstile;
 
 #[cfg(target_arch = "wasm32")]
 pub use mount::*;

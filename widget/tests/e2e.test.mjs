@@ -9,19 +9,31 @@ import { createServer } from "node:http";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { chromium } from "playwright-core";
-import { API_KEY, PORTAL_SECRET, ROOT, TICKET_SECRET, freePort, mintToken, nowSeconds, startSandbox, startWrangler, waitFor } from "../../edge/tests/support.mjs";
+import { API_KEY, PORTAL_SECRET, ROOT, TICKET_SECRET, freePort, mintToken, nowSeconds, startSandbox, startTurnstileFake, startWrangler, waitFor } from "../../edge/tests/support.mjs";
 
 const SHOTS = path.join(ROOT, "artifacts/screenshots");
 let sandbox, edge, host, hostUrl, browser;
 
 /** The customer's site: another origin, a strict CSP allowing only the edge. */
 function hostPages(edgeUrl, token) {
-  const csp = `default-src 'none'; script-src ${edgeUrl} 'wasm-unsafe-eval'; connect-src ${edgeUrl}; style-src 'self'`;
+  const csp = `default-src 'none'; script-src 'self' ${edgeUrl} 'wasm-unsafe-eval'; connect-src ${edgeUrl}; style-src 'self'`;
   const page = (body) => `<!doctype html><html><head><meta charset="utf-8"><title>shop</title>
 <script type="module" src="${edgeUrl}/callme.js"></script></head><body><h1>Bakkerij de Vries</h1>${body}</body></html>`;
   return {
     "/shop-nl.html": page(`<callme-button endpoint="${edgeUrl}" lang="nl"></callme-button>`),
     "/portal.html": page(`<callme-history endpoint="${edgeUrl}" token="${token}" page-size="20"></callme-history>`),
+    // A stand-in of Cloudflare's Turnstile client with its documented API
+    // (render, reset, remove): the token comes when the "human" clicks.
+    "/turnstile-fake.js": `window.turnstile = {
+      render(el, options) {
+        const button = document.createElement("button");
+        button.type = "button"; button.textContent = "I am human"; button.dataset.testid = "fake-turnstile";
+        button.onclick = () => options.callback("XXXX.DUMMY.TOKEN.XXXX");
+        el.append(button);
+        return "widget-1";
+      },
+      reset() {}, remove() {},
+    };`,
     csp,
   };
 }
@@ -45,7 +57,17 @@ before(async () => {
   const pages = hostPages(edge.url, mintToken({ exp: nowSeconds() + 3600, scope: "calls:read" }));
   host = createServer((req, res) => {
     const body = pages[req.url];
-    res.writeHead(body ? 200 : 404, { "content-type": "text/html", "content-security-policy": pages.csp });
+    const type = req.url.endsWith(".js") ? "text/javascript" : "text/html";
+    // /turnstile.html?edge=URL: a shop page for another edge, with its CSP.
+    const url = new URL(req.url, hostUrl);
+    if (url.pathname === "/turnstile.html") {
+      const other = url.searchParams.get("edge");
+      res.writeHead(200, { "content-type": "text/html", "content-security-policy": hostPages(other, "").csp });
+      res.end(`<!doctype html><html><head><script type="module" src="${other}/callme.js"></script></head><body>
+        <callme-button endpoint="${other}" lang="en" turnstile-src="${hostUrl}/turnstile-fake.js"></callme-button></body></html>`);
+      return;
+    }
+    res.writeHead(body ? 200 : 404, { "content-type": type, "content-security-policy": pages.csp });
     res.end(body ?? "not found");
   }).listen(hostPort, "127.0.0.1");
   await once(host, "listening");
@@ -247,4 +269,29 @@ test("two buttons on a page are independent, and a removed one stops polling", a
   assert.ok(statusRequests(accepted[1]) >= 1, "the remaining button polled its call");
   assert.equal(statusRequests(accepted[0]), 0, "the removed button never polled again");
   assert.deepEqual(page.errors, []);
+});
+
+test("with Turnstile on, the form waits for the check and passes its token", async () => {
+  const verifier = await startTurnstileFake();
+  const port = await freePort();
+  const guarded = await startWrangler(port, {
+    UPSTREAM_URL: sandbox.url, VOICE_API_KEY: API_KEY, TICKET_SECRET, ALLOWED_COUNTRIES: "NL",
+    ALLOWED_ORIGINS: hostUrl, TURNSTILE_SITEKEY: "1x00000000000000000000AA",
+    TURNSTILE_SECRET: "1x0000000000000000000000000000000AA", TURNSTILE_VERIFY_URL: verifier.url,
+  });
+  try {
+    const page = await open(`${hostUrl}/turnstile.html?edge=${encodeURIComponent(guarded.url)}`);
+    const button = inside(page, "callme-button");
+    await testid(button, "launcher").click();
+    await fillAndSubmit(button, "06 3333 4444");
+    await waitFor(async () => (await testid(button, "form-error").textContent()) === "Complete the security check first.", 10_000, "the check to be asked for");
+    await page.locator('[data-testid="fake-turnstile"]').click();
+    await testid(button, "submit").click();
+    await button.locator('[data-testid="tracking"][data-state="ended"]').waitFor({ timeout: 20_000 });
+    assert.equal(verifier.seen.at(-1).response, "XXXX.DUMMY.TOKEN.XXXX");
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await guarded.stop();
+    await verifier.stop();
+  }
 });
