@@ -99,9 +99,13 @@ async function open(url, options = {}) {
 const inside = (page, selector) => page.locator(selector);
 const testid = (root, id) => root.locator(`[data-testid="${id}"]`);
 
-async function fillAndSubmit(button, phone) {
-  // The form is usable once /api/config has answered (countries listed).
+/** The form is complete once /api/config has answered (countries listed). */
+async function ready(button) {
   await waitFor(async () => (await testid(button, "country").locator("option").count()) > 0, 10_000, "the widget's config");
+}
+
+async function fillAndSubmit(button, phone) {
+  await ready(button);
   await testid(button, "phone").fill(phone);
   // Under load, a click on the consent box was twice seen to be lost on
   // the first interaction (root cause open, see the issue note): tick it
@@ -146,7 +150,7 @@ test("bad and refused numbers are explained in plain words, and nothing is diall
   const page = await open(`${edge.url}/`);
   const button = inside(page, "callme-button.inline-cta");
   await testid(button, "launcher").click();
-  await testid(button, "phone").waitFor();
+  await ready(button);
   const before = await sandbox.outboundCount();
 
   await testid(button, "phone").fill("06 1234");
