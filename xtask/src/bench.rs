@@ -3,7 +3,6 @@
 
 use std::fs;
 use std::io::Write;
-use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use crate::cmd::{self, Outcome};
@@ -133,26 +132,9 @@ fn size_probe(with_shared: bool) -> Outcome<Sizes> {
         .join("target")
         .join(WASM_TARGET)
         .join("release/callme_size_probe.wasm");
-    let optimised = wasm_opt(&built)?;
+    let optimised = built.with_extension("opt.wasm");
+    crate::build::wasm_opt(&built, &optimised)?;
     measure(&fs::read(&optimised).map_err(|e| format!("{}: {e}", optimised.display()))?)
-}
-
-/// `wasm-opt -Oz` from the npm binaryen (Debian's is too old for
-/// wasm-bindgen 0.2.130 output).
-pub fn wasm_opt(input: &Path) -> Outcome<PathBuf> {
-    let output = input.with_extension("opt.wasm");
-    cmd::run(
-        Command::new(tools::npm_bin("wasm-opt"))
-            .arg(input)
-            .args([
-                "-Oz",
-                "--enable-bulk-memory",
-                "--enable-nontrapping-float-to-int",
-                "-o",
-            ])
-            .arg(&output),
-    )?;
-    Ok(output)
 }
 
 /// Raw, gzip -9 and brotli -q 11 sizes of `bytes`.

@@ -54,13 +54,9 @@ pub fn widget() -> Outcome {
                 .arg(&staging)
                 .args(["--out-name", &name]),
         )?;
-        cmd::run(
-            Command::new(tools::npm_bin("wasm-opt"))
-                .arg(staging.join(format!("{name}_bg.wasm")))
-                .arg("-Oz")
-                .args(WASM_FEATURES)
-                .arg("-o")
-                .arg(pkg.join(format!("{name}_bg.wasm"))),
+        wasm_opt(
+            &staging.join(format!("{name}_bg.wasm")),
+            &pkg.join(format!("{name}_bg.wasm")),
         )?;
         minify(
             &staging.join(format!("{name}.js")),
@@ -95,6 +91,19 @@ const WASM_FEATURES: [&str; 6] = [
     "--enable-reference-types",
     "--enable-multivalue",
 ];
+
+/// `wasm-opt -Oz` from the npm binaryen (Debian's is too old for
+/// wasm-bindgen 0.2.130 output), keeping to the target's features.
+pub fn wasm_opt(input: &std::path::Path, output: &std::path::Path) -> Outcome {
+    cmd::run(
+        Command::new(tools::npm_bin("wasm-opt"))
+            .arg(input)
+            .arg("-Oz")
+            .args(WASM_FEATURES)
+            .arg("-o")
+            .arg(output),
+    )
+}
 
 /// Minifies an ES module with esbuild.
 fn minify(input: &std::path::Path, output: &std::path::Path) -> Outcome {

@@ -106,12 +106,7 @@ pub fn run(args: &[String]) -> Outcome {
             )
             .env("CHROMEDRIVER", tools::CHROMEDRIVER);
             let (ok, output) = cmd::run_teed(&mut test)?;
-            let counts = cargo_test_counts(&output);
-            if ok && counts.0 > 0 {
-                Ok(Some(counts))
-            } else {
-                Err(format!("{} failed, {} passed", counts.1, counts.0))
-            }
+            verdict(ok, cargo_test_counts(&output))
         },
     );
     step("widget bundles and edge worker build", &mut || {
@@ -164,11 +159,15 @@ fn node_suite(root: &std::path::Path, glob: &str) -> Outcome<Option<(u64, u64)>>
         .args(["--test", "--test-concurrency=1", "--test-reporter=tap"])
         .arg(glob);
     let (ok, output) = cmd::run_teed(&mut node)?;
-    let counts = node_test_counts(&output);
-    if ok && counts.0 > 0 {
-        Ok(Some(counts))
+    verdict(ok, node_test_counts(&output))
+}
+
+/// A suite passes when its runner succeeded and it ran at least one test.
+fn verdict(ok: bool, (passed, failed): (u64, u64)) -> Outcome<Option<(u64, u64)>> {
+    if ok && passed > 0 {
+        Ok(Some((passed, failed)))
     } else {
-        Err(format!("{} failed, {} passed", counts.1, counts.0))
+        Err(format!("{failed} failed, {passed} passed"))
     }
 }
 

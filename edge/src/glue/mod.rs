@@ -10,7 +10,10 @@ mod turnstile;
 
 use worker::{Context, Date, Env, Method, Request, Response, console_log, event};
 
-use crate::config::EdgeConfig;
+use std::cell::OnceCell;
+use std::rc::Rc;
+
+use crate::config::{ConfigError, EdgeConfig};
 use crate::cors::{self, Caller};
 use crate::error::EdgeError;
 use crate::log::{LogLine, route_of};
@@ -18,7 +21,7 @@ use crate::log::{LogLine, route_of};
 /// What one request carries through its handler.
 pub struct Ctx {
     /// Parsed configuration.
-    pub config: EdgeConfig,
+    pub config: Rc<EdgeConfig>,
     /// Bindings (the Guard).
     pub env: Env,
     /// Who is calling.
@@ -61,13 +64,26 @@ async fn fetch(request: Request, env: Env, _ctx: Context) -> worker::Result<Resp
     Ok(response)
 }
 
+thread_local! {
+    /// The configuration, parsed once per isolate: vars and secrets cannot
+    /// change within one (a new deployment starts new isolates), and parsing
+    /// on every request was most of `/api/health`'s cost.
+    static CONFIG: OnceCell<Result<Rc<EdgeConfig>, ConfigError>> = const { OnceCell::new() };
+}
+
 /// Reads the configuration and classifies the caller.
 fn prepare(request: &Request, env: Env, log: &mut LogLine) -> Result<Ctx, EdgeError> {
-    let config = EdgeConfig::from_lookup(|name| {
-        env.var(name)
-            .map(|v| v.to_string())
-            .or_else(|_| env.secret(name).map(|v| v.to_string()))
-            .ok()
+    let config = CONFIG.with(|cell| {
+        cell.get_or_init(|| {
+            EdgeConfig::from_lookup(|name| {
+                env.var(name)
+                    .map(|v| v.to_string())
+                    .or_else(|_| env.secret(name).map(|v| v.to_string()))
+                    .ok()
+            })
+            .map(Rc::new)
+        })
+        .clone()
     })?;
     let header = |name: &str| request.headers().get(name).ok().flatten();
     let caller = cors::classify(
