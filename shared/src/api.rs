@@ -170,6 +170,31 @@ impl LiveStatus {
     pub fn is_final(self) -> bool {
         matches!(self, Self::Ended | Self::Failed)
     }
+
+    /// Every status, in the order a call goes through them.
+    pub const ALL: [Self; 5] = [
+        Self::Dialing,
+        Self::Connecting,
+        Self::InProgress,
+        Self::Ended,
+        Self::Failed,
+    ];
+
+    /// The wire value (what serde writes).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Dialing => "dialing",
+            Self::Connecting => "connecting",
+            Self::InProgress => "in-progress",
+            Self::Ended => "ended",
+            Self::Failed => "failed",
+        }
+    }
+
+    /// Reads a wire value without serde (the widget's lighter path).
+    pub fn from_wire(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|status| status.as_str() == text)
+    }
 }
 
 /// The `202` answer of `POST /api/callback`.
@@ -230,6 +255,16 @@ mod tests {
     fn parse(json: &str) -> Result<CallbackRequest, CallbackRequestError> {
         let wire: CallbackRequestWire = serde_json::from_str(json).unwrap();
         CallbackRequest::try_from(wire)
+    }
+
+    #[test]
+    fn live_status_wire_values_match_serde() {
+        for status in LiveStatus::ALL {
+            let json = serde_json::to_string(&status).unwrap();
+            assert_eq!(json, format!("\"{}\"", status.as_str()));
+            assert_eq!(LiveStatus::from_wire(status.as_str()), Some(status));
+        }
+        assert_eq!(LiveStatus::from_wire("ringing"), None);
     }
 
     #[test]

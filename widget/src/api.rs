@@ -1,19 +1,18 @@
 //! The edge's API from the browser: plain `fetch`, JSON through the
-//! browser's own parser and serde-wasm-bindgen (smaller than serde_json).
+//! browser's own parser and the field readers of [`crate::wire`].
 
-use callme_shared::ErrorBody;
 #[cfg(feature = "history")]
 use callme_shared::{CallList, CallsQuery};
 #[cfg(feature = "button")]
 use callme_shared::{
     CallbackAccepted, CallbackRequest, CallbackStatus, PublicConfig, percent_encode,
 };
-use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, Headers, Request, RequestInit, RequestMode, Response};
 
 use crate::error::WidgetError;
+use crate::wire;
 
 /// One edge, as named by the element's `endpoint` attribute.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,7 +34,8 @@ impl Edge {
     /// # Errors
     /// A [`WidgetError`] saying why.
     pub async fn config(&self) -> Result<PublicConfig, WidgetError> {
-        self.send("GET", "/api/config", None, &[], None).await
+        self.send("GET", "/api/config", None, &[], None, wire::public_config)
+            .await
     }
 
     /// `POST /api/callback` under an idempotency key.
@@ -48,16 +48,14 @@ impl Edge {
         request: &CallbackRequest,
         key: &str,
     ) -> Result<CallbackAccepted, WidgetError> {
-        let body = serde_wasm_bindgen::to_value(request)
-            .map_err(|_| WidgetError::Unreadable { status: 0 })?;
-        let text =
-            js_sys::JSON::stringify(&body).map_err(|_| WidgetError::Unreadable { status: 0 })?;
+        let body = wire::callback_request(request).ok_or(WidgetError::Network)?;
         self.send(
             "POST",
             "/api/callback",
-            Some(String::from(text)),
+            Some(body),
             &[("Idempotency-Key", key)],
             None,
+            wire::callback_accepted,
         )
         .await
     }
@@ -77,8 +75,15 @@ impl Edge {
             percent_encode(accepted.call_id.as_str())
         );
         let ticket = format!("Ticket {}", accepted.ticket);
-        self.send("GET", &path, None, &[("Authorization", &ticket)], signal)
-            .await
+        self.send(
+            "GET",
+            &path,
+            None,
+            &[("Authorization", &ticket)],
+            signal,
+            wire::callback_status,
+        )
+        .await
     }
 
     /// `GET /api/calls` with a portal token.
@@ -94,17 +99,26 @@ impl Edge {
     ) -> Result<CallList, WidgetError> {
         let bearer = format!("Bearer {token}");
         let path = format!("/api/calls?{}", query.to_query_string());
-        self.send("GET", &path, None, &[("Authorization", &bearer)], signal)
-            .await
+        self.send(
+            "GET",
+            &path,
+            None,
+            &[("Authorization", &bearer)],
+            signal,
+            wire::call_list,
+        )
+        .await
     }
 
-    async fn send<T: DeserializeOwned>(
+    /// Sends one request; `read` picks the success answer's fields.
+    async fn send<T>(
         &self,
         method: &str,
         path: &str,
         body: Option<String>,
         headers: &[(&str, &str)],
         signal: Option<&AbortSignal>,
+        read: fn(JsValue) -> Option<T>,
     ) -> Result<T, WidgetError> {
         let init = RequestInit::new();
         init.set_method(method);
@@ -140,11 +154,10 @@ impl Edge {
             Err(_) => None,
         };
         if (200..300).contains(&status) {
-            json.and_then(|value| serde_wasm_bindgen::from_value(value).ok())
+            json.and_then(read)
                 .ok_or(WidgetError::Unreadable { status })
         } else {
-            let body: Option<ErrorBody> =
-                json.and_then(|value| serde_wasm_bindgen::from_value(value).ok());
+            let body = json.and_then(wire::error_body);
             Err(WidgetError::from_answer(status, body, retry_after))
         }
     }

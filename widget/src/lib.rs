@@ -23,6 +23,8 @@ mod history;
 mod mount;
 #[cfg(all(target_arch = "wasm32", feature = "button"))]
 mod turnstile;
+#[cfg(target_arch = "wasm32")]
+pub mod wire;
 
 #[cfg(target_arch = "wasm32")]
 pub use mount::*;

@@ -97,6 +97,8 @@ pub fn run(args: &[String]) -> Outcome {
                 "button,history",
                 "--test",
                 "web",
+                "--test",
+                "wire",
             ])
             .env(
                 "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
