@@ -2,7 +2,7 @@
 
 use callme_shared::{
     AgentAlias, CallbackAccepted, CallbackRequest, CountryCode, FieldError, LiveStatus, Locale,
-    PhoneNumber, PublicConfig, VisitorName, VisitorNote, normalize,
+    PhoneNumber, PublicConfig, TextError, VisitorName, VisitorNote, normalize,
 };
 use leptos::html;
 use leptos::prelude::*;
@@ -10,8 +10,9 @@ use leptos::task::spawn_local;
 
 use crate::api::Edge;
 use crate::browser::{Alive, now_ms, parse_ms, random_key, sleep};
+use crate::erased::{handler, value};
 use crate::error::WidgetError;
-use crate::i18n::{Lang, Msg, calling, duration, error_text, t, will_call};
+use crate::i18n::{Lang, Msg, calling, duration, normalize_text, t, text_error_text, will_call};
 use crate::model::{live_text, poll_delay_ms};
 
 /// What the panel shows.
@@ -111,29 +112,29 @@ pub fn CallmeButton(
     }
 
     let normalized = Memo::new(move |_| normalize(&phone.get(), country.get()));
-    let phone_message = move || {
+    // What the phone field says: the edge's refusal first, else the number
+    // it will call, else (once the visitor left the field) why not.
+    let phone_message = Memo::new(move |_| {
         let error = server_error.get().filter(|e| e.field() == Some("phone"));
         if let Some(error) = error {
             return Some((true, error.text(lang)));
         }
         match normalized.get() {
             Ok(number) => Some((false, will_call(lang, number.as_str()))),
-            Err(error) if phone_touched.get() => Some((
-                true,
-                error_text(lang, error.code()).map_or_else(|| error.to_string(), str::to_owned),
-            )),
+            Err(error) if phone_touched.get() => Some((true, normalize_text(lang, &error))),
             Err(_) => None,
         }
-    };
+    });
+    let phone_bad = move || phone_message.with(|m| m.as_ref().is_some_and(|(bad, _)| *bad));
     let field_error = move |field: &'static str| {
-        move || {
+        value(move || {
             server_error
                 .get()
                 .filter(|e| e.field() == Some(field))
                 .map(|e| e.text(lang))
-        }
+        })
     };
-    let general_error = move || {
+    let general_error = value(move || {
         server_error
             .get()
             .filter(|e| {
@@ -141,7 +142,7 @@ pub fn CallmeButton(
                     .is_none_or(|f| !["phone", "consent", "name", "note"].contains(&f))
             })
             .map(|e| e.text(lang))
-    };
+    });
 
     let start_polling = {
         let edge = edge.clone();
@@ -308,7 +309,11 @@ pub fn CallmeButton(
     let consent_label = consent_text.unwrap_or_else(|| t(lang, Msg::Consent).to_owned());
     let consent_required = move || config.get().is_none_or(|c| c.consent_required);
     let countries = move || config.get().map(|c| c.countries).unwrap_or_default();
+    let sending = move || matches!(phase.get(), Phase::Sending);
 
+    // The form gives way to the status once a call is accepted; a memo, so
+    // the form is built again only when that flips.
+    let show_form = Memo::new(move |_| !matches!(phase.get(), Phase::Tracking { .. }));
     let tracking_view = move || {
         let Phase::Tracking { number, .. } = phase.get() else {
             return None;
@@ -332,59 +337,55 @@ pub fn CallmeButton(
             LiveStatus::Failed => s.error.clone(),
             _ => None,
         });
+        let no_detail = detail.is_none();
         let is_final = status.as_ref().is_some_and(|s| s.status.is_final());
-        let state_class = status.as_ref().map_or("dialing", |s| match s.status {
-            LiveStatus::Dialing => "dialing",
-            LiveStatus::Connecting => "connecting",
-            LiveStatus::InProgress => "in-progress",
-            LiveStatus::Ended => "ended",
-            LiveStatus::Failed => "failed",
-        });
+        let state = status.as_ref().map_or(LiveStatus::Dialing, |s| s.status);
         Some(view! {
-            <div class="tracking" part="status" data-testid="tracking" data-state=state_class>
+            <div class="tracking" part="status" data-testid="tracking" data-state=state.as_str()>
                 <p class="calling">{calling(lang, &number)}</p>
                 <p class="headline" data-testid="status">{headline}</p>
-                {detail.map(|d| view! { <p class="detail" data-testid="status-detail">{d}</p> })}
-                {is_final.then(|| view! {
-                    <button type="button" class="secondary" part="again-button" data-testid="again" on:click=again>
-                        {t(lang, Msg::CallAgain)}
-                    </button>
-                })}
+                <p class="detail" data-testid="status-detail" hidden=no_detail>{detail}</p>
+                <button type="button" class="secondary" part="again-button" data-testid="again"
+                    hidden=!is_final on:click=handler(again)>
+                    {t(lang, Msg::CallAgain)}
+                </button>
             </div>
         })
     };
 
     view! {
-        <div class="callme" on:keydown=on_key>
+        <div class="callme" on:keydown=handler(on_key)>
             <button type="button" class="launcher" part="button" data-testid="launcher"
-                aria-expanded=move || is_open.get().to_string() aria-controls="callme-panel" on:click=toggle>
+                aria-expanded=value(move || is_open.get().to_string()) aria-controls="callme-panel"
+                on:click=handler(toggle)>
                 <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20"><path fill="currentColor" d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2c.3-.3.7-.4 1-.2 1.1.4 2.3.6 3.6.6.6 0 1 .4 1 1V20c0 .6-.4 1-1 1A17 17 0 0 1 3 4c0-.6.4-1 1-1h3.5c.6 0 1 .4 1 1 0 1.3.2 2.5.6 3.6.1.3 0 .7-.2 1L6.6 10.8z"/></svg>
                 <span>{t(lang, Msg::CallMeBack)}</span>
             </button>
             <div id="callme-panel" class="panel" part="panel" role="dialog" aria-labelledby="callme-title"
-                hidden=move || !is_open.get() data-testid="panel">
+                hidden=value(move || !is_open.get()) data-testid="panel">
                 <div class="panel-head">
                     <h2 id="callme-title">{t(lang, Msg::Title)}</h2>
-                    <button type="button" class="close" aria-label=t(lang, Msg::Close) on:click=move |_| is_open.set(false)>"×"</button>
+                    <button type="button" class="close" aria-label=t(lang, Msg::Close)
+                        on:click=handler(move |_| is_open.set(false))>"×"</button>
                 </div>
                 <div aria-live="polite" role="status" class="live" data-testid="live" tabindex="-1" node_ref=live_region>
                     {tracking_view}
                 </div>
-                <Show when=move || !matches!(phase.get(), Phase::Tracking { .. })>
-                    <form novalidate on:submit=submit.clone() data-testid="form">
+                {move || show_form.get().then(|| view! {
+                    <form novalidate on:submit=handler(submit.clone()) data-testid="form">
                         <p class="intro">{t(lang, Msg::Intro)}</p>
-                        {move || config_error.get().map(|e| view! { <p class="error" role="alert">{e.text(lang)}</p> })}
+                        <p class="error" role="alert">{value(move || config_error.get().map(|e| e.text(lang)))}</p>
                         <div class="row">
                             <label class="country">
                                 <span>{t(lang, Msg::Country)}</span>
                                 <select part="input" data-testid="country"
-                                    on:change=move |ev| country.set(CountryCode::parse(&event_target_value(&ev)).ok())
-                                    prop:value=move || country.get().map(|c| c.to_string()).unwrap_or_default()>
-                                    <For each=countries key=|c| *c let:code>
-                                        <option value=code.to_string() selected=move || country.get() == Some(code)>
+                                    on:change=handler(move |ev| country.set(CountryCode::parse(&event_target_value(&ev)).ok()))
+                                    prop:value=value(move || country.get().map(|c| c.as_str().to_owned()).unwrap_or_default())>
+                                    {move || countries().into_iter().map(|code| view! {
+                                        <option value=code.as_str().to_owned() selected=country.get_untracked() == Some(code)>
                                             {format!("{code} +{}", code.dialing_plan().map_or("", |p| p.calling_code))}
                                         </option>
-                                    </For>
+                                    }).collect_view()}
                                 </select>
                             </label>
                             <label class="phone">
@@ -392,44 +393,47 @@ pub fn CallmeButton(
                                 <input type="tel" inputmode="tel" autocomplete="tel" part="input" data-testid="phone"
                                     node_ref=phone_input placeholder=t(lang, Msg::PhoneHint)
                                     aria-describedby="callme-phone-message"
-                                    aria-invalid=move || phone_message().is_some_and(|(bad, _)| bad).to_string()
-                                    prop:value=move || phone.get()
-                                    on:input=move |ev| { server_error.update(|e| if e.as_ref().and_then(WidgetError::field) == Some("phone") { *e = None }); phone.set(event_target_value(&ev)); }
-                                    on:blur=move |_| phone_touched.set(!phone.get_untracked().trim().is_empty()) />
+                                    aria-invalid=value(move || phone_bad().to_string())
+                                    prop:value=value(move || phone.get())
+                                    on:input=handler(move |ev| {
+                                        server_error.update(|e| if e.as_ref().and_then(WidgetError::field) == Some("phone") { *e = None });
+                                        phone.set(event_target_value(&ev));
+                                    })
+                                    on:blur=handler(move |_| phone_touched.set(!phone.get_untracked().trim().is_empty())) />
                             </label>
                         </div>
                         <p id="callme-phone-message" data-testid="phone-message"
-                            class=move || if phone_message().is_some_and(|(bad, _)| bad) { "message error" } else { "message" }>
-                            {move || phone_message().map(|(_, text)| text)}
+                            class=value(move || if phone_bad() { "message error".to_owned() } else { "message".to_owned() })>
+                            {value(move || phone_message.get().map(|(_, text)| text))}
                         </p>
                         <label class="check">
-                            <input type="checkbox" data-testid="consent" prop:checked=move || consent.get()
+                            <input type="checkbox" data-testid="consent" prop:checked=value(move || consent.get())
                                 aria-describedby="callme-consent-message"
-                                on:change=move |ev| consent.set(event_target_checked(&ev)) />
-                            <span>{consent_label.clone()}{move || consent_required().then_some(" *")}</span>
+                                on:change=handler(move |ev| consent.set(event_target_checked(&ev))) />
+                            <span>{consent_label.clone()}{value(move || consent_required().then(|| " *".to_owned()))}</span>
                         </label>
                         <p id="callme-consent-message" class="message error" data-testid="consent-message">{field_error("consent")}</p>
                         <details>
                             <summary>{format!("{} / {} ({})", t(lang, Msg::Name), t(lang, Msg::Note), t(lang, Msg::Optional))}</summary>
                             <label><span>{t(lang, Msg::Name)}</span>
                                 <input type="text" autocomplete="name" maxlength="80" part="input" data-testid="name"
-                                    prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) /></label>
+                                    prop:value=value(move || name.get()) on:input=handler(move |ev| name.set(event_target_value(&ev))) /></label>
                             <p class="message error">{field_error("name")}</p>
                             <label><span>{t(lang, Msg::Note)}</span>
                                 <textarea maxlength="500" rows="3" part="input" data-testid="note"
-                                    prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea></label>
+                                    prop:value=value(move || note.get()) on:input=handler(move |ev| note.set(event_target_value(&ev)))></textarea></label>
                             <p class="message error">{field_error("note")}</p>
                         </details>
-                        <Show when=move || config.get().is_some_and(|c| c.turnstile_sitekey.is_some())>
-                            <div class="bot-check" data-testid="bot-check"><slot name="turnstile"></slot></div>
-                        </Show>
-                        <p class="error" role="alert" data-testid="form-error">{general_error}</p>
-                        <button type="submit" class="submit" part="submit" data-testid="submit"
-                            disabled=move || matches!(phase.get(), Phase::Sending)>
-                            {move || if matches!(phase.get(), Phase::Sending) { t(lang, Msg::Sending) } else { t(lang, Msg::Submit) }}
+                        <div class="bot-check" data-testid="bot-check"
+                            hidden=value(move || config.get().is_none_or(|c| c.turnstile_sitekey.is_none()))>
+                            <slot name="turnstile"></slot>
+                        </div>
+                        <p class="error" role="alert" data-testid="form-error">{general_error.clone()}</p>
+                        <button type="submit" class="submit" part="submit" data-testid="submit" disabled=value(sending)>
+                            {value(move || if sending() { t(lang, Msg::Sending).to_owned() } else { t(lang, Msg::Submit).to_owned() })}
                         </button>
                     </form>
-                </Show>
+                })}
             </div>
         </div>
     }
@@ -444,10 +448,9 @@ fn build_request(
     note: &str,
     lang: Lang,
 ) -> Result<CallbackRequest, WidgetError> {
-    let field = |error: &dyn FieldError| WidgetError::Field {
-        field: error.field().unwrap_or_default().to_owned(),
-        code: error.code().to_owned(),
-        message: error.to_string(),
+    let field = |error: &TextError| WidgetError::Invalid {
+        field: error.field().unwrap_or_default(),
+        text: text_error_text(lang, error),
     };
     let optional = |text: &str| (!text.trim().is_empty()).then(|| text.to_owned());
     Ok(CallbackRequest {

@@ -17,6 +17,14 @@ pub enum WidgetError {
         /// The edge's English message, used when the widget has no words.
         message: String,
     },
+    /// The widget's own check of a field, already in the visitor's words
+    /// (the request was not sent).
+    Invalid {
+        /// The input it belongs to.
+        field: &'static str,
+        /// What to change.
+        text: String,
+    },
     /// 429.
     RateLimited {
         /// Seconds to wait.
@@ -71,6 +79,7 @@ impl WidgetError {
     pub fn field(&self) -> Option<&str> {
         match self {
             Self::Field { field, .. } => Some(field),
+            Self::Invalid { field, .. } => Some(field),
             _ => None,
         }
     }
@@ -81,6 +90,7 @@ impl WidgetError {
             Self::Field { code, message, .. } | Self::Refused { code, message, .. } => {
                 error_text(lang, code).map_or_else(|| message.clone(), str::to_owned)
             }
+            Self::Invalid { text, .. } => text.clone(),
             Self::RateLimited { retry_after_s } => rate_limited(lang, *retry_after_s),
             Self::Unauthorized => t(lang, Msg::Unauthorized).to_owned(),
             Self::Network => t(lang, Msg::Network).to_owned(),

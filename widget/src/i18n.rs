@@ -1,5 +1,7 @@
 //! Every word the widget shows, in English and Dutch, from one table.
 
+use callme_shared::{FieldError, NormalizeError, TextError};
+
 /// A supported language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -238,7 +240,19 @@ pub fn error_text(lang: Lang, code: &str) -> Option<&'static str> {
         ),
         "phone_too_short" => ("This number is too short.", "Dit nummer is te kort."),
         "phone_too_long" => ("This number is too long.", "Dit nummer is te lang."),
-        "phone_invalid_character" | "phone_non_ascii_digit" | "phone_misplaced_plus" => (
+        "phone_unknown_dialing_plan" | "phone_missing_plus" => (
+            "Start the number with + and the country code.",
+            "Begin het nummer met + en de landcode.",
+        ),
+        "phone_no_digits" => ("Type the number after the +.", "Typ het nummer na de +."),
+        "phone_leading_zero" => (
+            "A country code never starts with 0.",
+            "Een landcode begint nooit met 0.",
+        ),
+        "phone_invalid_character"
+        | "phone_non_ascii_digit"
+        | "phone_misplaced_plus"
+        | "phone_contains_whitespace" => (
             "Use digits only, like 06 12345678.",
             "Gebruik alleen cijfers, zoals 06 12345678.",
         ),
@@ -271,6 +285,7 @@ pub fn error_text(lang: Lang, code: &str) -> Option<&'static str> {
             "Deze website mag deze belservice niet gebruiken.",
         ),
         "text_too_long" => ("This text is too long.", "Deze tekst is te lang."),
+        "text_empty" => ("This field is empty.", "Dit veld is leeg."),
         "text_control_character" | "text_bidi_override" => (
             "This text contains characters that are not allowed.",
             "Deze tekst bevat tekens die niet zijn toegestaan.",
@@ -291,6 +306,78 @@ pub fn error_text(lang: Lang, code: &str) -> Option<&'static str> {
     })
 }
 
+/// The visitor's words for a number `normalize` refused, with the details
+/// the error carries (trunk prefix, calling code, digits). The widget never
+/// shows the shared crate's own (English) messages: it needs both languages,
+/// and leaving their `Display` code out keeps the bundle smaller.
+pub fn normalize_text(lang: Lang, error: &NormalizeError) -> String {
+    let nl = lang == Lang::Nl;
+    match error {
+        NormalizeError::MissingTrunkPrefix {
+            trunk_prefix,
+            calling_code,
+        } => {
+            if nl {
+                format!("Begin het nummer met {trunk_prefix}, of met +{calling_code}.")
+            } else {
+                format!("Start the number with {trunk_prefix}, or with +{calling_code}.")
+            }
+        }
+        NormalizeError::TooShort {
+            calling_code,
+            min_digits,
+            ..
+        } => {
+            if nl {
+                format!(
+                    "Dit nummer is te kort: na +{calling_code} volgen minstens {min_digits} cijfers."
+                )
+            } else {
+                format!(
+                    "This number is too short: +{calling_code} is followed by at least {min_digits} digits."
+                )
+            }
+        }
+        NormalizeError::TooLong {
+            calling_code,
+            max_digits,
+            ..
+        } => {
+            if nl {
+                format!(
+                    "Dit nummer is te lang: na +{calling_code} volgen hoogstens {max_digits} cijfers."
+                )
+            } else {
+                format!(
+                    "This number is too long: +{calling_code} is followed by at most {max_digits} digits."
+                )
+            }
+        }
+        other => code_text(lang, other.code()).to_owned(),
+    }
+}
+
+/// The visitor's words for a name or note the shared rules refused.
+pub fn text_error_text(lang: Lang, error: &TextError) -> String {
+    match (error, lang) {
+        (TextError::TooLong { max, .. }, Lang::En) => {
+            format!("This text is too long: at most {max} characters.")
+        }
+        (TextError::TooLong { max, .. }, Lang::Nl) => {
+            format!("Deze tekst is te lang: hoogstens {max} tekens.")
+        }
+        (other, _) => code_text(lang, other.code()).to_owned(),
+    }
+}
+
+/// [`error_text`] for a code of the shared rules, which all have words.
+fn code_text(lang: Lang, code: &str) -> &'static str {
+    error_text(lang, code).unwrap_or(match lang {
+        Lang::En => "Check what you entered.",
+        Lang::Nl => "Controleer wat u hebt ingevuld.",
+    })
+}
+
 /// A duration as `m:ss` (or `h:mm:ss`), the same in both languages.
 pub fn duration(seconds: u64) -> String {
     let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
@@ -304,6 +391,7 @@ pub fn duration(seconds: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use callme_shared::{CountryCode, VisitorNote, normalize};
 
     #[test]
     fn every_message_has_both_languages() {
@@ -340,6 +428,84 @@ mod tests {
         assert_eq!(duration(0), "0:00");
         assert_eq!(duration(84), "1:24");
         assert_eq!(duration(3_725), "1:02:05");
+    }
+
+    /// One typed number for every way `normalize` can refuse one.
+    fn refused_numbers() -> Vec<(&'static str, Option<&'static str>)> {
+        vec![
+            ("", Some("NL")),
+            ("06 1234 567a", Some("NL")),
+            ("０６１２３４５６７８", Some("NL")),
+            ("06+12345678", Some("NL")),
+            ("0612345678", None),
+            ("0612345678", Some("JP")),
+            ("612345678", Some("NL")),
+            ("06 123", Some("NL")),
+            ("06 1234 5678 9", Some("NL")),
+            ("+", None),
+            ("+0612345678", None),
+            ("+1234567890123456", None),
+        ]
+    }
+
+    #[test]
+    fn every_refused_number_is_explained_in_both_languages() {
+        let mut codes = Vec::new();
+        for (typed, country) in refused_numbers() {
+            let country = country.map(|c| CountryCode::parse(c).unwrap());
+            let error = normalize(typed, country).unwrap_err();
+            codes.push(error.code());
+            for lang in [Lang::En, Lang::Nl] {
+                let text = normalize_text(lang, &error);
+                assert_ne!(
+                    text,
+                    code_text(lang, "no_such_code"),
+                    "{typed:?}: {error:?}"
+                );
+            }
+        }
+        codes.sort_unstable();
+        codes.dedup();
+        // `+` alone reads as empty, and both "too long"s share a code.
+        assert_eq!(
+            codes,
+            [
+                "phone_empty",
+                "phone_invalid_character",
+                "phone_leading_zero",
+                "phone_misplaced_plus",
+                "phone_missing_trunk_prefix",
+                "phone_needs_country",
+                "phone_non_ascii_digit",
+                "phone_too_long",
+                "phone_too_short",
+                "phone_unknown_dialing_plan",
+            ]
+        );
+        let short = normalize("06 123", CountryCode::parse("NL").ok()).unwrap_err();
+        assert_eq!(
+            normalize_text(Lang::Nl, &short),
+            "Dit nummer is te kort: na +31 volgen minstens 9 cijfers."
+        );
+        let trunk = normalize("612345678", CountryCode::parse("NL").ok()).unwrap_err();
+        assert_eq!(
+            normalize_text(Lang::En, &trunk),
+            "Start the number with 0, or with +31."
+        );
+    }
+
+    #[test]
+    fn a_refused_note_says_the_limit() {
+        let error = VisitorNote::parse(&"x".repeat(501)).unwrap_err();
+        assert_eq!(
+            text_error_text(Lang::En, &error),
+            "This text is too long: at most 500 characters."
+        );
+        let error = VisitorNote::parse("a\u{202E}b").unwrap_err();
+        assert_eq!(
+            text_error_text(Lang::Nl, &error),
+            "Deze tekst bevat tekens die niet zijn toegestaan."
+        );
     }
 
     #[test]

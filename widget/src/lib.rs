@@ -17,6 +17,8 @@ mod api;
 mod browser;
 #[cfg(all(target_arch = "wasm32", feature = "button"))]
 mod button;
+#[cfg(target_arch = "wasm32")]
+mod erased;
 #[cfg(all(target_arch = "wasm32", feature = "history"))]
 mod history;
 #[cfg(target_arch = "wasm32")]

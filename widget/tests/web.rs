@@ -107,7 +107,10 @@ async fn a_bad_number_is_explained_once_the_field_is_left() {
         .dispatch_event(&web_sys::Event::new("blur").unwrap())
         .unwrap();
     settle().await;
-    assert_eq!(text(&root, "phone-message"), "This number is too short.");
+    assert_eq!(
+        text(&root, "phone-message"),
+        "This number is too short: +31 is followed by at least 9 digits."
+    );
     assert_eq!(phone.get_attribute("aria-invalid").as_deref(), Some("true"));
 }
 
