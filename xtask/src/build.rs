@@ -5,7 +5,9 @@ use std::fs;
 use std::process::Command;
 
 use crate::cmd::{self, Outcome};
-use crate::tools::{self, WASM_BINDGEN, WASM_TARGET, WORKER_BUILD};
+use crate::tools::{
+    self, WASM_BINDGEN, WASM_TARGET, WIDGET_RUSTFLAGS, WIDGET_TOOLCHAIN, WORKER_BUILD,
+};
 
 /// Builds everything.
 pub fn run() -> Outcome {
@@ -23,23 +25,26 @@ pub fn widget() -> Outcome {
     let www = root.join("www");
     let pkg = www.join("pkg");
     fs::create_dir_all(&pkg).map_err(|e| format!("{}: {e}", pkg.display()))?;
+    // A target folder of its own: sharing `target/` with the stable
+    // toolchain would make each rebuild everything the other built.
+    let target_dir = root.join("target/widget-nightly");
     for kind in WIDGET_BUNDLES {
-        cmd::run(cmd::cargo(&root).args([
-            "build",
-            "--release",
-            "--package",
-            "callme-widget",
-            "--target",
-            WASM_TARGET,
-            "--features",
-            kind,
-        ]))?;
+        cmd::run(
+            Command::new("rustup")
+                .current_dir(&root)
+                .args(["run", WIDGET_TOOLCHAIN, "cargo", "build", "--release"])
+                .args(["--package", "callme-widget", "--features", kind])
+                .args(["--target", WASM_TARGET, "-Zbuild-std=std,panic_abort"])
+                .arg("--target-dir")
+                .arg(&target_dir)
+                .env("RUSTFLAGS", WIDGET_RUSTFLAGS),
+        )?;
         let staging = root.join("target/widget").join(kind);
         let name = format!("callme_{kind}");
         cmd::run(
             Command::new(WASM_BINDGEN.bin())
                 .arg(
-                    root.join("target")
+                    target_dir
                         .join(WASM_TARGET)
                         .join("release/callme_widget.wasm"),
                 )

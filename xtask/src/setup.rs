@@ -10,7 +10,8 @@ use std::time::Instant;
 
 use crate::cmd::{self, Outcome, probe};
 use crate::tools::{
-    self, CHROMEDRIVER, CHROMIUM, CargoTool, WASM_BINDGEN, WASM_TARGET, WORKER_BUILD,
+    self, CHROMEDRIVER, CHROMIUM, CargoTool, WASM_BINDGEN, WASM_TARGET, WIDGET_TOOLCHAIN,
+    WORKER_BUILD,
 };
 
 /// Debian packages the tests need, with a file that proves each is there.
@@ -27,6 +28,7 @@ pub fn run() -> Outcome {
     let npm = thread::spawn(ensure_npm_packages);
     let debian = thread::spawn(ensure_debian_packages);
     let rust = ensure_wasm_target()
+        .and_then(|()| ensure_widget_toolchain())
         .and_then(|()| ensure_cargo_tool(&WASM_BINDGEN))
         .and_then(|()| ensure_cargo_tool(&WORKER_BUILD));
     let npm = npm.join().map_err(|_| "the npm step panicked".to_owned())?;
@@ -49,6 +51,32 @@ fn ensure_wasm_target() -> Outcome {
         return Ok(());
     }
     cmd::run(Command::new("rustup").args(["target", "add", WASM_TARGET]))
+}
+
+/// The pinned nightly with the standard library's source, which the widget
+/// bundles are built with (see [`WIDGET_TOOLCHAIN`]).
+fn ensure_widget_toolchain() -> Outcome {
+    let components = probe(Command::new("rustup").args([
+        "component",
+        "list",
+        "--installed",
+        "--toolchain",
+        WIDGET_TOOLCHAIN,
+    ]))
+    .unwrap_or_default();
+    if components.lines().any(|line| line.starts_with("rust-src")) {
+        println!("setup: {WIDGET_TOOLCHAIN} with rust-src present");
+        return Ok(());
+    }
+    cmd::run(Command::new("rustup").args([
+        "toolchain",
+        "install",
+        WIDGET_TOOLCHAIN,
+        "--profile",
+        "minimal",
+        "--component",
+        "rust-src",
+    ]))
 }
 
 /// Installs a cargo tool into its versioned cache folder unless the binary
