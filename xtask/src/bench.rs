@@ -54,6 +54,75 @@ fn widget_sizes() -> Outcome {
         }
         print_row(&format!("<callme-{kind}> total"), total);
     }
+    widget_against_floor(loader)?;
+    widget_composition()
+}
+
+/// The button against the smallest Leptos widget built the same way.
+fn widget_against_floor(loader: Sizes) -> Outcome {
+    let root = tools::root();
+    let staging = root.join("target/widget/floor");
+    let wasm =
+        crate::build::bindgen_widget_wasm("callme-leptos-floor", None, &staging, "floor", false)?;
+    let optimised = staging.join("floor_opt.wasm");
+    crate::build::wasm_opt(&wasm, &optimised)?;
+    let read = |path: &std::path::Path| fs::read(path).map_err(|e| e.to_string());
+    let floor_wasm = measure(&read(&optimised)?)?;
+    let minified = staging.join("floor.min.js");
+    crate::build::minify(&staging.join("floor.js"), &minified)?;
+    let floor_glue = measure(&read(&minified)?)?;
+    let pkg = root.join("www/pkg");
+    let button_wasm = measure(&read(&pkg.join("callme_button_bg.wasm"))?)?;
+    let button_glue = measure(&read(&pkg.join("callme_button.js"))?)?;
+    println!("== the button against a Leptos counter built the same way (baseline)");
+    print_row("counter wasm (Leptos floor)", floor_wasm);
+    print_row("counter glue (minified)", floor_glue);
+    let kib = |bytes: usize| bytes as f64 / 1024.0;
+    let button = loader.gzip + button_glue.gzip + button_wasm.gzip;
+    println!(
+        "button wasm / counter wasm gzip: {:.2}; the button's whole download is {:.1} KiB gzip, of which {:.1} KiB is Leptos' floor",
+        button_wasm.gzip as f64 / floor_wasm.gzip.max(1) as f64,
+        kib(button),
+        kib(floor_wasm.gzip)
+    );
+    Ok(())
+}
+
+/// Which crates the button's wasm is made of (function bodies by the crate
+/// that defines them; generic code counts for its defining crate).
+fn widget_composition() -> Outcome {
+    let root = tools::root();
+    let staging = root.join("target/widget/named");
+    let wasm = crate::build::bindgen_widget_wasm(
+        "callme-widget",
+        Some("button"),
+        &staging,
+        "named",
+        true,
+    )?;
+    let named = staging.join("named_opt.wasm");
+    crate::build::wasm_opt_with(&wasm, &named, &["-g"])?;
+    let bytes = fs::read(&named).map_err(|e| e.to_string())?;
+    let parts = crate::wasm_sizes::composition(&bytes)?;
+    let code: usize = parts.crates.iter().map(|(_, size)| size).sum();
+    println!("== what the button's wasm is made of (raw bytes after wasm-opt -Oz)");
+    println!("{:<28} {:>9} {:>7}", "crate", "bytes", "share");
+    let share = |bytes: usize| 100.0 * bytes as f64 / (code + parts.data).max(1) as f64;
+    let mut rest = 0;
+    for (index, (krate, size)) in parts.crates.iter().enumerate() {
+        if index < 14 {
+            println!("{krate:<28} {size:>9} {:>6.1}%", share(*size));
+        } else {
+            rest += size;
+        }
+    }
+    println!("{:<28} {rest:>9} {:>6.1}%", "(other crates)", share(rest));
+    println!(
+        "{:<28} {:>9} {:>6.1}%",
+        "data (strings, tables)",
+        parts.data,
+        share(parts.data)
+    );
     Ok(())
 }
 

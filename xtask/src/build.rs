@@ -2,12 +2,14 @@
 //! expects it (`edge/build/`), plus the sandbox binary for local runs.
 
 use std::fs;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::cmd::{self, Outcome};
 use crate::tools::{
     self, WASM_BINDGEN, WASM_TARGET, WIDGET_RUSTFLAGS, WIDGET_TOOLCHAIN, WORKER_BUILD,
 };
+use crate::wasm_exports;
 
 /// Builds everything.
 pub fn run() -> Outcome {
@@ -25,44 +27,11 @@ pub fn widget() -> Outcome {
     let www = root.join("www");
     let pkg = www.join("pkg");
     fs::create_dir_all(&pkg).map_err(|e| format!("{}: {e}", pkg.display()))?;
-    // A target folder of its own: sharing `target/` with the stable
-    // toolchain would make each rebuild everything the other built.
-    let target_dir = root.join("target/widget-nightly");
     for kind in WIDGET_BUNDLES {
-        cmd::run(
-            Command::new("rustup")
-                .current_dir(&root)
-                .args(["run", WIDGET_TOOLCHAIN, "cargo", "build", "--release"])
-                .args(["--package", "callme-widget", "--features", kind])
-                .args(["--target", WASM_TARGET, "-Zbuild-std=std,panic_abort"])
-                .arg("--target-dir")
-                .arg(&target_dir)
-                .env("RUSTFLAGS", WIDGET_RUSTFLAGS),
-        )?;
         let staging = root.join("target/widget").join(kind);
         let name = format!("callme_{kind}");
-        cmd::run(
-            Command::new(WASM_BINDGEN.bin())
-                .arg(
-                    target_dir
-                        .join(WASM_TARGET)
-                        .join("release/callme_widget.wasm"),
-                )
-                .args([
-                    "--target",
-                    "web",
-                    "--no-typescript",
-                    "--remove-name-section",
-                    "--remove-producers-section",
-                ])
-                .arg("--out-dir")
-                .arg(&staging)
-                .args(["--out-name", &name]),
-        )?;
-        wasm_opt(
-            &staging.join(format!("{name}_bg.wasm")),
-            &pkg.join(format!("{name}_bg.wasm")),
-        )?;
+        let wasm = bindgen_widget_wasm("callme-widget", Some(kind), &staging, &name, false)?;
+        wasm_opt(&wasm, &pkg.join(format!("{name}_bg.wasm")))?;
         minify(
             &staging.join(format!("{name}.js")),
             &pkg.join(format!("{name}.js")),
@@ -83,6 +52,60 @@ pub fn widget() -> Outcome {
     Ok(())
 }
 
+/// Builds a widget crate's wasm with the widget toolchain, and runs
+/// wasm-bindgen on it into `staging` (`NAME.js`, `NAME_bg.wasm`) without
+/// the exports nothing uses; returns the wasm's path. `keep_names` keeps
+/// the name section, for `bench`'s cost per crate.
+pub fn bindgen_widget_wasm(
+    package: &str,
+    features: Option<&str>,
+    staging: &Path,
+    name: &str,
+    keep_names: bool,
+) -> Outcome<PathBuf> {
+    let root = tools::root();
+    // A target folder of its own: sharing `target/` with the stable
+    // toolchain would make each rebuild everything the other built.
+    let target_dir = root.join("target/widget-nightly");
+    let mut build = Command::new("rustup");
+    build
+        .current_dir(&root)
+        .args(["run", WIDGET_TOOLCHAIN, "cargo", "build", "--release"])
+        .args(["--package", package])
+        .args(["--target", WASM_TARGET, "-Zbuild-std=std,panic_abort"])
+        .arg("--target-dir")
+        .arg(&target_dir)
+        .env("RUSTFLAGS", WIDGET_RUSTFLAGS);
+    if let Some(features) = features {
+        build.args(["--features", features]);
+    }
+    cmd::run(&mut build)?;
+    let mut bindgen = Command::new(WASM_BINDGEN.bin());
+    bindgen
+        .arg(
+            target_dir
+                .join(WASM_TARGET)
+                .join("release")
+                .join(format!("{}.wasm", package.replace('-', "_"))),
+        )
+        .args([
+            "--target",
+            "web",
+            "--no-typescript",
+            "--remove-producers-section",
+        ])
+        .arg("--out-dir")
+        .arg(staging)
+        .args(["--out-name", name]);
+    if !keep_names {
+        bindgen.arg("--remove-name-section");
+    }
+    cmd::run(&mut bindgen)?;
+    let wasm = staging.join(format!("{name}_bg.wasm"));
+    wasm_exports::drop_exports(&wasm, &UNUSED_EXPORTS)?;
+    Ok(wasm)
+}
+
 /// The widget's bundles: one cargo feature, one wasm, per element.
 pub const WIDGET_BUNDLES: [&str; 2] = ["button", "history"];
 /// The versioned path the widget is also served under.
@@ -99,19 +122,29 @@ const WASM_FEATURES: [&str; 6] = [
 
 /// `wasm-opt -Oz` from the npm binaryen (Debian's is too old for
 /// wasm-bindgen 0.2.130 output), keeping to the target's features.
-pub fn wasm_opt(input: &std::path::Path, output: &std::path::Path) -> Outcome {
+pub fn wasm_opt(input: &Path, output: &Path) -> Outcome {
+    wasm_opt_with(input, output, &[])
+}
+
+/// [`wasm_opt`] with more flags (`-g` keeps the names).
+pub fn wasm_opt_with(input: &Path, output: &Path, extra: &[&str]) -> Outcome {
     cmd::run(
         Command::new(tools::npm_bin("wasm-opt"))
             .arg(input)
             .arg("-Oz")
             .args(WASM_FEATURES)
+            .args(extra)
             .arg("-o")
             .arg(output),
     )
 }
 
+/// Exports of `wasm-streams` (pulled in by Leptos' server functions, which
+/// the widget does not use); see [`wasm_exports`].
+const UNUSED_EXPORTS: [&str; 2] = ["intounderlying", "__wbg_intounderlying"];
+
 /// Minifies an ES module with esbuild.
-fn minify(input: &std::path::Path, output: &std::path::Path) -> Outcome {
+pub fn minify(input: &Path, output: &Path) -> Outcome {
     cmd::run(
         Command::new(tools::npm_bin("esbuild"))
             .arg(input)

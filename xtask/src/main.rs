@@ -16,6 +16,8 @@ mod setup;
 mod test;
 mod token;
 mod tools;
+mod wasm_exports;
+mod wasm_sizes;
 
 use std::process::ExitCode;
 
