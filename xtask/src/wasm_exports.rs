@@ -25,20 +25,9 @@ pub fn drop_exports(path: &Path, prefixes: &[&str]) -> Result<usize, String> {
 }
 
 fn without_exports(bytes: &[u8], prefixes: &[&str]) -> Result<(Vec<u8>, usize), String> {
-    let header = bytes.get(..8).ok_or("not a wasm module")?;
-    if &header[..4] != b"\0asm" {
-        return Err("not a wasm module".into());
-    }
-    let mut out = header.to_vec();
+    let mut out = bytes[..8].to_vec();
     let mut dropped = 0;
-    let mut at = 8;
-    while at < bytes.len() {
-        let id = bytes[at];
-        let (size, body_at) = leb128(bytes, at + 1)?;
-        let body = bytes
-            .get(body_at..body_at + size)
-            .ok_or("a section runs past the end")?;
-        at = body_at + size;
+    for (id, body) in sections(bytes)? {
         let body = if id == EXPORT_SECTION {
             let (kept, count) = kept_exports(body, prefixes)?;
             dropped = count;
@@ -51,6 +40,25 @@ fn without_exports(bytes: &[u8], prefixes: &[&str]) -> Result<(Vec<u8>, usize), 
         out.extend_from_slice(&body);
     }
     Ok((out, dropped))
+}
+
+/// The sections of a module, in order: id and body.
+pub fn sections(bytes: &[u8]) -> Result<Vec<(u8, &[u8])>, String> {
+    if bytes.get(..4) != Some(b"\0asm".as_slice()) || bytes.len() < 8 {
+        return Err("not a wasm module".into());
+    }
+    let mut sections = Vec::new();
+    let mut at = 8;
+    while at < bytes.len() {
+        let id = bytes[at];
+        let (size, body_at) = leb128(bytes, at + 1)?;
+        let body = bytes
+            .get(body_at..body_at + size)
+            .ok_or("a section runs past the end")?;
+        sections.push((id, body));
+        at = body_at + size;
+    }
+    Ok(sections)
 }
 
 /// The export section's body without the matching exports.

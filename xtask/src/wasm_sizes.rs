@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::wasm_exports::leb128;
+use crate::wasm_exports::{leb128, sections};
 
 /// Bytes of code per crate, and of data, in one module.
 pub struct Composition {
@@ -22,14 +22,7 @@ pub fn composition(bytes: &[u8]) -> Result<Composition, String> {
     let mut bodies: Vec<usize> = Vec::new();
     let mut names: BTreeMap<usize, String> = BTreeMap::new();
     let mut data = 0;
-    let mut at = 8;
-    while at < bytes.len() {
-        let id = bytes[at];
-        let (size, body_at) = leb128(bytes, at + 1)?;
-        let body = bytes
-            .get(body_at..body_at + size)
-            .ok_or("a section runs past the end")?;
-        at = body_at + size;
+    for (id, body) in sections(bytes)? {
         match id {
             2 => imported_functions = count_function_imports(body)?,
             10 => bodies = function_sizes(body)?,
