@@ -8,13 +8,16 @@
 //! closure itself costs only its body and a vtable. `cargo xtask bench`
 //! shows what the button weighs.
 
+#[cfg(feature = "button")]
 use std::sync::Arc;
 
 /// A reactive value: the view calls it again whenever a signal it read
 /// changes. Tachys renders `Arc<dyn Fn() -> T>` like any closure.
+#[cfg(feature = "button")]
 pub type Value<T> = Arc<dyn Fn() -> T + Send + Sync>;
 
 /// Erases a closure into a [`Value`].
+#[cfg(feature = "button")]
 pub fn value<T>(f: impl Fn() -> T + Send + Sync + 'static) -> Value<T> {
     Arc::new(f)
 }

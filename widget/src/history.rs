@@ -9,6 +9,7 @@ use leptos::task::spawn_local;
 
 use crate::api::Edge;
 use crate::browser::{Alive, local_date_time, local_day_bound, short_day};
+use crate::erased::handler;
 use crate::error::WidgetError;
 use crate::i18n::{Lang, Msg, duration, range_of, t};
 use crate::model::{ChartDay, badge, chart_days, shown_range};
@@ -103,7 +104,7 @@ pub fn CallmeHistory(
                 view! {
                     <div class="state error" role="alert" data-testid="error">
                         <p>{error.text(lang)}</p>
-                        <button type="button" on:click=move |_| fetch()>{t(lang, Msg::Retry)}</button>
+                        <button type="button" on:click=handler(move |_| fetch())>{t(lang, Msg::Retry)}</button>
                     </div>
                 }
                 .into_any()
@@ -133,12 +134,12 @@ pub fn CallmeHistory(
                     </table>
                     <nav class="pager" aria-label="pagination">
                         <button type="button" data-testid="previous" disabled=first <= 1
-                            on:click=move |_| offset.update(|o| *o = o.saturating_sub(limit.get_untracked().get()))>
+                            on:click=handler(move |_| offset.update(|o| *o = o.saturating_sub(limit.get_untracked().get())))>
                             {t(lang, Msg::Previous)}
                         </button>
                         <span data-testid="range">{range_of(lang, first, last, total)}</span>
                         <button type="button" data-testid="next" disabled=at_end
-                            on:click=move |_| offset.update(|o| *o += limit.get_untracked().get())>
+                            on:click=handler(move |_| offset.update(|o| *o += limit.get_untracked().get()))>
                             {t(lang, Msg::Next)}
                         </button>
                     </nav>
@@ -154,28 +155,28 @@ pub fn CallmeHistory(
             <h2 id="callme-history-title">{t(lang, Msg::History)}</h2>
             <div class="filters" part="filters">
                 <label><span>{t(lang, Msg::Status)}</span>
-                    <select data-testid="status-filter" part="input" on:change=move |ev| {
+                    <select data-testid="status-filter" part="input" on:change=handler(move |ev| {
                         status.set(StatusFilter::parse(&event_target_value(&ev)).ok());
                         filter_changed();
-                    }>
+                    })>
                         <option value="">{t(lang, Msg::AllStatuses)}</option>
                         {status_options.into_iter().map(|s| view! { <option value=s.as_str()>{status_name(s)}</option> }).collect_view()}
                     </select>
                 </label>
                 <label><span>{t(lang, Msg::From)}</span>
-                    <input type="date" part="input" data-testid="from" on:change=move |ev| { from.set(event_target_value(&ev)); filter_changed(); } /></label>
+                    <input type="date" part="input" data-testid="from" on:change=handler(move |ev| { from.set(event_target_value(&ev)); filter_changed(); }) /></label>
                 <label><span>{t(lang, Msg::To)}</span>
-                    <input type="date" part="input" data-testid="to" on:change=move |ev| { to.set(event_target_value(&ev)); filter_changed(); } /></label>
+                    <input type="date" part="input" data-testid="to" on:change=handler(move |ev| { to.set(event_target_value(&ev)); filter_changed(); }) /></label>
                 <label><span>{t(lang, Msg::PageSize)}</span>
-                    <select part="input" data-testid="page-size" on:change=move |ev| {
+                    <select part="input" data-testid="page-size" on:change=handler(move |ev| {
                         if let Ok(size) = PageLimit::parse(&event_target_value(&ev)) { limit.set(size); filter_changed(); }
-                    }>
+                    })>
                         {[10_u32, 20, 50, 100].into_iter().map(|n| view! {
                             <option value=n.to_string() selected=n == page_size.get()>{n.to_string()}</option>
                         }).collect_view()}
                     </select>
                 </label>
-                <button type="button" data-testid="refresh" part="refresh" on:click=move |_| fetch()>{t(lang, Msg::Refresh)}</button>
+                <button type="button" data-testid="refresh" part="refresh" on:click=handler(move |_| fetch())>{t(lang, Msg::Refresh)}</button>
             </div>
             <div aria-live="polite">{body}</div>
         </section>
@@ -222,11 +223,13 @@ fn Chart(
     /// The reader's language.
     lang: Lang,
 ) -> impl IntoView {
-    let height = 60.0_f64;
-    let bar = 14.0_f64;
-    let gap = 4.0_f64;
-    let most = f64::from(days.iter().map(ChartDay::total).max().unwrap_or(1).max(1));
-    let width = (bar + gap) * days.len().max(1) as f64;
+    // Whole pixels: a 60-pixel chart needs no fractions, and integers keep
+    // float formatting (several KB of wasm) out of the bundle.
+    let height = 60_u32;
+    let bar = 14_usize;
+    let gap = 4_usize;
+    let most = days.iter().map(ChartDay::total).max().unwrap_or(1).max(1);
+    let width = (bar + gap) * days.len().max(1);
     let summary = days
         .iter()
         .map(|d| format!("{}: {}", d.day, d.total()))
@@ -236,16 +239,15 @@ fn Chart(
         .iter()
         .enumerate()
         .map(|(i, day)| {
-            let x = i as f64 * (bar + gap);
-            let scale = |n: u32| f64::from(n) / most * height;
-            let (ended, failed, other) = (scale(day.ended), scale(day.failed), scale(day.other));
+            let x = i * (bar + gap);
+            let [ended_top, failed_top, other_top] = day.bar_tops(most, height);
             let label = format!("{} — {} ✓ {} ✗ {} …", short_day(lang.tag(), &day.day), day.ended, day.failed, day.other);
             view! {
                 <g>
                     <title>{label}</title>
-                    <rect class="ended" x=x y=height - ended width=bar height=ended />
-                    <rect class="failed" x=x y=height - ended - failed width=bar height=failed />
-                    <rect class="other" x=x y=height - ended - failed - other width=bar height=other />
+                    <rect class="ended" x=x y=height - ended_top width=bar height=ended_top />
+                    <rect class="failed" x=x y=height - failed_top width=bar height=failed_top - ended_top />
+                    <rect class="other" x=x y=height - other_top width=bar height=other_top - failed_top />
                 </g>
             }
         })

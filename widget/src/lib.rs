@@ -17,7 +17,7 @@ mod api;
 mod browser;
 #[cfg(all(target_arch = "wasm32", feature = "button"))]
 mod button;
-#[cfg(all(target_arch = "wasm32", feature = "button"))]
+#[cfg(target_arch = "wasm32")]
 mod erased;
 #[cfg(all(target_arch = "wasm32", feature = "history"))]
 mod history;

@@ -70,6 +70,20 @@ impl ChartDay {
     pub fn total(&self) -> u32 {
         self.ended + self.failed + self.other
     }
+
+    /// The heights, in whole pixels, where this day's stacked bar parts end
+    /// (ended, then failed, then other) on a chart `height` pixels tall
+    /// whose busiest day has `most` calls. Taken from running totals, so the
+    /// rounded parts add up exactly and never reach above the chart.
+    pub fn bar_tops(&self, most: u32, height: u32) -> [u32; 3] {
+        let most = most.max(self.total()).max(1);
+        let scale = |n: u32| (n * height + most / 2) / most;
+        [
+            scale(self.ended),
+            scale(self.ended + self.failed),
+            scale(self.total()),
+        ]
+    }
 }
 
 /// Calls per day by outcome, oldest day first.
@@ -153,6 +167,32 @@ mod tests {
             }
         );
         assert_eq!(days[1].total(), 3);
+    }
+
+    #[test]
+    fn bars_stack_in_whole_pixels_within_the_chart() {
+        let day = |ended, failed, other| ChartDay {
+            day: "2025-12-13".into(),
+            ended,
+            failed,
+            other,
+        };
+        // Three thirds of 60 that would each round up.
+        assert_eq!(day(1, 1, 1).bar_tops(3, 60), [20, 40, 60]);
+        assert_eq!(day(1, 1, 1).bar_tops(7, 60), [9, 17, 26]);
+        assert_eq!(day(0, 0, 0).bar_tops(5, 60), [0, 0, 0]);
+        for most in 1..40 {
+            for ended in 0..=most {
+                for failed in 0..=most - ended {
+                    let other = most - ended - failed;
+                    let [a, b, c] = day(ended, failed, other).bar_tops(most, 60);
+                    assert!(
+                        a <= b && b <= c && c == 60,
+                        "{ended} {failed} {other} of {most}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
