@@ -41,6 +41,9 @@ pub fn CallmeButton(
     agent: Option<AgentAlias>,
     /// The country preselected instead of the edge's default.
     default_country: Option<CountryCode>,
+    /// A guess from the language's region, used only until the edge's
+    /// configuration (and its default country) arrives.
+    guessed_country: Option<CountryCode>,
     /// Text of the consent box instead of the default.
     consent_text: Option<String>,
     /// Open the form at once (the visitor clicked before the code loaded).
@@ -55,7 +58,7 @@ pub fn CallmeButton(
     let is_open = RwSignal::new(open);
     let config = RwSignal::new(None::<PublicConfig>);
     let config_error = RwSignal::new(None::<WidgetError>);
-    let country = RwSignal::new(default_country);
+    let country = RwSignal::new(default_country.or(guessed_country));
     let phone = RwSignal::new(String::new());
     let phone_touched = RwSignal::new(false);
     let consent = RwSignal::new(false);
@@ -81,10 +84,10 @@ pub fn CallmeButton(
             }
             match result {
                 Ok(loaded) => {
-                    if country
-                        .get_untracked()
-                        .is_none_or(|c| !loaded.countries.contains(&c))
-                    {
+                    // The site owner's choice if the edge allows it, else the
+                    // edge's default (over any guess: many visitors browse
+                    // in en-US wherever they live).
+                    if default_country.is_none_or(|c| !loaded.countries.contains(&c)) {
                         country.set(Some(loaded.default_country));
                     }
                     let sitekey = loaded.turnstile_sitekey.clone();

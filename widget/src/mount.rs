@@ -72,13 +72,17 @@ pub fn mount_button(
     let agent = attribute(&host, "agent").and_then(|a| AgentAlias::parse(&a).ok());
     let default_country =
         attribute(&host, "default-country").and_then(|c| CountryCode::parse(&c).ok());
+    let guessed_country = Lang::guess_country(
+        attribute(&host, "lang").as_deref(),
+        navigator_language().as_deref(),
+    );
     let consent_text = attribute(&host, "consent-text");
     let turnstile_src = attribute(&host, "turnstile-src")
         .unwrap_or_else(|| crate::turnstile::DEFAULT_SRC.to_owned());
     let element = host.clone();
     let handle = leptos::mount::mount_to(container(&root)?, move || {
         view! {
-            <CallmeButton edge=edge lang=lang agent=agent default_country=default_country consent_text=consent_text
+            <CallmeButton edge=edge lang=lang agent=agent default_country=default_country guessed_country=guessed_country consent_text=consent_text
                 open=open host=element turnstile_src=turnstile_src />
         }
     });

@@ -125,6 +125,16 @@ async fn dutch_comes_from_the_lang_attribute() {
 }
 
 #[wasm_bindgen_test]
+async fn the_languages_region_reads_national_numbers_before_the_config_arrives() {
+    // No edge answers here, so the country can only come from `nl-BE`.
+    let (_host, root, _mounted) = button(&[("lang", "nl-BE")], true);
+    settle().await;
+    type_into(&find(&root, "phone"), "0470 12 34 56");
+    settle().await;
+    assert_eq!(text(&root, "phone-message"), "We bellen +32470123456");
+}
+
+#[wasm_bindgen_test]
 async fn the_launcher_opens_and_closes_the_panel() {
     let (_host, root, _mounted) = button(&[("lang", "en")], false);
     settle().await;
