@@ -9,27 +9,36 @@ use crate::limits::{Check, Counter, Decision, decide};
 /// How long an idempotency key is remembered.
 pub const IDEMPOTENCY_TTL_MS: i64 = 10 * 60 * 1_000;
 
+/// A claim on an idempotency key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claim {
+    /// The client's key.
+    pub key: String,
+    /// What the request says, minus one-use tokens.
+    pub fingerprint: String,
+    /// How long an unfinished claim blocks others.
+    pub pending_ms: i64,
+}
+
 /// A command sent to the Guard.
+///
+/// A callback takes as few round trips as its checks allow: one `Admit`
+/// claims the idempotency key and counts the rate limits together, then
+/// `Finish` (or `Abort`) settles the key. Only where the bot check must run
+/// between the two (Turnstile on) are they separate `Admit`s.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Command {
-    /// Count one hit against every check, or refuse without counting.
-    Hit {
-        /// The counters and their rules.
+    /// Claim a key (if any), then count one hit against every check, all or
+    /// nothing: a replayed, conflicting or pending key counts nothing, a
+    /// full counter leaves no claim behind.
+    Admit {
+        /// The idempotency claim, when the request has a key.
+        claim: Option<Claim>,
+        /// The counters and their rules (empty: only the claim).
         checks: Vec<Check>,
         /// The edge's clock.
         now_ms: i64,
-    },
-    /// Start work under an idempotency key.
-    Begin {
-        /// The client's key.
-        key: String,
-        /// What the request says, minus one-use tokens.
-        fingerprint: String,
-        /// The edge's clock.
-        now_ms: i64,
-        /// How long an unfinished claim blocks others.
-        pending_ms: i64,
     },
     /// Store the answer of finished work.
     Finish {
@@ -51,8 +60,6 @@ pub enum Command {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "result", rename_all = "snake_case")]
 pub enum Answer {
-    /// The hit was counted.
-    Allowed,
     /// A counter is full.
     Limited {
         /// Which key.
@@ -60,7 +67,8 @@ pub enum Answer {
         /// Seconds to wait.
         retry_after_s: u64,
     },
-    /// The key is new: the caller does the work.
+    /// Admitted: the key (if any) is claimed and the hits are counted; the
+    /// caller does the work.
     Proceed,
     /// Another request holds the key and has not finished.
     Pending,
@@ -103,7 +111,24 @@ pub trait Store {
 /// Carries out one command.
 pub fn apply(store: &mut impl Store, command: Command) -> Answer {
     match command {
-        Command::Hit { checks, now_ms } => {
+        Command::Admit {
+            claim,
+            checks,
+            now_ms,
+        } => {
+            if let Some(claim) = &claim {
+                match store.record(&claim.key, now_ms) {
+                    Some(record) if record.fingerprint != claim.fingerprint => {
+                        return Answer::Conflict;
+                    }
+                    Some(Record {
+                        answer: Some(answer),
+                        ..
+                    }) => return Answer::Replay { answer },
+                    Some(_) => return Answer::Pending,
+                    None => {}
+                }
+            }
             match decide(now_ms, &checks, |key| store.counter(key)) {
                 Decision::Allowed(updates) => {
                     for (key, counter) in updates {
@@ -113,35 +138,23 @@ pub fn apply(store: &mut impl Store, command: Command) -> Answer {
                             .map_or(0, |c| c.rule.window_ms);
                         store.put_counter(&key, counter, counter.window_start + rule);
                     }
-                    Answer::Allowed
                 }
-                Decision::Refused { key, retry_after_s } => Answer::Limited { key, retry_after_s },
+                Decision::Refused { key, retry_after_s } => {
+                    return Answer::Limited { key, retry_after_s };
+                }
             }
-        }
-        Command::Begin {
-            key,
-            fingerprint,
-            now_ms,
-            pending_ms,
-        } => match store.record(&key, now_ms) {
-            Some(record) if record.fingerprint != fingerprint => Answer::Conflict,
-            Some(Record {
-                answer: Some(answer),
-                ..
-            }) => Answer::Replay { answer },
-            Some(_) => Answer::Pending,
-            None => {
+            if let Some(claim) = claim {
                 store.put_record(
-                    &key,
+                    &claim.key,
                     Record {
-                        fingerprint,
+                        fingerprint: claim.fingerprint,
                         answer: None,
-                        expires_ms: now_ms + pending_ms,
+                        expires_ms: now_ms + claim.pending_ms,
                     },
                 );
-                Answer::Proceed
             }
-        },
+            Answer::Proceed
+        }
         Command::Finish {
             key,
             answer,
@@ -218,12 +231,22 @@ pub(crate) mod tests {
     }
 
     fn begin(key: &str, fingerprint: &str, now_ms: i64) -> Command {
-        Command::Begin {
-            key: key.into(),
-            fingerprint: fingerprint.into(),
+        Command::Admit {
+            claim: Some(Claim {
+                key: key.into(),
+                fingerprint: fingerprint.into(),
+                pending_ms: 30_000,
+            }),
+            checks: Vec::new(),
             now_ms,
-            pending_ms: 30_000,
         }
+    }
+
+    fn ip_limit(count: u32) -> Vec<Check> {
+        vec![Check {
+            key: "ip:x".into(),
+            rule: RateRule::parse(&format!("{count}/1m")).unwrap(),
+        }]
     }
 
     #[test]
@@ -291,15 +314,13 @@ pub(crate) mod tests {
     #[test]
     fn hits_are_counted_until_the_limit() {
         let mut store = MemoryStore::default();
-        let hit = |now_ms| Command::Hit {
-            checks: vec![Check {
-                key: "ip:x".into(),
-                rule: RateRule::parse("2/1m").unwrap(),
-            }],
+        let hit = |now_ms| Command::Admit {
+            claim: None,
+            checks: ip_limit(2),
             now_ms,
         };
-        assert_eq!(apply(&mut store, hit(0)), Answer::Allowed);
-        assert_eq!(apply(&mut store, hit(1)), Answer::Allowed);
+        assert_eq!(apply(&mut store, hit(0)), Answer::Proceed);
+        assert_eq!(apply(&mut store, hit(1)), Answer::Proceed);
         assert_eq!(
             apply(&mut store, hit(2)),
             Answer::Limited {
@@ -309,11 +330,72 @@ pub(crate) mod tests {
         );
     }
 
+    fn admit(key: &str, now_ms: i64, checks: Vec<Check>) -> Command {
+        match begin(key, "f", now_ms) {
+            Command::Admit { claim, .. } => Command::Admit {
+                claim,
+                checks,
+                now_ms,
+            },
+            other => other,
+        }
+    }
+
+    #[test]
+    fn a_claim_and_its_hits_are_one_step() {
+        let mut store = MemoryStore::default();
+        assert_eq!(
+            apply(&mut store, admit("k1", 0, ip_limit(1))),
+            Answer::Proceed
+        );
+        // The same key again is pending, and counts nothing.
+        assert_eq!(
+            apply(&mut store, admit("k1", 1, ip_limit(1))),
+            Answer::Pending
+        );
+        assert_eq!(store.counter("ip:x").unwrap().count, 1);
+    }
+
+    #[test]
+    fn a_refused_hit_leaves_no_claim_behind() {
+        let mut store = MemoryStore::default();
+        assert_eq!(
+            apply(&mut store, admit("k1", 0, ip_limit(1))),
+            Answer::Proceed
+        );
+        assert!(matches!(
+            apply(&mut store, admit("k2", 1, ip_limit(1))),
+            Answer::Limited { .. }
+        ));
+        assert_eq!(store.record("k2", 1), None);
+    }
+
+    #[test]
+    fn a_replay_counts_no_hit() {
+        let mut store = MemoryStore::default();
+        apply(&mut store, admit("k1", 0, ip_limit(5)));
+        apply(
+            &mut store,
+            Command::Finish {
+                key: "k1".into(),
+                answer: "a".into(),
+                now_ms: 1,
+            },
+        );
+        for now_ms in 2..10 {
+            assert!(matches!(
+                apply(&mut store, admit("k1", now_ms, ip_limit(5))),
+                Answer::Replay { .. }
+            ));
+        }
+        assert_eq!(store.counter("ip:x").unwrap().count, 1);
+    }
+
     #[test]
     fn commands_and_answers_travel_as_json() {
         let command = begin("k", "f", 5);
         let json = serde_json::to_string(&command).unwrap();
-        assert!(json.contains("\"op\":\"begin\""));
+        assert!(json.contains("\"op\":\"admit\""));
         assert_eq!(serde_json::from_str::<Command>(&json).unwrap(), command);
         let answer = Answer::Limited {
             key: "k".into(),

@@ -3,8 +3,8 @@
 //! the edge pages through the platform's list and filters, within a bound.
 
 use callme_shared::{
-    Call, CallId, CallList, CallStatus, CallbackStatus, CallsQuery, DateRange, LiveStatus,
-    PageLimit, PageOffset, Pagination, Timestamp,
+    Call, CallId, CallList, CallStatus, CallbackStatus, CallsQuery, LiveStatus, PageLimit,
+    PageOffset, Pagination,
 };
 
 use crate::token::Claims;
@@ -160,24 +160,6 @@ pub const LOOKUP_SKEW_MS: i64 = 5 * 60 * 1_000;
 /// How long after its ticket a call may still be missing from the list
 /// (the platform may list a new call with a delay); after that it is unknown.
 pub const UNKNOWN_AFTER_MS: i64 = 60_000;
-/// How many pages the status lookup reads at most.
-pub const LOOKUP_PAGES: u32 = 3;
-
-/// The platform query that finds a call placed at `issued_ms`: calls created
-/// from shortly before then, page `page`.
-pub fn lookup_query(issued_ms: i64, page: u32) -> CallsQuery {
-    CallsQuery {
-        limit: PageLimit::new(UPSTREAM_PAGE).unwrap_or_default(),
-        offset: PageOffset::new(page * UPSTREAM_PAGE),
-        status: None,
-        range: DateRange::new(
-            Some(Timestamp::from_unix_millis(issued_ms - LOOKUP_SKEW_MS)),
-            None,
-        )
-        .unwrap_or_default(),
-    }
-}
-
 /// The visitor's view of their call: status and times only, never the
 /// summary or anything of another caller. A call not listed yet is dialing.
 pub fn status_view(call_id: &CallId, call: Option<&Call>) -> CallbackStatus {
@@ -357,15 +339,5 @@ mod tests {
         );
         let unknown = status_view(&call.id, None);
         assert_eq!(unknown.status, LiveStatus::Dialing);
-    }
-
-    #[test]
-    fn the_lookup_starts_shortly_before_the_ticket() {
-        let query = lookup_query(1_765_620_000_000, 1);
-        assert_eq!(query.offset.get(), 1_000);
-        assert_eq!(
-            query.range.start().unwrap().unix_millis(),
-            1_765_620_000_000 - LOOKUP_SKEW_MS
-        );
     }
 }

@@ -16,6 +16,7 @@ pub mod outbound;
 pub mod policy;
 pub mod request;
 pub mod sign;
+pub mod status;
 pub mod ticket;
 pub mod token;
 pub mod upstream;

@@ -1,8 +1,9 @@
-//! The toll-fraud check of a destination: full libphonenumber metadata says
-//! whether the number is valid, where it is, and what type it is.
+//! The toll-fraud check of a destination: libphonenumber's metadata (through
+//! `callme-numbers`) says whether the number is valid, where it is, what
+//! type it is, and what its one canonical form is.
 
+use callme_numbers::Kind;
 use callme_shared::{CountryCode, PhoneNumber};
-use phonenumber::{Type, metadata::DATABASE};
 
 /// Number types, as configuration names them (`ALLOWED_NUMBER_TYPES`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,19 +58,20 @@ impl NumberKind {
         )
     }
 
-    fn from_metadata(kind: Type) -> Self {
+    /// The configuration kind of a libphonenumber type.
+    pub fn from_metadata(kind: Kind) -> Self {
         match kind {
-            Type::Mobile => Self::Mobile,
-            Type::FixedLine => Self::FixedLine,
-            Type::FixedLineOrMobile => Self::FixedLineOrMobile,
-            Type::Voip => Self::Voip,
-            Type::TollFree => Self::TollFree,
-            Type::PersonalNumber => Self::Personal,
-            Type::Uan => Self::Uan,
-            Type::PremiumRate => Self::PremiumRate,
-            Type::SharedCost => Self::SharedCost,
-            Type::Unknown => Self::Unknown,
-            _ => Self::Other,
+            Kind::Mobile => Self::Mobile,
+            Kind::FixedLine => Self::FixedLine,
+            Kind::FixedLineOrMobile => Self::FixedLineOrMobile,
+            Kind::Voip => Self::Voip,
+            Kind::TollFree => Self::TollFree,
+            Kind::PersonalNumber => Self::Personal,
+            Kind::Uan => Self::Uan,
+            Kind::PremiumRate => Self::PremiumRate,
+            Kind::SharedCost => Self::SharedCost,
+            Kind::Unknown => Self::Unknown,
+            Kind::Pager | Kind::Voicemail => Self::Other,
         }
     }
 }
@@ -102,6 +104,10 @@ impl PolicyError {
 /// What the metadata says of an allowed destination.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Destination {
+    /// The number in libphonenumber's E.164 form: what the edge rate-limits,
+    /// places and answers with (`+310612345678` becomes `+31612345678`), so
+    /// one number cannot be written several ways to get around its limits.
+    pub phone: PhoneNumber,
     /// The region of the number.
     pub country: CountryCode,
     /// Its type.
@@ -118,24 +124,29 @@ pub fn check_destination(
     countries: &[CountryCode],
     kinds: &[NumberKind],
 ) -> Result<Destination, PolicyError> {
-    let parsed =
-        phonenumber::parse(None, phone.as_str()).map_err(|_| PolicyError::InvalidNumber)?;
-    if !phonenumber::is_valid(&parsed) {
+    let number = callme_numbers::parse(phone.as_str()).map_err(|_| PolicyError::InvalidNumber)?;
+    let (region, kind) = number.classify();
+    if kind == Kind::Unknown {
         return Err(PolicyError::InvalidNumber);
     }
-    let country = parsed
-        .country()
-        .id()
-        .and_then(|id| CountryCode::parse(id.as_ref()).ok())
+    // Non-geographic numbers (`001`: +800, +882 satellite, ...) have no
+    // country to allow; they are refused as not callable, as before.
+    let country = region
+        .and_then(|id| CountryCode::parse(id).ok())
         .ok_or(PolicyError::InvalidNumber)?;
     if !countries.contains(&country) {
         return Err(PolicyError::CountryNotAllowed);
     }
-    let kind = NumberKind::from_metadata(parsed.number_type(&DATABASE));
+    let kind = NumberKind::from_metadata(kind);
     if kind.is_toll_fraud_risk() || !kinds.contains(&kind) {
         return Err(PolicyError::NumberTypeNotAllowed);
     }
-    Ok(Destination { country, kind })
+    let phone = PhoneNumber::parse(&number.e164()).map_err(|_| PolicyError::InvalidNumber)?;
+    Ok(Destination {
+        phone,
+        country,
+        kind,
+    })
 }
 
 #[cfg(test)]
@@ -187,7 +198,12 @@ mod tests {
     #[test]
     fn premium_rate_and_shared_cost_numbers_are_refused() {
         let all = ["NL", "GB", "DE", "FR", "BE"];
-        // NL 0909 and 0900 are premium rate, UK 09 premium rate, UK 0843 shared cost.
+        assert_eq!(
+            check("+33810123456", &all),
+            Err(PolicyError::NumberTypeNotAllowed)
+        );
+        // NL 0909 and 0900 are premium rate, UK 09 premium rate, UK 0843
+        // premium rate in the current plan, FR 0810 shared cost.
         assert_eq!(
             check("+31909123456", &all),
             Err(PolicyError::NumberTypeNotAllowed)

@@ -6,12 +6,15 @@
 //! - `test`: setup, then formatting, clippy, every test suite, and a summary.
 //! - `dev`: run the product locally until Ctrl-C.
 //! - `token`: mint a portal token for trying `/api/calls`.
+//! - `numbers`: regenerate the phone-number metadata tables from the pinned
+//!   libphonenumber release.
 //! - `bench`: print sizes and speeds against baselines measured in the same run.
 
 mod bench;
 mod build;
 mod cmd;
 mod dev;
+mod numbers;
 mod setup;
 mod test;
 mod token;
@@ -30,6 +33,7 @@ Tasks:
   test    setup, fmt, clippy, every test suite, then a summary
   dev     run the product locally (Ctrl-C stops it)
   token   mint a portal token: [--phone E164] [--agent NAME] [--hours N] [--secret S]
+  numbers regenerate numbers/src/data.rs from the pinned libphonenumber metadata
   bench   print sizes and speeds, with baselines measured in the same run
 ";
 
@@ -47,6 +51,7 @@ fn main() -> ExitCode {
         "dev" => dev::run(rest),
         "token" => token::run(rest),
         "bench" => bench::run(),
+        "numbers" => numbers::run(),
         "-h" | "--help" | "help" => {
             print!("{USAGE}");
             Ok(())

@@ -27,6 +27,7 @@ pub fn run() -> Outcome {
     let started = Instant::now();
     let npm = thread::spawn(ensure_npm_packages);
     let debian = thread::spawn(ensure_debian_packages);
+    let python = thread::spawn(|| crate::numbers::python().map(|_| ()));
     let rust = ensure_wasm_target()
         .and_then(|()| ensure_widget_toolchain())
         .and_then(|()| ensure_cargo_tool(&WASM_BINDGEN))
@@ -35,7 +36,10 @@ pub fn run() -> Outcome {
     let debian = debian
         .join()
         .map_err(|_| "the apt step panicked".to_owned())?;
-    rust.and(npm).and(debian)?;
+    let python = python
+        .join()
+        .map_err(|_| "the Python step panicked".to_owned())?;
+    rust.and(npm).and(debian).and(python)?;
     println!(
         "setup: all tools present ({:.1} s)",
         started.elapsed().as_secs_f64()

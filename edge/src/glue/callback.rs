@@ -1,22 +1,19 @@
-//! `GET /api/config`, `POST /api/callback` and `GET /api/callback/{id}`.
+//! `GET /api/config` and `POST /api/callback`.
 
 use std::time::Duration;
 
-use callme_shared::{
-    CallId, CallbackAccepted, CallbackRequest, LiveStatus, PublicConfig, percent_decode_path,
-};
+use callme_shared::{CallbackAccepted, CallbackRequest, LiveStatus, PublicConfig};
 use worker::{Delay, Method, Request, Response};
 
 use crate::config::EdgeConfig;
 use crate::cors::{self, Caller};
 use crate::error::EdgeError;
-use crate::guard::{Answer, Command};
-use crate::history::{self, LOOKUP_PAGES};
+use crate::guard::{Answer, Claim, Command};
 use crate::limits::{Check, RateRule};
 use crate::{outbound, policy, request, ticket, upstream};
 
 use super::guard_object::ask;
-use super::{Ctx, fetch, respond, turnstile};
+use super::{Ctx, fetch, now, respond, turnstile};
 
 /// How often a request waits on another holding its idempotency key.
 const PENDING_POLL_MS: u64 = 100;
@@ -58,16 +55,20 @@ pub async fn handle_callback(ctx: &mut Ctx, mut req: Request) -> Result<Response
         })?;
     let ip = header("CF-Connecting-IP").unwrap_or_else(|| "unknown".into());
     let body = req.bytes().await.map_err(respond::internal)?;
-    let callback = request::parse_callback(&body)?;
+    let mut callback = request::parse_callback(&body)?;
     ctx.log.phone = Some(callback.phone.masked());
 
     let config = &ctx.config;
-    policy::check_destination(
+    let destination = policy::check_destination(
         &callback.phone,
         &config.allowed_countries,
         &config.allowed_number_kinds,
     )
     .map_err(|e| EdgeError::from_policy(&e))?;
+    // From here on the number is libphonenumber's one canonical form: the
+    // limits, the idempotency fingerprint and the call all see the same
+    // number however the visitor wrote it.
+    callback.phone = destination.phone;
     if config.consent_required && !callback.consent {
         return Err(EdgeError::Invalid {
             code: "consent_required",
@@ -84,59 +85,76 @@ pub async fn handle_callback(ctx: &mut Ctx, mut req: Request) -> Result<Response
             field: Some("agent"),
         })?;
 
-    let Some(key) = idempotency_key else {
-        return place(ctx, &callback, &agent_id, origin.as_deref(), &ip)
-            .await
-            .map(|(response, _)| response);
+    // Without Turnstile one Guard round trip claims the key and counts the
+    // limits; with it the bot check must come between the two (a one-use
+    // token must not be spent on a replay, and a failed bot check must not
+    // use up anybody's limits), so the limits are counted after it.
+    let checks = limit_checks(config, &callback, &ip);
+    let bot_check = config.turnstile_secret.is_some();
+    let (admit_checks, later_checks) = if bot_check {
+        (Vec::new(), checks)
+    } else {
+        (checks, Vec::new())
     };
-    let fingerprint = request::fingerprint(&callback);
-    // Wait out another request holding the key, a little longer than it
-    // can take, then give up with 409.
-    let give_up_at =
-        ctx.now_ms + i64::try_from(ctx.config.upstream_timeout_ms * 2 + 3_000).unwrap_or(i64::MAX);
-    loop {
-        let now_ms = now();
-        let begin = Command::Begin {
-            key: key.clone(),
-            fingerprint: fingerprint.clone(),
-            now_ms,
-            pending_ms: give_up_at - ctx.now_ms,
-        };
-        match ask(&ctx.env, &begin).await? {
-            Answer::Proceed => break,
-            Answer::Replay { answer } => return replay(&answer),
-            Answer::Conflict => return Err(EdgeError::IdempotencyConflict),
-            Answer::Pending if now_ms < give_up_at => {
-                Delay::from(Duration::from_millis(PENDING_POLL_MS)).await
+    let claim = idempotency_key.map(|key| Claim {
+        key,
+        fingerprint: request::fingerprint(&callback),
+        // Wait out another request holding the key a little longer than
+        // it can take, then give up with 409.
+        pending_ms: i64::try_from(config.upstream_timeout_ms * 2 + 3_000).unwrap_or(i64::MAX),
+    });
+    if claim.is_some() || !admit_checks.is_empty() {
+        let give_up_at = ctx.now_ms + claim.as_ref().map_or(0, |c| c.pending_ms);
+        loop {
+            let now_ms = now();
+            let admit = Command::Admit {
+                claim: claim.clone(),
+                checks: admit_checks.clone(),
+                now_ms,
+            };
+            match ask(&ctx.env, &admit).await? {
+                Answer::Proceed => break,
+                Answer::Replay { answer } => return replay(&answer),
+                Answer::Conflict => return Err(EdgeError::IdempotencyConflict),
+                Answer::Limited { key, retry_after_s } => {
+                    return Err(rate_limited(&key, retry_after_s));
+                }
+                Answer::Pending if now_ms < give_up_at => {
+                    Delay::from(Duration::from_millis(PENDING_POLL_MS)).await;
+                }
+                Answer::Pending => return Err(EdgeError::IdempotencyInProgress),
+                Answer::Done => {
+                    return Err(EdgeError::Internal("guard answered done to admit".into()));
+                }
             }
-            _ => return Err(EdgeError::IdempotencyInProgress),
         }
     }
-    let result = place(ctx, &callback, &agent_id, origin.as_deref(), &ip).await;
-    let follow_up = match &result {
-        Ok((_, answer)) => Command::Finish {
-            key,
-            answer: answer.clone(),
-            now_ms: now(),
-        },
-        Err(_) => Command::Abort { key },
-    };
-    ask(&ctx.env, &follow_up).await?;
+    let result = place(
+        ctx,
+        &callback,
+        &agent_id,
+        origin.as_deref(),
+        &ip,
+        later_checks,
+    )
+    .await;
+    if let Some(claim) = claim {
+        let follow_up = match &result {
+            Ok((_, answer)) => Command::Finish {
+                key: claim.key,
+                answer: answer.clone(),
+                now_ms: now(),
+            },
+            Err(_) => Command::Abort { key: claim.key },
+        };
+        ask(&ctx.env, &follow_up).await?;
+    }
     result.map(|(response, _)| response)
 }
 
-/// Bot check, rate limits, then the platform. Returns the response and its
-/// JSON (kept for idempotent replays).
-async fn place(
-    ctx: &mut Ctx,
-    callback: &CallbackRequest,
-    agent_id: &callme_shared::AgentId,
-    origin: Option<&str>,
-    ip: &str,
-) -> Result<(Response, String), EdgeError> {
-    turnstile::verify(ctx, callback.turnstile_token.as_deref(), ip).await?;
-    let config = &ctx.config;
-    let checks = vec![
+/// The rate limits a callback counts against.
+fn limit_checks(config: &EdgeConfig, callback: &CallbackRequest, ip: &str) -> Vec<Check> {
+    vec![
         Check {
             key: format!("ip:{ip}"),
             rule: config.limit_per_ip,
@@ -152,28 +170,45 @@ async fn place(
                 window_ms: 86_400_000,
             },
         },
-    ];
-    match ask(
-        &ctx.env,
-        &Command::Hit {
+    ]
+}
+
+fn rate_limited(key: &str, retry_after_s: u64) -> EdgeError {
+    let limit = key.split(':').next().unwrap_or("limit").to_owned();
+    EdgeError::RateLimited {
+        retry_after_s,
+        limit,
+    }
+}
+
+/// The bot check and the limits it must precede (when Turnstile is on),
+/// then the platform. Returns the response and its JSON (kept for
+/// idempotent replays).
+async fn place(
+    ctx: &mut Ctx,
+    callback: &CallbackRequest,
+    agent_id: &callme_shared::AgentId,
+    origin: Option<&str>,
+    ip: &str,
+    checks: Vec<Check>,
+) -> Result<(Response, String), EdgeError> {
+    turnstile::verify(ctx, callback.turnstile_token.as_deref(), ip).await?;
+    if !checks.is_empty() {
+        let hit = Command::Admit {
+            claim: None,
             checks,
             now_ms: ctx.now_ms,
-        },
-    )
-    .await?
-    {
-        Answer::Allowed => {}
-        Answer::Limited { key, retry_after_s } => {
-            let limit = key.split(':').next().unwrap_or("limit").to_owned();
-            return Err(EdgeError::RateLimited {
-                retry_after_s,
-                limit,
-            });
-        }
-        other => {
-            return Err(EdgeError::Internal(format!(
-                "guard answered {other:?} to a hit"
-            )));
+        };
+        match ask(&ctx.env, &hit).await? {
+            Answer::Proceed => {}
+            Answer::Limited { key, retry_after_s } => {
+                return Err(rate_limited(&key, retry_after_s));
+            }
+            other => {
+                return Err(EdgeError::Internal(format!(
+                    "guard answered {other:?} to a hit"
+                )));
+            }
         }
     }
 
@@ -199,60 +234,4 @@ fn replay(answer: &str) -> Result<Response, EdgeError> {
     let accepted: CallbackAccepted = serde_json::from_str(answer)
         .map_err(|e| EdgeError::Internal(format!("stored answer: {e}")))?;
     respond::json(202, &accepted)
-}
-
-/// `GET /api/callback/{id}` with `Authorization: Ticket <ticket>`.
-pub async fn handle_status(
-    ctx: &mut Ctx,
-    req: &Request,
-    raw_id: &str,
-) -> Result<Response, EdgeError> {
-    if matches!(ctx.caller, Caller::Server) {
-        return Err(cors::browser_only());
-    }
-    let call_id =
-        CallId::parse(&percent_decode_path(raw_id)).map_err(|e| EdgeError::invalid(&e))?;
-    let ticket_text = req
-        .headers()
-        .get("Authorization")
-        .ok()
-        .flatten()
-        .and_then(|v| v.strip_prefix("Ticket ").map(str::to_owned))
-        .ok_or(EdgeError::Unauthorized {
-            code: "ticket_missing",
-            message: "Send the ticket of this callback: Authorization: Ticket <ticket>.",
-        })?;
-    let ticket = ticket::verify(
-        ctx.config.ticket_secret.expose(),
-        ticket_text.trim(),
-        call_id.as_str(),
-        ctx.now_ms,
-    )
-    .map_err(|e| {
-        ctx.log.detail = Some(e.to_string());
-        EdgeError::Unauthorized {
-            code: "ticket_invalid",
-            message: "This ticket is not valid for this call.",
-        }
-    })?;
-
-    let mut found = None;
-    for page in 0..LOOKUP_PAGES {
-        let query = history::lookup_query(ticket.issued_ms, page);
-        let raw = fetch::upstream(ctx, Method::Get, &upstream::list_path(&query), None).await?;
-        let list = upstream::list_answer(&raw)?;
-        let read = list.calls.len();
-        found = list.calls.into_iter().find(|c| c.id == call_id);
-        if found.is_some() || read < query.limit.get() as usize {
-            break;
-        }
-    }
-    if found.is_none() && ctx.now_ms - ticket.issued_ms > history::UNKNOWN_AFTER_MS {
-        return Err(EdgeError::CallNotFound);
-    }
-    respond::json(200, &history::status_view(&call_id, found.as_ref()))
-}
-
-fn now() -> i64 {
-    i64::try_from(worker::Date::now().as_millis()).unwrap_or(0)
 }

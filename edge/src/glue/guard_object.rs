@@ -68,9 +68,7 @@ impl DurableObject for Guard {
         let command: Command = serde_json::from_str(&request.text().await?)
             .map_err(|e| worker::Error::RustError(format!("bad guard command: {e}")))?;
         let now_ms = match &command {
-            Command::Hit { now_ms, .. }
-            | Command::Begin { now_ms, .. }
-            | Command::Finish { now_ms, .. } => *now_ms,
+            Command::Admit { now_ms, .. } | Command::Finish { now_ms, .. } => *now_ms,
             Command::Abort { .. } => 0,
         };
         let mut store = SqlStore {

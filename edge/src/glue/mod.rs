@@ -6,6 +6,7 @@ mod calls;
 mod fetch;
 mod guard_object;
 mod respond;
+mod status;
 mod turnstile;
 
 use worker::{Context, Date, Env, Method, Request, Response, console_log, event};
@@ -72,6 +73,11 @@ thread_local! {
 }
 
 /// Reads the configuration and classifies the caller.
+/// The clock now (Unix ms): requests that wait read it again.
+pub(crate) fn now() -> i64 {
+    i64::try_from(Date::now().as_millis()).unwrap_or(0)
+}
+
 fn prepare(request: &Request, env: Env, log: &mut LogLine) -> Result<Ctx, EdgeError> {
     let config = CONFIG.with(|cell| {
         cell.get_or_init(|| {
@@ -126,7 +132,7 @@ async fn route(ctx: &mut Ctx, request: Request, path: &str) -> Result<Response, 
         ("/api/callback", Method::Post) => callback::handle_callback(ctx, request).await,
         ("/api/callback", _) => Err(EdgeError::MethodNotAllowed("POST, OPTIONS")),
         (p, Method::Get | Method::Head) if p.starts_with("/api/callback/") => {
-            callback::handle_status(ctx, &request, &p["/api/callback/".len()..]).await
+            status::handle_status(ctx, &request, &p["/api/callback/".len()..]).await
         }
         (p, _) if p.starts_with("/api/callback/") => {
             Err(EdgeError::MethodNotAllowed("GET, HEAD, OPTIONS"))
