@@ -95,11 +95,15 @@ pub struct Record {
 }
 
 /// What the Guard keeps; the Durable Object implements it over SQLite.
+///
+/// Counters are read and written a batch at a time: every statement is a
+/// crossing between wasm and the runtime, and a callback's checks are one
+/// batch.
 pub trait Store {
-    /// A counter.
-    fn counter(&self, key: &str) -> Option<Counter>;
-    /// Stores a counter until `expires_ms`.
-    fn put_counter(&mut self, key: &str, counter: Counter, expires_ms: i64);
+    /// The counters of `keys`, in the same order (`None` where absent).
+    fn counters(&self, keys: &[&str]) -> Vec<Option<Counter>>;
+    /// Stores counters, each until its expiry (Unix ms).
+    fn put_counters(&mut self, counters: &[(String, Counter, i64)]);
     /// A live idempotency record.
     fn record(&self, key: &str, now_ms: i64) -> Option<Record>;
     /// Stores a record.
@@ -129,14 +133,31 @@ pub fn apply(store: &mut impl Store, command: Command) -> Answer {
                     None => {}
                 }
             }
-            match decide(now_ms, &checks, |key| store.counter(key)) {
+            let keys: Vec<&str> = checks.iter().map(|c| c.key.as_str()).collect();
+            let stored = if keys.is_empty() {
+                Vec::new()
+            } else {
+                store.counters(&keys)
+            };
+            let stored_of = |key: &str| {
+                keys.iter()
+                    .position(|k| *k == key)
+                    .and_then(|i| stored.get(i).copied().flatten())
+            };
+            match decide(now_ms, &checks, stored_of) {
                 Decision::Allowed(updates) => {
-                    for (key, counter) in updates {
-                        let rule = checks
-                            .iter()
-                            .find(|c| c.key == key)
-                            .map_or(0, |c| c.rule.window_ms);
-                        store.put_counter(&key, counter, counter.window_start + rule);
+                    let rows: Vec<(String, Counter, i64)> = updates
+                        .into_iter()
+                        .map(|(key, counter)| {
+                            let window = checks
+                                .iter()
+                                .find(|c| c.key == key)
+                                .map_or(0, |c| c.rule.window_ms);
+                            (key, counter, counter.window_start + window)
+                        })
+                        .collect();
+                    if !rows.is_empty() {
+                        store.put_counters(&rows);
                     }
                 }
                 Decision::Refused { key, retry_after_s } => {
@@ -210,11 +231,15 @@ pub(crate) mod tests {
     }
 
     impl Store for MemoryStore {
-        fn counter(&self, key: &str) -> Option<Counter> {
-            self.counters.get(key).copied()
+        fn counters(&self, keys: &[&str]) -> Vec<Option<Counter>> {
+            keys.iter()
+                .map(|k| self.counters.get(*k).copied())
+                .collect()
         }
-        fn put_counter(&mut self, key: &str, counter: Counter, _expires_ms: i64) {
-            self.counters.insert(key.into(), counter);
+        fn put_counters(&mut self, counters: &[(String, Counter, i64)]) {
+            for (key, counter, _) in counters {
+                self.counters.insert(key.clone(), *counter);
+            }
         }
         fn record(&self, key: &str, now_ms: i64) -> Option<Record> {
             self.records
@@ -353,7 +378,7 @@ pub(crate) mod tests {
             apply(&mut store, admit("k1", 1, ip_limit(1))),
             Answer::Pending
         );
-        assert_eq!(store.counter("ip:x").unwrap().count, 1);
+        assert_eq!(store.counters(&["ip:x"])[0].unwrap().count, 1);
     }
 
     #[test]
@@ -388,7 +413,7 @@ pub(crate) mod tests {
                 Answer::Replay { .. }
             ));
         }
-        assert_eq!(store.counter("ip:x").unwrap().count, 1);
+        assert_eq!(store.counters(&["ip:x"])[0].unwrap().count, 1);
     }
 
     #[test]

@@ -17,6 +17,8 @@ pub struct LogLine {
     pub upstream_status: Option<u16>,
     /// How many platform calls the request cost.
     pub upstream_calls: u32,
+    /// How many round trips to the Guard object it took.
+    pub guard_calls: u32,
     /// Wall time in milliseconds.
     pub duration_ms: i64,
     /// The destination, masked.

@@ -1,9 +1,14 @@
-//! `cargo xtask bench`: sizes (raw, gzip -9, brotli -q 11) of what ships,
-//! each against a baseline built in the same run.
+//! `cargo xtask bench`: sizes (raw, gzip -9, brotli -q 11) of what ships and
+//! the edge's speed in workerd, each against a baseline built or measured
+//! in the same run. Every target is printed as "met" or "not met", and the
+//! whole run is written to `BENCHMARKS.md` with the machine it ran on.
 
+use std::fmt::Write as _;
 use std::fs;
 use std::io::Write;
 use std::process::{Command, Stdio};
+
+use serde_json::Value;
 
 use crate::cmd::{self, Outcome};
 use crate::tools::{self, WASM_TARGET};
@@ -16,29 +21,221 @@ struct Sizes {
     brotli: usize,
 }
 
-/// Prints every measurement.
-pub fn run() -> Outcome {
-    shared_size()?;
-    widget_sizes()?;
+/// What one run measured: lines by section, and the targets' verdicts.
+#[derive(Default)]
+struct Report {
+    sections: Vec<(String, Vec<String>)>,
+    targets: Vec<(String, String, String, bool)>,
+}
+
+impl Report {
+    fn section(&mut self, title: &str) {
+        println!("== {title}");
+        self.sections.push((title.to_owned(), Vec::new()));
+    }
+
+    fn line(&mut self, text: String) {
+        println!("{text}");
+        if let Some((_, lines)) = self.sections.last_mut() {
+            lines.push(text);
+        }
+    }
+
+    /// A target: what was measured, the goal, and whether it was met.
+    fn target(&mut self, name: &str, measured: String, goal: &str, met: bool) {
+        let verdict = if met { "met" } else { "not met" };
+        self.line(format!(
+            "TARGET {name}: {measured} (goal {goal}): {verdict}"
+        ));
+        self.targets
+            .push((name.to_owned(), measured, goal.to_owned(), met));
+    }
+
+    fn markdown(&self) -> String {
+        let mut out = String::from(
+            "# Benchmarks\n\nWritten by `cargo xtask bench` (run it to reproduce: it builds everything, then measures; about 5 minutes with tools cached). Every ratio is against a baseline measured in the same run on the same machine.\n\n",
+        );
+        let _ = writeln!(out, "## Machine\n\n{}\n", machine().join("  \n"));
+        out.push_str("## Targets\n\n| target | measured | goal | verdict |\n|---|---|---|---|\n");
+        for (name, measured, goal, met) in &self.targets {
+            let verdict = if *met { "met" } else { "**not met**" };
+            let _ = writeln!(out, "| {name} | {measured} | {goal} | {verdict} |");
+        }
+        for (title, lines) in &self.sections {
+            let _ = writeln!(out, "\n## {title}\n\n```\n{}\n```", lines.join("\n"));
+        }
+        out
+    }
+}
+
+/// The machine and tools, for the report.
+fn machine() -> Vec<String> {
+    let read = |path: &str| fs::read_to_string(path).unwrap_or_default();
+    let cpu = read("/proc/cpuinfo")
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("model name")?
+                .split(':')
+                .nth(1)
+                .map(str::trim)
+        })
+        .unwrap_or("unknown CPU")
+        .to_owned();
+    let memory = read("/proc/meminfo")
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("MemTotal:")
+                .map(str::trim)
+                .map(str::to_owned)
+        })
+        .unwrap_or_default();
+    let probe = |command: &mut Command| {
+        cmd::probe(command)
+            .map(|v| v.lines().next().unwrap_or_default().trim().to_owned())
+            .unwrap_or_else(|| "not found".into())
+    };
+    vec![
+        format!(
+            "{} cores ({cpu}), {memory} memory, {} {}",
+            std::thread::available_parallelism().map_or(0, usize::from),
+            std::env::consts::OS,
+            std::env::consts::ARCH
+        ),
+        format!("rustc: {}", probe(Command::new("rustc").arg("--version"))),
+        format!(
+            "node (for workerd via miniflare): {}",
+            probe(Command::new(tools::node22()).arg("--version"))
+        ),
+        format!(
+            "wrangler: {}",
+            probe(crate::dev::wrangler_command(&tools::root()).arg("--version"))
+        ),
+    ]
+}
+
+/// Measures everything, prints it, and writes `BENCHMARKS.md`; with
+/// `--edge-only`, only the worker's figures (and no file).
+pub fn run(args: &[String]) -> Outcome {
+    let edge_only = args.iter().any(|a| a == "--edge-only");
+    let mut report = Report::default();
+    if !edge_only {
+        shared_size(&mut report)?;
+        widget_sizes(&mut report)?;
+    }
     crate::build::edge()?;
     crate::build::sandbox()?;
-    worker_upload_size()?;
+    worker_upload_size(&mut report)?;
+    edge_composition(&mut report)?;
+    edge_latency(&mut report)?;
+    if !edge_only {
+        let path = tools::root().join("BENCHMARKS.md");
+        fs::write(&path, report.markdown()).map_err(|e| format!("{}: {e}", path.display()))?;
+        println!("\nwrote {}", path.display());
+    }
+    let missed: Vec<&str> = report
+        .targets
+        .iter()
+        .filter(|t| !t.3)
+        .map(|t| t.0.as_str())
+        .collect();
+    if missed.is_empty() {
+        println!("every target met");
+    } else {
+        println!("targets not met: {}", missed.join(", "));
+    }
+    Ok(())
+}
+
+/// The edge in workerd against a JavaScript worker (`edge/bench/latency.mjs`
+/// measures; the verdicts are made here).
+fn edge_latency(report: &mut Report) -> Outcome {
     let root = tools::root();
-    cmd::run(
+    let (ok, output) = cmd::run_teed(
         Command::new(tools::node22())
             .arg("edge/bench/latency.mjs")
             .current_dir(&root),
-    )
+    )?;
+    let json = output
+        .lines()
+        .find_map(|l| l.strip_prefix("BENCH-JSON "))
+        .filter(|_| ok)
+        .ok_or("edge/bench/latency.mjs printed no result")?;
+    let r: Value = serde_json::from_str(json).map_err(|e| format!("latency result: {e}"))?;
+    let num = |v: &Value| v.as_f64().unwrap_or(f64::NAN);
+    report.section("edge latency in workerd (miniflare), sequential, alternating rounds");
+    for (name, key, goal) in [
+        ("GET /api/health", "health", 1.2),
+        ("POST /api/callback (proxied)", "callback", 1.6),
+    ] {
+        let (rust, js) = (&r[key]["rust"], &r[key]["js"]);
+        let ratio = num(&rust["p50"]) / num(&js["p50"]);
+        report.line(format!(
+            "{name:<30} rust p50 {:.2} ms p95 {:.2} ms | js baseline p50 {:.2} ms p95 {:.2} ms | {} requests each",
+            num(&rust["p50"]),
+            num(&rust["p95"]),
+            num(&js["p50"]),
+            num(&js["p95"]),
+            rust["n"]
+        ));
+        report.target(
+            &format!("{name}: warm p50 against the JavaScript worker"),
+            format!("{ratio:.2}x"),
+            &format!("<= {goal}x"),
+            ratio <= goal,
+        );
+    }
+    let cold = &r["cold"];
+    let warm = num(&r["callback"]["rust"]["p50"]);
+    let first = num(&cold["rust_first_median"]);
+    report.line(format!(
+        "first callback of a fresh isolate: median {first:.1} ms over {} isolates (each: {}); the JavaScript worker's first: {:.1} ms",
+        cold["isolates"],
+        cold["rust_firsts"]
+            .as_array()
+            .map(|a| a.iter().map(|v| format!("{:.1}", num(v))).collect::<Vec<_>>().join(", "))
+            .unwrap_or_default(),
+        num(&cold["js_first_median"])
+    ));
+    for (who, parts) in [
+        ("rust", &cold["rust_parts"]),
+        ("js baseline", &cold["js_parts"]),
+    ] {
+        report.line(format!(
+            "  {who:<12} fresh isolate, step by step (medians): first request (module load) {:.1} ms, then first callback {:.1} ms, second callback {:.1} ms",
+            num(&parts["first_request"]),
+            num(&parts["first_callback_loaded"]),
+            num(&parts["second_callback"])
+        ));
+    }
+    report.target(
+        "first callback of a fresh isolate, over a warm one",
+        format!("+{:.1} ms ({first:.1} against {warm:.2} ms)", first - warm),
+        "<= +10 ms",
+        first - warm <= 10.0,
+    );
+    let guard = &r["guard_calls"];
+    report.line(format!(
+        "Guard round trips per callback: {} without Idempotency-Key, {} with one, {} with one and Turnstile on",
+        guard["plain"], guard["idempotency_key"], guard["turnstile_and_key"]
+    ));
+    let most = guard["idempotency_key"].as_u64().unwrap_or(u64::MAX);
+    report.target(
+        "Guard round trips for a callback without Turnstile",
+        format!("{most}"),
+        "<= 2",
+        most <= 2,
+    );
+    Ok(())
 }
 
 /// What each element costs a page: the loader, its glue and its wasm, as
 /// served from `www/` after `cargo xtask build`.
-fn widget_sizes() -> Outcome {
+fn widget_sizes(report: &mut Report) -> Outcome {
     crate::build::widget()?;
     let www = tools::root().join("www");
-    println!("== widget bundles (what a page downloads, gzip -9 / brotli -q 11)");
+    report.section("widget bundles (what a page downloads, gzip -9 / brotli -q 11)");
     let loader = measure(&fs::read(www.join("callme.js")).map_err(|e| e.to_string())?)?;
-    print_row("callme.js (loader, both elements)", loader);
+    print_row(report, "callme.js (loader, both elements)", loader);
     for kind in crate::build::WIDGET_BUNDLES {
         let mut total = loader;
         for file in [
@@ -47,19 +244,19 @@ fn widget_sizes() -> Outcome {
         ] {
             let sizes =
                 measure(&fs::read(www.join("pkg").join(&file)).map_err(|e| e.to_string())?)?;
-            print_row(&file, sizes);
+            print_row(report, &file, sizes);
             total.raw += sizes.raw;
             total.gzip += sizes.gzip;
             total.brotli += sizes.brotli;
         }
-        print_row(&format!("<callme-{kind}> total"), total);
+        print_row(report, &format!("<callme-{kind}> total"), total);
     }
-    widget_against_floor(loader)?;
-    widget_composition()
+    widget_against_floor(report, loader)?;
+    widget_composition(report)
 }
 
 /// The button against the smallest Leptos widget built the same way.
-fn widget_against_floor(loader: Sizes) -> Outcome {
+fn widget_against_floor(report: &mut Report, loader: Sizes) -> Outcome {
     let root = tools::root();
     let staging = root.join("target/widget/floor");
     let wasm =
@@ -74,23 +271,23 @@ fn widget_against_floor(loader: Sizes) -> Outcome {
     let pkg = root.join("www/pkg");
     let button_wasm = measure(&read(&pkg.join("callme_button_bg.wasm"))?)?;
     let button_glue = measure(&read(&pkg.join("callme_button.js"))?)?;
-    println!("== the button against a Leptos counter built the same way (baseline)");
-    print_row("counter wasm (Leptos floor)", floor_wasm);
-    print_row("counter glue (minified)", floor_glue);
+    report.section("the button against a Leptos counter built the same way (baseline)");
+    print_row(report, "counter wasm (Leptos floor)", floor_wasm);
+    print_row(report, "counter glue (minified)", floor_glue);
     let kib = |bytes: usize| bytes as f64 / 1024.0;
     let button = loader.gzip + button_glue.gzip + button_wasm.gzip;
-    println!(
+    report.line(format!(
         "button wasm / counter wasm gzip: {:.2}; the button's whole download is {:.1} KiB gzip, of which {:.1} KiB is Leptos' floor",
         button_wasm.gzip as f64 / floor_wasm.gzip.max(1) as f64,
         kib(button),
         kib(floor_wasm.gzip)
-    );
+    ));
     Ok(())
 }
 
 /// Which crates the button's wasm is made of (function bodies by the crate
 /// that defines them; generic code counts for its defining crate).
-fn widget_composition() -> Outcome {
+fn widget_composition(report: &mut Report) -> Outcome {
     let root = tools::root();
     let staging = root.join("target/widget/named");
     let wasm = crate::build::bindgen_widget_wasm(
@@ -105,29 +302,33 @@ fn widget_composition() -> Outcome {
     let bytes = fs::read(&named).map_err(|e| e.to_string())?;
     let parts = crate::wasm_sizes::composition(&bytes)?;
     let code: usize = parts.crates.iter().map(|(_, size)| size).sum();
-    println!("== what the button's wasm is made of (raw bytes after wasm-opt -Oz)");
-    println!("{:<28} {:>9} {:>7}", "crate", "bytes", "share");
+    report.section("what the button's wasm is made of (raw bytes after wasm-opt -Oz)");
+    report.line(format!("{:<28} {:>9} {:>7}", "crate", "bytes", "share"));
     let share = |bytes: usize| 100.0 * bytes as f64 / (code + parts.data).max(1) as f64;
     let mut rest = 0;
     for (index, (krate, size)) in parts.crates.iter().enumerate() {
         if index < 14 {
-            println!("{krate:<28} {size:>9} {:>6.1}%", share(*size));
+            report.line(format!("{krate:<28} {size:>9} {:>6.1}%", share(*size)));
         } else {
             rest += size;
         }
     }
-    println!("{:<28} {rest:>9} {:>6.1}%", "(other crates)", share(rest));
-    println!(
+    report.line(format!(
+        "{:<28} {rest:>9} {:>6.1}%",
+        "(other crates)",
+        share(rest)
+    ));
+    report.line(format!(
         "{:<28} {:>9} {:>6.1}%",
         "data (strings, tables)",
         parts.data,
         share(parts.data)
-    );
+    ));
     Ok(())
 }
 
 /// What `wrangler deploy` would upload, measured offline with `--dry-run`.
-fn worker_upload_size() -> Outcome {
+fn worker_upload_size(report: &mut Report) -> Outcome {
     let root = tools::root();
     let out = root.join("target/deploy-dry-run");
     let _ = fs::remove_dir_all(&out);
@@ -136,7 +337,7 @@ fn worker_upload_size() -> Outcome {
             .args(["deploy", "--dry-run", "--outdir"])
             .arg(&out),
     )?;
-    println!("== worker upload (wrangler deploy --dry-run)");
+    report.section("worker upload (wrangler deploy --dry-run)");
     let mut total = Sizes {
         raw: 0,
         gzip: 0,
@@ -153,29 +354,85 @@ fn worker_upload_size() -> Outcome {
             continue;
         }
         let sizes = measure(&fs::read(&path).map_err(|e| e.to_string())?)?;
-        print_row(&entry.file_name().to_string_lossy(), sizes);
+        print_row(report, &entry.file_name().to_string_lossy(), sizes);
         total.raw += sizes.raw;
         total.gzip += sizes.gzip;
         total.brotli += sizes.brotli;
     }
-    print_row("total upload", total);
+    print_row(report, "total upload", total);
+    report.target(
+        "worker upload (wrangler deploy --dry-run), gzip",
+        format!("{:.1} KB", total.gzip as f64 / 1000.0),
+        "<= 400 KB",
+        total.gzip <= 400_000,
+    );
+    Ok(())
+}
+
+/// Which crates the worker's wasm is made of, as the widget's.
+fn edge_composition(report: &mut Report) -> Outcome {
+    let root = tools::root();
+    cmd::run(
+        cmd::cargo(&root)
+            .args([
+                "build",
+                "--quiet",
+                "--release",
+                "--package",
+                "callme-edge",
+                "--target",
+                WASM_TARGET,
+            ])
+            .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "s"),
+    )?;
+    let built = root
+        .join("target")
+        .join(WASM_TARGET)
+        .join("release/callme_edge.wasm");
+    let named = built.with_extension("named.wasm");
+    crate::build::wasm_opt_with(&built, &named, &["-g"])?;
+    let parts = crate::wasm_sizes::composition(&fs::read(&named).map_err(|e| e.to_string())?)?;
+    let code: usize = parts.crates.iter().map(|(_, size)| size).sum();
+    let share = |bytes: usize| 100.0 * bytes as f64 / (code + parts.data).max(1) as f64;
+    report.section(
+        "what the worker's wasm is made of (raw bytes after wasm-opt -Oz, before wasm-bindgen)",
+    );
+    let mut rest = 0;
+    for (index, (krate, size)) in parts.crates.iter().enumerate() {
+        if index < 14 {
+            report.line(format!("{krate:<28} {size:>9} {:>6.1}%", share(*size)));
+        } else {
+            rest += size;
+        }
+    }
+    report.line(format!(
+        "{:<28} {rest:>9} {:>6.1}%",
+        "(other crates)",
+        share(rest)
+    ));
+    report.line(format!(
+        "{:<28} {:>9} {:>6.1}%",
+        "data (strings, tables)",
+        parts.data,
+        share(parts.data)
+    ));
     Ok(())
 }
 
 /// What `callme-shared` adds to a wasm module.
-fn shared_size() -> Outcome {
-    println!("== what callme-shared adds to a wasm module (release, wasm-opt -Oz)");
+fn shared_size(report: &mut Report) -> Outcome {
+    report.section("what callme-shared adds to a wasm module (release, wasm-opt -Oz)");
     let baseline = size_probe(false)?;
     let probe = size_probe(true)?;
-    print_row("baseline (std, same exports)", baseline);
-    print_row("every shared parser", probe);
+    print_row(report, "baseline (std, same exports)", baseline);
+    print_row(report, "every shared parser", probe);
     let kib = |bytes: usize| bytes as f64 / 1024.0;
-    println!(
+    report.line(format!(
         "shared costs {:.1} KiB gzip ({:.1} KiB brotli) over the baseline; probe/baseline gzip ratio {:.2}",
         kib(probe.gzip.saturating_sub(baseline.gzip)),
         kib(probe.brotli.saturating_sub(baseline.brotli)),
         probe.gzip as f64 / baseline.gzip.max(1) as f64
-    );
+    ));
     Ok(())
 }
 
@@ -232,9 +489,9 @@ fn compressed_len(command: &mut Command, bytes: &[u8]) -> Outcome<usize> {
     Ok(output.stdout.len())
 }
 
-fn print_row(name: &str, sizes: Sizes) {
-    println!(
+fn print_row(report: &mut Report, name: &str, sizes: Sizes) {
+    report.line(format!(
         "{name:<32} raw {:>8} B   gzip {:>7} B   brotli {:>7} B",
         sizes.raw, sizes.gzip, sizes.brotli
-    );
+    ));
 }

@@ -178,6 +178,11 @@ pub fn edge() -> Outcome {
         Command::new(WORKER_BUILD.bin())
             .arg("--release")
             .current_dir(root.join("edge"))
+            // The workspace's release profile is size-first for the widget
+            // (what a visitor downloads). The worker is uploaded once and
+            // run for every request: "s" is about as small as "z" here
+            // (350 vs 345 KB gzip) and ~0.15 ms faster per callback.
+            .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "s")
             .env("WASM_BINDGEN_BIN", WASM_BINDGEN.bin())
             .env("WASM_OPT_BIN", tools::npm_bin("wasm-opt"))
             .env("ESBUILD_BIN", tools::npm_bin("esbuild")),

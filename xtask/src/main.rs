@@ -34,7 +34,8 @@ Tasks:
   dev     run the product locally (Ctrl-C stops it)
   token   mint a portal token: [--phone E164] [--agent NAME] [--hours N] [--secret S]
   numbers regenerate numbers/src/data.rs from the pinned libphonenumber metadata
-  bench   print sizes and speeds, with baselines measured in the same run
+  bench   print sizes and speeds against baselines measured in the same run, write
+          BENCHMARKS.md [--edge-only: the worker's figures only, no file]
 ";
 
 fn main() -> ExitCode {
@@ -50,7 +51,7 @@ fn main() -> ExitCode {
         "test" => test::run(rest),
         "dev" => dev::run(rest),
         "token" => token::run(rest),
-        "bench" => bench::run(),
+        "bench" => bench::run(rest),
         "numbers" => numbers::run(),
         "-h" | "--help" | "help" => {
             print!("{USAGE}");

@@ -112,7 +112,7 @@ pub async fn handle_callback(ctx: &mut Ctx, mut req: Request) -> Result<Response
                 checks: admit_checks.clone(),
                 now_ms,
             };
-            match ask(&ctx.env, &admit).await? {
+            match ask(ctx, &admit).await? {
                 Answer::Proceed => break,
                 Answer::Replay { answer } => return replay(&answer),
                 Answer::Conflict => return Err(EdgeError::IdempotencyConflict),
@@ -147,7 +147,7 @@ pub async fn handle_callback(ctx: &mut Ctx, mut req: Request) -> Result<Response
             },
             Err(_) => Command::Abort { key: claim.key },
         };
-        ask(&ctx.env, &follow_up).await?;
+        ask(ctx, &follow_up).await?;
     }
     result.map(|(response, _)| response)
 }
@@ -199,7 +199,7 @@ async fn place(
             checks,
             now_ms: ctx.now_ms,
         };
-        match ask(&ctx.env, &hit).await? {
+        match ask(ctx, &hit).await? {
             Answer::Proceed => {}
             Answer::Limited { key, retry_after_s } => {
                 return Err(rate_limited(&key, retry_after_s));

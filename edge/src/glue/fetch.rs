@@ -1,11 +1,7 @@
 //! Outgoing HTTP with a time limit: the platform and Turnstile.
 
-use std::time::Duration;
-
-use futures_util::future::{Either, select};
-use futures_util::pin_mut;
 use wasm_bindgen::JsValue;
-use worker::{AbortController, Delay, Fetch, Headers, Method, Request, RequestInit};
+use worker::{AbortSignal, Fetch, Headers, Method, Request, RequestInit};
 
 use crate::config::EdgeConfig;
 use crate::error::EdgeError;
@@ -21,27 +17,24 @@ pub enum Failure {
     Unreachable(String),
 }
 
-/// Sends `request`, giving up (and aborting it) after `timeout_ms`.
+/// Sends `request`, giving up (and aborting it, body included) after
+/// `timeout_ms`. The runtime's own `AbortSignal.timeout` keeps the clock, so
+/// no timer future races the request in Rust.
 pub async fn send(request: Request, timeout_ms: u64) -> Result<Raw, Failure> {
-    let controller = AbortController::default();
-    let signal = controller.signal();
-    let fetch = Fetch::Request(request);
+    let signal: AbortSignal = worker::web_sys::AbortSignal::timeout_with_u32(
+        u32::try_from(timeout_ms).unwrap_or(u32::MAX),
+    )
+    .into();
     let work = async {
-        let mut response = fetch.send_with_signal(&signal).await?;
+        let mut response = Fetch::Request(request).send_with_signal(&signal).await?;
         let status = response.status_code();
         let body = response.text().await?;
         Ok::<Raw, worker::Error>(Raw { status, body })
     };
-    let timer = Delay::from(Duration::from_millis(timeout_ms));
-    pin_mut!(work);
-    pin_mut!(timer);
-    match select(work, timer).await {
-        Either::Left((Ok(raw), _)) => Ok(raw),
-        Either::Left((Err(error), _)) => Err(Failure::Unreachable(error.to_string())),
-        Either::Right(((), _)) => {
-            controller.abort();
-            Err(Failure::TimedOut)
-        }
+    match work.await {
+        Ok(raw) => Ok(raw),
+        Err(_) if signal.aborted() => Err(Failure::TimedOut),
+        Err(error) => Err(Failure::Unreachable(error.to_string())),
     }
 }
 

@@ -16,13 +16,17 @@ use crate::error::EdgeError;
 use crate::guard::{Answer, Command, Record, Store, apply};
 use crate::limits::Counter;
 
+use super::Ctx;
+
 /// The binding name in `wrangler.toml`.
 const BINDING: &str = "GUARD";
 
-/// Sends one command to the Guard.
-pub async fn ask(env: &Env, command: &Command) -> Result<Answer, EdgeError> {
+/// Sends one command to the Guard, counting the round trip in the log line.
+pub async fn ask(ctx: &mut Ctx, command: &Command) -> Result<Answer, EdgeError> {
     let internal = |e: worker::Error| EdgeError::Internal(format!("guard: {e}"));
-    let stub = env
+    ctx.log.guard_calls += 1;
+    let stub = ctx
+        .env
         .durable_object(BINDING)
         .and_then(|ns| ns.get_by_name("global"))
         .map_err(internal)?;
@@ -42,26 +46,36 @@ pub async fn ask(env: &Env, command: &Command) -> Result<Answer, EdgeError> {
     serde_json::from_str(&text).map_err(|e| EdgeError::Internal(format!("guard answer: {e}")))
 }
 
+/// The Guard's tables (idempotent: run at every start).
+const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS counters (key TEXT PRIMARY KEY, window_start INTEGER NOT NULL, count INTEGER NOT NULL, expires INTEGER NOT NULL); \
+    CREATE TABLE IF NOT EXISTS idempotency (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, answer TEXT, expires INTEGER NOT NULL); \
+    CREATE INDEX IF NOT EXISTS counters_expires ON counters (expires); \
+    CREATE INDEX IF NOT EXISTS idempotency_expires ON idempotency (expires)";
+
+/// How often expired rows are deleted: they are already ignored when read,
+/// so this only bounds the table's size.
+const PURGE_EVERY_MS: i64 = 60_000;
+
 /// The Durable Object class.
 #[durable_object(fetch)]
 pub struct Guard {
     sql: SqlStorage,
+    /// When expired rows are next deleted.
+    next_purge_ms: std::cell::Cell<i64>,
 }
 
 impl DurableObject for Guard {
     fn new(state: State, _env: Env) -> Self {
         let sql = state.storage().sql();
-        for statement in [
-            "CREATE TABLE IF NOT EXISTS counters (key TEXT PRIMARY KEY, window_start INTEGER NOT NULL, count INTEGER NOT NULL, expires INTEGER NOT NULL)",
-            "CREATE TABLE IF NOT EXISTS idempotency (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, answer TEXT, expires INTEGER NOT NULL)",
-            "CREATE INDEX IF NOT EXISTS counters_expires ON counters (expires)",
-            "CREATE INDEX IF NOT EXISTS idempotency_expires ON idempotency (expires)",
-        ] {
-            if let Err(error) = sql.exec(statement, None) {
-                worker::console_error!("guard: cannot create tables: {error}");
-            }
+        // One call for the whole schema: each statement is a crossing into
+        // the runtime, and this runs whenever the object starts.
+        if let Err(error) = sql.exec(SCHEMA, None) {
+            worker::console_error!("guard: cannot create tables: {error}");
         }
-        Self { sql }
+        Self {
+            sql,
+            next_purge_ms: std::cell::Cell::new(0),
+        }
     }
 
     async fn fetch(&self, mut request: Request) -> worker::Result<Response> {
@@ -75,8 +89,9 @@ impl DurableObject for Guard {
             sql: &self.sql,
             failure: RefCell::new(None),
         };
-        if now_ms > 0 {
+        if now_ms > 0 && now_ms >= self.next_purge_ms.get() {
             store.purge(now_ms);
+            self.next_purge_ms.set(now_ms + PURGE_EVERY_MS);
         }
         let answer = apply(&mut store, command);
         if let Some(failure) = store.failure.into_inner() {
@@ -97,6 +112,7 @@ struct SqlStore<'a> {
 
 #[derive(Deserialize)]
 struct CounterRow {
+    key: String,
     window_start: f64,
     count: f64,
 }
@@ -148,21 +164,36 @@ impl SqlStore<'_> {
 }
 
 impl Store for SqlStore<'_> {
-    fn counter(&self, key: &str) -> Option<Counter> {
+    fn counters(&self, keys: &[&str]) -> Vec<Option<Counter>> {
+        let placeholders = vec!["?"; keys.len()].join(", ");
         let rows: Vec<CounterRow> = self.run(
-            "SELECT window_start, count FROM counters WHERE key = ?",
-            vec![key.into()],
+            &format!("SELECT key, window_start, count FROM counters WHERE key IN ({placeholders})"),
+            keys.iter().map(|k| (*k).into()).collect(),
         );
-        rows.first().map(|row| Counter {
-            window_start: int(row.window_start),
-            count: u32::try_from(int(row.count)).unwrap_or(u32::MAX),
-        })
+        keys.iter()
+            .map(|key| {
+                rows.iter().find(|row| row.key == *key).map(|row| Counter {
+                    window_start: int(row.window_start),
+                    count: u32::try_from(int(row.count)).unwrap_or(u32::MAX),
+                })
+            })
+            .collect()
     }
 
-    fn put_counter(&mut self, key: &str, counter: Counter, expires_ms: i64) {
+    fn put_counters(&mut self, counters: &[(String, Counter, i64)]) {
+        let rows = vec!["(?, ?, ?, ?)"; counters.len()].join(", ");
+        let mut bindings = Vec::with_capacity(counters.len() * 4);
+        for (key, counter, expires_ms) in counters {
+            bindings.push(key.as_str().into());
+            bindings.push(counter.window_start.into());
+            bindings.push(i64::from(counter.count).into());
+            bindings.push((*expires_ms).into());
+        }
         let _: Vec<serde_json::Value> = self.run(
-            "INSERT OR REPLACE INTO counters (key, window_start, count, expires) VALUES (?, ?, ?, ?)",
-            vec![key.into(), counter.window_start.into(), i64::from(counter.count).into(), expires_ms.into()],
+            &format!(
+                "INSERT OR REPLACE INTO counters (key, window_start, count, expires) VALUES {rows}"
+            ),
+            bindings,
         );
     }
 
