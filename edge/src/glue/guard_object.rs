@@ -6,15 +6,15 @@
 use std::cell::RefCell;
 
 use serde::Deserialize;
-use wasm_bindgen::JsValue;
 use worker::{
-    DurableObject, Env, Method, Request, RequestInit, Response, SqlStorage, SqlStorageValue, State,
-    durable_object,
+    DurableObject, Env, Headers, Method, Request, RequestInit, Response, SqlStorage,
+    SqlStorageValue, State, durable_object,
 };
 
 use crate::error::EdgeError;
 use crate::guard::{Answer, Command, Record, Store, apply};
 use crate::limits::Counter;
+use crate::sign::{b64, unb64};
 
 use super::Ctx;
 
@@ -30,21 +30,31 @@ pub async fn ask(ctx: &mut Ctx, command: &Command) -> Result<Answer, EdgeError> 
         .durable_object(BINDING)
         .and_then(|ns| ns.get_by_name("global"))
         .map_err(internal)?;
-    let body = serde_json::to_string(command).map_err(|e| EdgeError::Internal(e.to_string()))?;
+    // Command and answer travel in headers (base64url JSON): neither side
+    // then reads a body stream, which is most of a round trip's cost here.
+    let command = serde_json::to_vec(command).map_err(|e| EdgeError::Internal(e.to_string()))?;
+    let headers = Headers::new();
+    headers
+        .set(COMMAND_HEADER, &b64(&command))
+        .map_err(internal)?;
     let mut init = RequestInit::new();
-    init.with_method(Method::Post)
-        .with_body(Some(JsValue::from_str(&body)));
+    init.with_method(Method::Post).with_headers(headers);
     let request = Request::new_with_init("https://guard.internal/", &init).map_err(internal)?;
-    let mut response = stub.fetch_with_request(request).await.map_err(internal)?;
-    let text = response.text().await.map_err(internal)?;
-    if response.status_code() != 200 {
-        return Err(EdgeError::Internal(format!(
-            "guard answered {}: {text}",
-            response.status_code()
-        )));
+    let response = stub.fetch_with_request(request).await.map_err(internal)?;
+    let answer = response.headers().get(ANSWER_HEADER).map_err(internal)?;
+    match (response.status_code(), answer.as_deref().and_then(unb64)) {
+        (200, Some(json)) => serde_json::from_slice(&json)
+            .map_err(|e| EdgeError::Internal(format!("guard answer: {e}"))),
+        (status, _) => Err(EdgeError::Internal(format!(
+            "guard answered {status} without an answer"
+        ))),
     }
-    serde_json::from_str(&text).map_err(|e| EdgeError::Internal(format!("guard answer: {e}")))
 }
+
+/// The header that carries a command to the Guard.
+const COMMAND_HEADER: &str = "x-guard-command";
+/// The header that carries the Guard's answer.
+const ANSWER_HEADER: &str = "x-guard-answer";
 
 /// The Guard's tables (idempotent: run at every start).
 const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS counters (key TEXT PRIMARY KEY, window_start INTEGER NOT NULL, count INTEGER NOT NULL, expires INTEGER NOT NULL); \
@@ -78,9 +88,14 @@ impl DurableObject for Guard {
         }
     }
 
-    async fn fetch(&self, mut request: Request) -> worker::Result<Response> {
-        let command: Command = serde_json::from_str(&request.text().await?)
-            .map_err(|e| worker::Error::RustError(format!("bad guard command: {e}")))?;
+    async fn fetch(&self, request: Request) -> worker::Result<Response> {
+        let command: Command = request
+            .headers()
+            .get(COMMAND_HEADER)?
+            .as_deref()
+            .and_then(unb64)
+            .and_then(|json| serde_json::from_slice(&json).ok())
+            .ok_or_else(|| worker::Error::RustError("bad guard command".into()))?;
         let now_ms = match &command {
             Command::Admit { now_ms, .. } | Command::Finish { now_ms, .. } => *now_ms,
             Command::Abort { .. } => 0,
@@ -99,7 +114,11 @@ impl DurableObject for Guard {
             // not let the request through.
             return Response::error(format!("guard storage failed: {failure}"), 500);
         }
-        Response::from_json(&answer)
+        let answer =
+            serde_json::to_vec(&answer).map_err(|e| worker::Error::RustError(e.to_string()))?;
+        let headers = Headers::new();
+        headers.set(ANSWER_HEADER, &b64(&answer))?;
+        Ok(Response::empty()?.with_headers(headers))
     }
 }
 
