@@ -136,7 +136,8 @@ async function guardCalls(edge, headers = {}, body = {}) {
 const sandbox = await startSandbox(["--demo-calls", "10"]);
 const turnstile = await startTurnstileFake();
 const config = settings(sandbox.url, {
-  RATE_LIMIT_PER_IP: "1000000/1h", RATE_LIMIT_PER_PHONE: "1000000/1h", DAILY_CAP: "1000000",
+  RATE_LIMIT_PER_IP: "1000000/1h", RATE_LIMIT_PER_NETWORK: "1000000/1h", RATE_LIMIT_PER_PHONE: "1000000/1h",
+  RATE_LIMIT_PER_PHONE_DAILY: "1000000/1d", HOURLY_CAP: "1000000", DAILY_CAP: "1000000",
 });
 const results = {};
 let rust;

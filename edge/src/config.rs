@@ -71,10 +71,14 @@ pub struct EdgeConfig {
     pub default_country: CountryCode,
     /// Number types a callback may go to.
     pub allowed_number_kinds: Vec<NumberKind>,
-    /// HS256 key of portal tokens; `/api/calls` refuses every token without it.
-    pub portal_token_secret: Option<Secret>,
-    /// Key that signs callback tickets.
-    pub ticket_secret: Secret,
+    /// HS256 key of portal tokens; `/api/calls` refuses every token without
+    /// it, and answers 500 `misconfigured` while it is too short.
+    pub portal_token_secret: Option<Result<Secret, ConfigError>>,
+    /// What portal tokens must satisfy beyond their signature.
+    pub portal_token_rules: crate::token::Rules,
+    /// Key that signs callback tickets; the callback routes answer 500
+    /// `misconfigured` while it is missing or too short.
+    pub ticket_secret: Result<Secret, ConfigError>,
     /// How long a ticket lets its holder read the call's status.
     pub ticket_ttl_ms: i64,
     /// Turnstile secret; when set, callbacks need a valid Turnstile token.
@@ -85,23 +89,153 @@ pub struct EdgeConfig {
     pub turnstile_verify_url: String,
     /// Whether the consent box must be ticked.
     pub consent_required: bool,
+    /// Which visitor fields reach the agent (`VISITOR_TEXT_TO_AGENT`).
+    pub visitor_text: VisitorText,
     /// Languages offered.
     pub locales: Vec<Locale>,
     /// The agent's greeting when no per-language one matches.
     pub first_message: Option<String>,
     /// Per-language greetings (`FIRST_MESSAGE_NL`, ...), language lower case.
     pub first_messages: Vec<(String, String)>,
-    /// Callbacks per client IP.
+    /// Callbacks per client: an IPv4 address or an IPv6 /64.
     pub limit_per_ip: RateRule,
-    /// Callbacks per destination number.
+    /// Callbacks per IPv6 /48 (a wider budget for what one site holds).
+    pub limit_per_network: RateRule,
+    /// Callbacks per destination number, short term.
     pub limit_per_phone: RateRule,
-    /// Callbacks per UTC day, all together.
+    /// Callbacks per destination number, per day.
+    pub limit_per_phone_daily: RateRule,
+    /// Callbacks per hour, all together (so nobody spends the day's cap in
+    /// minutes).
+    pub hourly_cap: u32,
+    /// Callbacks per day (any 24 hours), all together.
     pub daily_cap: u32,
     /// The largest page `/api/calls` asks upstream for.
     pub history_max_limit: PageLimit,
     /// How many calls `/api/calls` may scan upstream to apply a token's
     /// phone or agent restriction.
     pub history_scan_max: u32,
+}
+
+/// Which of the visitor's own words are passed to the agent. An operator who
+/// does not want visitor text near the agent at all sets `none`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VisitorText {
+    /// The visitor's name.
+    pub name: bool,
+    /// The visitor's note.
+    pub note: bool,
+}
+
+impl VisitorText {
+    /// Parses `name,note`, `name`, `note` or `none`.
+    ///
+    /// # Errors
+    /// The reason, for anything else.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let mut fields = Self {
+            name: false,
+            note: false,
+        };
+        if text.trim().eq_ignore_ascii_case("none") {
+            return Ok(fields);
+        }
+        for part in list(text) {
+            match part.to_ascii_lowercase().as_str() {
+                "name" => fields.name = true,
+                "note" => fields.note = true,
+                other => {
+                    return Err(format!("{other:?} is not name or note (or use none alone)"));
+                }
+            }
+        }
+        Ok(fields)
+    }
+}
+
+/// The shortest signing key accepted: HS256 keys shorter than the hash
+/// (32 bytes) are guessable offline from one token or ticket (RFC 7518 3.2).
+pub const MIN_SECRET_BYTES: usize = 32;
+
+/// A signing secret, checked for length.
+fn signing_secret(name: &'static str, value: String) -> Result<Secret, ConfigError> {
+    if value.len() < MIN_SECRET_BYTES {
+        return Err(ConfigError::Invalid {
+            name,
+            reason: format!("must be at least {MIN_SECRET_BYTES} bytes of random data"),
+        });
+    }
+    Ok(Secret::new(value))
+}
+
+/// A duration like `24h`, `90m`, `3600s`, `1d` or `3600` (seconds), in
+/// seconds.
+fn duration_seconds(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let (number, unit) = match text.char_indices().last()? {
+        (i, 's') => (&text[..i], 1),
+        (i, 'm') => (&text[..i], 60),
+        (i, 'h') => (&text[..i], 3_600),
+        (i, 'd') => (&text[..i], 86_400),
+        _ => (text, 1),
+    };
+    number
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .and_then(|n| n.checked_mul(unit))
+}
+
+impl EdgeConfig {
+    /// The ticket key, or the 500 that its absence is.
+    ///
+    /// # Errors
+    /// The configuration problem, for routes that sign or read tickets.
+    pub fn ticket_key(&self) -> Result<&Secret, ConfigError> {
+        self.ticket_secret.as_ref().map_err(Clone::clone)
+    }
+
+    /// What an operator must fix, for `/api/health` and the log: each
+    /// problem breaks only the routes that need the setting.
+    pub fn problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        if let Err(error) = &self.ticket_secret {
+            problems.push(error.to_string());
+        }
+        if let Some(Err(error)) = &self.portal_token_secret {
+            problems.push(error.to_string());
+        }
+        problems
+    }
+}
+
+/// What `/api/health` and an isolate's first log line say: never a value,
+/// only whether the bot check runs and which settings need fixing.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Health {
+    /// No problem found.
+    pub ok: bool,
+    /// `on` with `TURNSTILE_SECRET`, else `off` (anyone may script callbacks
+    /// up to the rate limits).
+    pub bot_check: &'static str,
+    /// Settings to fix, each naming the setting, never its value.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<String>,
+}
+
+/// The health of a parsed configuration.
+pub fn health(config: &EdgeConfig) -> Health {
+    let problems = config.problems();
+    Health {
+        ok: problems.is_empty(),
+        bot_check: if config.turnstile_secret.is_some() {
+            "on"
+        } else {
+            "off"
+        },
+        problems,
+    }
 }
 
 /// The Turnstile verification endpoint documented by Cloudflare.
@@ -220,8 +354,23 @@ impl EdgeConfig {
             allowed_countries,
             default_country,
             allowed_number_kinds,
-            portal_token_secret: get("PORTAL_TOKEN_SECRET").map(Secret::new),
-            ticket_secret: Secret::new(required("TICKET_SECRET")?),
+            portal_token_secret: get("PORTAL_TOKEN_SECRET")
+                .map(|v| signing_secret("PORTAL_TOKEN_SECRET", v)),
+            portal_token_rules: crate::token::Rules {
+                max_ttl_s: match get("PORTAL_TOKEN_MAX_TTL") {
+                    None => 24 * 3_600,
+                    Some(v) => duration_seconds(&v).ok_or_else(|| {
+                        invalid(
+                            "PORTAL_TOKEN_MAX_TTL",
+                            format!("{v:?} is not a duration like 24h or 3600s"),
+                        )
+                    })?,
+                },
+                audience: get("PORTAL_TOKEN_AUDIENCE"),
+                issuer: get("PORTAL_TOKEN_ISSUER"),
+            },
+            ticket_secret: required("TICKET_SECRET")
+                .and_then(|v| signing_secret("TICKET_SECRET", v)),
             ticket_ttl_ms: i64::try_from(number("TICKET_TTL_SECONDS", 3_600)?.clamp(60, 86_400))
                 .unwrap_or(3_600)
                 * 1_000,
@@ -230,11 +379,18 @@ impl EdgeConfig {
             turnstile_verify_url: get("TURNSTILE_VERIFY_URL")
                 .unwrap_or_else(|| TURNSTILE_VERIFY_URL.into()),
             consent_required: flag("CONSENT_REQUIRED", true)?,
+            visitor_text: VisitorText::parse(
+                &get("VISITOR_TEXT_TO_AGENT").unwrap_or_else(|| "name,note".into()),
+            )
+            .map_err(|reason| invalid("VISITOR_TEXT_TO_AGENT", reason))?,
             locales,
             first_message: get("FIRST_MESSAGE"),
             first_messages,
             limit_per_ip: rule("RATE_LIMIT_PER_IP", "5/1h")?,
+            limit_per_network: rule("RATE_LIMIT_PER_NETWORK", "15/1h")?,
             limit_per_phone: rule("RATE_LIMIT_PER_PHONE", "3/1h")?,
+            limit_per_phone_daily: rule("RATE_LIMIT_PER_PHONE_DAILY", "6/1d")?,
+            hourly_cap: u32::try_from(number("HOURLY_CAP", 50)?).unwrap_or(u32::MAX),
             daily_cap: u32::try_from(number("DAILY_CAP", 200)?).unwrap_or(u32::MAX),
             history_max_limit,
             history_scan_max: u32::try_from(
@@ -325,8 +481,11 @@ pub(crate) mod tests {
                 "https://shop.example, http://127.0.0.1:8787",
             ),
             ("ALLOWED_COUNTRIES", "NL,BE,gb"),
-            ("TICKET_SECRET", "ticket-secret"),
-            ("PORTAL_TOKEN_SECRET", "portal-secret"),
+            ("TICKET_SECRET", "ticket-secret-ticket-secret-0123456789"),
+            (
+                "PORTAL_TOKEN_SECRET",
+                "portal-secret-portal-secret-0123456789",
+            ),
             ("FIRST_MESSAGE", "Hello, you asked us to call you back."),
             (
                 "FIRST_MESSAGE_NL",
@@ -350,6 +509,101 @@ pub(crate) mod tests {
 
     pub(crate) fn config() -> EdgeConfig {
         config_with(&[]).unwrap()
+    }
+
+    #[test]
+    fn visitor_text_to_the_agent_is_name_and_note_unless_set() {
+        let all = VisitorText {
+            name: true,
+            note: true,
+        };
+        assert_eq!(config().visitor_text, all);
+        for (text, name, note) in [
+            ("name", true, false),
+            ("note", false, true),
+            ("none", false, false),
+            ("NOTE, name", true, true),
+        ] {
+            assert_eq!(
+                VisitorText::parse(text),
+                Ok(VisitorText { name, note }),
+                "{text}"
+            );
+        }
+        for bad in ["names", "name,none", "email"] {
+            assert!(VisitorText::parse(bad).is_err(), "{bad}");
+            assert!(
+                config_with(&[("VISITOR_TEXT_TO_AGENT", bad)]).is_err(),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn short_or_missing_signing_secrets_are_problems_of_their_routes_only() {
+        let short = config_with(&[
+            ("TICKET_SECRET", "only-twenty-bytes-xx"),
+            ("PORTAL_TOKEN_SECRET", "0123456789abcdef0123456789abcde"),
+        ])
+        .unwrap();
+        assert!(short.ticket_key().is_err());
+        assert!(matches!(short.portal_token_secret, Some(Err(_))));
+        let problems = short.problems();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].starts_with("TICKET_SECRET is invalid: must be at least 32 bytes"));
+        assert!(!problems.join(" ").contains("only-twenty"));
+        let all: Vec<(&str, String)> = settings()
+            .into_iter()
+            .filter(|(k, _)| *k != "TICKET_SECRET")
+            .map(|(k, v)| (k, v.to_owned()))
+            .collect();
+        let missing = EdgeConfig::from_lookup(|name| {
+            all.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone())
+        })
+        .unwrap();
+        assert_eq!(
+            missing.ticket_key().err(),
+            Some(ConfigError::Missing("TICKET_SECRET"))
+        );
+        assert!(config().problems().is_empty());
+    }
+
+    #[test]
+    fn health_says_whether_the_bot_check_runs_and_what_to_fix() {
+        let off = health(&config());
+        assert_eq!((off.ok, off.bot_check), (true, "off"));
+        let on =
+            config_with(&[("TURNSTILE_SECRET", "1x0000000000000000000000000000000AA")]).unwrap();
+        assert_eq!(health(&on).bot_check, "on");
+        let short = config_with(&[("TICKET_SECRET", "short")]).unwrap();
+        let sick = health(&short);
+        assert!(!sick.ok);
+        assert_eq!(sick.problems.len(), 1);
+        assert!(!serde_json::to_string(&sick).unwrap().contains("short\""));
+    }
+
+    #[test]
+    fn portal_token_rules_come_from_their_settings() {
+        assert_eq!(config().portal_token_rules, crate::token::Rules::default());
+        let set = config_with(&[
+            ("PORTAL_TOKEN_MAX_TTL", "2h"),
+            ("PORTAL_TOKEN_AUDIENCE", "callme"),
+            ("PORTAL_TOKEN_ISSUER", "https://portal.example"),
+        ])
+        .unwrap();
+        assert_eq!(set.portal_token_rules.max_ttl_s, 7_200);
+        assert_eq!(set.portal_token_rules.audience.as_deref(), Some("callme"));
+        assert_eq!(
+            set.portal_token_rules.issuer.as_deref(),
+            Some("https://portal.example")
+        );
+        for (text, seconds) in [("90m", 5_400), ("3600", 3_600), ("1d", 86_400), ("45s", 45)] {
+            assert_eq!(duration_seconds(text), Some(seconds), "{text}");
+        }
+        for bad in ["", "h", "-1h", "0", "soon", "1w"] {
+            assert_eq!(duration_seconds(bad), None, "{bad}");
+        }
+        assert!(config_with(&[("PORTAL_TOKEN_MAX_TTL", "forever")]).is_err());
     }
 
     #[test]
@@ -431,7 +685,6 @@ pub(crate) mod tests {
             ),
             (&[("RATE_LIMIT_PER_IP", "lots")], "RATE_LIMIT_PER_IP"),
             (&[("CONSENT_REQUIRED", "maybe")], "CONSENT_REQUIRED"),
-            (&[("TICKET_SECRET", "")], "TICKET_SECRET"),
         ];
         for (overrides, name) in cases {
             let mut list: Vec<(&'static str, &'static str)> = Vec::new();

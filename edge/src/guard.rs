@@ -1,10 +1,10 @@
-//! The Guard's protocol and logic: rate-limit counters and idempotency
+//! The Guard's protocol and logic: rate-limit hits and idempotency
 //! records, kept by one Durable Object so they hold across isolates and
 //! locations. The object stores; this module decides, natively testable.
 
 use serde::{Deserialize, Serialize};
 
-use crate::limits::{Check, Counter, Decision, decide};
+use crate::limits::{Check, Decision, Hits, decide};
 
 /// How long an idempotency key is remembered.
 pub const IDEMPOTENCY_TTL_MS: i64 = 10 * 60 * 1_000;
@@ -35,7 +35,7 @@ pub enum Command {
     Admit {
         /// The idempotency claim, when the request has a key.
         claim: Option<Claim>,
-        /// The counters and their rules (empty: only the claim).
+        /// The limits and their rules (empty: only the claim).
         checks: Vec<Check>,
         /// The edge's clock.
         now_ms: i64,
@@ -96,14 +96,14 @@ pub struct Record {
 
 /// What the Guard keeps; the Durable Object implements it over SQLite.
 ///
-/// Counters are read and written a batch at a time: every statement is a
+/// Hits are read and written a batch at a time: every statement is a
 /// crossing between wasm and the runtime, and a callback's checks are one
 /// batch.
 pub trait Store {
-    /// The counters of `keys`, in the same order (`None` where absent).
-    fn counters(&self, keys: &[&str]) -> Vec<Option<Counter>>;
-    /// Stores counters, each until its expiry (Unix ms).
-    fn put_counters(&mut self, counters: &[(String, Counter, i64)]);
+    /// The hits of `keys`, in the same order (`None` where absent).
+    fn hits(&self, keys: &[&str]) -> Vec<Option<Hits>>;
+    /// Stores hit lists, each until its expiry (Unix ms).
+    fn put_hits(&mut self, hits: &[(String, Hits, i64)]);
     /// A live idempotency record.
     fn record(&self, key: &str, now_ms: i64) -> Option<Record>;
     /// Stores a record.
@@ -137,27 +137,28 @@ pub fn apply(store: &mut impl Store, command: Command) -> Answer {
             let stored = if keys.is_empty() {
                 Vec::new()
             } else {
-                store.counters(&keys)
+                store.hits(&keys)
             };
             let stored_of = |key: &str| {
                 keys.iter()
                     .position(|k| *k == key)
-                    .and_then(|i| stored.get(i).copied().flatten())
+                    .and_then(|i| stored.get(i).cloned().flatten())
             };
             match decide(now_ms, &checks, stored_of) {
                 Decision::Allowed(updates) => {
-                    let rows: Vec<(String, Counter, i64)> = updates
+                    let rows: Vec<(String, Hits, i64)> = updates
                         .into_iter()
-                        .map(|(key, counter)| {
+                        .map(|(key, hits)| {
                             let window = checks
                                 .iter()
                                 .find(|c| c.key == key)
                                 .map_or(0, |c| c.rule.window_ms);
-                            (key, counter, counter.window_start + window)
+                            let expires = hits.expires_ms(window);
+                            (key, hits, expires)
                         })
                         .collect();
                     if !rows.is_empty() {
-                        store.put_counters(&rows);
+                        store.put_hits(&rows);
                     }
                 }
                 Decision::Refused { key, retry_after_s } => {
@@ -226,19 +227,17 @@ pub(crate) mod tests {
     /// The Guard's store in memory, as the tests' stand-in for SQLite.
     #[derive(Default)]
     pub(crate) struct MemoryStore {
-        counters: HashMap<String, Counter>,
+        hits: HashMap<String, Hits>,
         records: HashMap<String, Record>,
     }
 
     impl Store for MemoryStore {
-        fn counters(&self, keys: &[&str]) -> Vec<Option<Counter>> {
-            keys.iter()
-                .map(|k| self.counters.get(*k).copied())
-                .collect()
+        fn hits(&self, keys: &[&str]) -> Vec<Option<Hits>> {
+            keys.iter().map(|k| self.hits.get(*k).cloned()).collect()
         }
-        fn put_counters(&mut self, counters: &[(String, Counter, i64)]) {
-            for (key, counter, _) in counters {
-                self.counters.insert(key.clone(), *counter);
+        fn put_hits(&mut self, hits: &[(String, Hits, i64)]) {
+            for (key, list, _) in hits {
+                self.hits.insert(key.clone(), list.clone());
             }
         }
         fn record(&self, key: &str, now_ms: i64) -> Option<Record> {
@@ -378,7 +377,7 @@ pub(crate) mod tests {
             apply(&mut store, admit("k1", 1, ip_limit(1))),
             Answer::Pending
         );
-        assert_eq!(store.counters(&["ip:x"])[0].unwrap().count, 1);
+        assert_eq!(store.hits(&["ip:x"])[0].clone().unwrap().0.len(), 1);
     }
 
     #[test]
@@ -413,7 +412,7 @@ pub(crate) mod tests {
                 Answer::Replay { .. }
             ));
         }
-        assert_eq!(store.counters(&["ip:x"])[0].unwrap().count, 1);
+        assert_eq!(store.hits(&["ip:x"])[0].clone().unwrap().0.len(), 1);
     }
 
     #[test]

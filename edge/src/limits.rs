@@ -1,6 +1,6 @@
-//! Rate-limit arithmetic: fixed windows per key, decided all together so a
-//! refused request counts against nothing. The Durable Object stores the
-//! counters; this module decides.
+//! Rate-limit arithmetic: sliding windows per key, decided all together so
+//! a refused request counts against nothing. The Durable Object stores each
+//! key's recent hits; this module decides.
 
 use serde::{Deserialize, Serialize};
 
@@ -46,67 +46,191 @@ impl RateRule {
     }
 }
 
-/// One counter to check: its storage key and rule.
+/// One limit to check: its storage key and rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Check {
-    /// Storage key, e.g. `ip:203.0.113.9`.
+    /// Storage key: the limit's kind, `:`, its subject (`ip64:2001:db8:1:2::`).
     pub key: String,
     /// The rule for this key.
     pub rule: RateRule,
 }
 
-/// A stored counter: the window it counts in and how many hits it has.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Counter {
-    /// Start of the window (Unix ms), aligned to the window length.
-    pub window_start: i64,
-    /// Hits in that window.
-    pub count: u32,
+/// The hits a key has counted (Unix ms), oldest first: only those inside
+/// the rule's window are kept.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hits(pub Vec<i64>);
+
+impl Hits {
+    /// The stored form: times separated by commas.
+    pub fn to_text(&self) -> String {
+        self.0
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    /// Reads the stored form; unreadable entries are dropped (a limit
+    /// errs towards counting less only for data it wrote itself).
+    pub fn from_text(text: &str) -> Self {
+        Self(text.split(',').filter_map(|t| t.parse().ok()).collect())
+    }
+
+    /// When the newest hit leaves a window of `window_ms`: until then the
+    /// record must be kept.
+    pub fn expires_ms(&self, window_ms: i64) -> i64 {
+        self.0.iter().max().map_or(0, |last| last + window_ms)
+    }
 }
 
 /// The outcome of a set of checks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Decision {
-    /// Every counter had room; the new counters to store.
-    Allowed(Vec<(String, Counter)>),
-    /// At least one counter is full.
+    /// Every limit had room; the new hit lists to store.
+    Allowed(Vec<(String, Hits)>),
+    /// At least one limit is full.
     Refused {
         /// The key that refused.
         key: String,
-        /// Seconds until that key's window ends (at least 1).
+        /// Seconds until that key has room again (at least 1).
         retry_after_s: u64,
     },
 }
 
-/// Decides whether one more hit fits every check, given the stored counters
-/// (`stored(key)`), at `now_ms`. Windows are aligned to their length, so all
-/// isolates agree on where a window starts.
-pub fn decide(now_ms: i64, checks: &[Check], stored: impl Fn(&str) -> Option<Counter>) -> Decision {
+/// Decides whether one more hit fits every check, given the stored hits
+/// (`stored(key)`), at `now_ms`.
+///
+/// Windows slide: a hit counts for exactly `window_ms` after it happened,
+/// so no stretch of time of that length ever holds more than `count` hits.
+/// (Fixed windows let twice the limit through around their boundary: all
+/// of one window's hits at its end and the next window's at its start.)
+pub fn decide(now_ms: i64, checks: &[Check], stored: impl Fn(&str) -> Option<Hits>) -> Decision {
     let mut updated = Vec::with_capacity(checks.len());
     for check in checks {
-        let window_start = now_ms - now_ms.rem_euclid(check.rule.window_ms);
-        let current = stored(&check.key)
-            .filter(|c| c.window_start == window_start)
-            .map_or(0, |c| c.count);
-        if current >= check.rule.count {
-            let ends = window_start + check.rule.window_ms;
-            let retry_after_s = u64::try_from((ends - now_ms + 999) / 1_000)
-                .unwrap_or(1)
-                .max(1);
+        let window = check.rule.window_ms;
+        let mut times: Vec<i64> = stored(&check.key)
+            .map(|hits| hits.0)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|t| *t > now_ms - window)
+            .collect();
+        times.sort_unstable();
+        let count = usize::try_from(check.rule.count).unwrap_or(usize::MAX);
+        if times.len() >= count {
+            // The hit that has to leave the window before one more fits.
+            let blocking = times
+                .len()
+                .checked_sub(count)
+                .and_then(|i| times.get(i))
+                .copied()
+                .unwrap_or(now_ms);
+            let wait_ms = (blocking + window - now_ms).max(1);
             return Decision::Refused {
                 key: check.key.clone(),
-                retry_after_s,
+                retry_after_s: u64::try_from((wait_ms + 999) / 1_000).unwrap_or(1).max(1),
             };
         }
-        updated.push((
-            check.key.clone(),
-            Counter {
-                window_start,
-                count: current + 1,
-            },
-        ));
+        times.push(now_ms);
+        updated.push((check.key.clone(), Hits(times)));
     }
     Decision::Allowed(updated)
+}
+
+/// The kinds of limit a callback counts against; the part of a key before
+/// its `:`, and what a 429 names in the log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LimitKind {
+    /// One client: an IPv4 address, or an IPv6 /64 (what one subscriber
+    /// holds).
+    Client,
+    /// An IPv6 /48 (what one site or customer usually holds).
+    ClientNetwork,
+    /// One destination number, per hour.
+    Number,
+    /// One destination number, per day.
+    NumberDaily,
+    /// Every callback, per hour.
+    AllHourly,
+    /// Every callback, per day.
+    AllDaily,
+}
+
+impl LimitKind {
+    /// The key prefix.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Client => "client",
+            Self::ClientNetwork => "network",
+            Self::Number => "number",
+            Self::NumberDaily => "number_day",
+            Self::AllHourly => "all_hour",
+            Self::AllDaily => "all_day",
+        }
+    }
+
+    /// A check of this kind for `subject`.
+    pub fn check(self, subject: &str, rule: RateRule) -> Check {
+        Check {
+            key: format!("{}:{subject}", self.name()),
+            rule,
+        }
+    }
+
+    /// The kind a key was made for (`None` for a key of another making).
+    pub fn of_key(key: &str) -> Option<Self> {
+        let name = key.split_once(':').map_or(key, |(kind, _)| kind);
+        [
+            Self::Client,
+            Self::ClientNetwork,
+            Self::Number,
+            Self::NumberDaily,
+            Self::AllHourly,
+            Self::AllDaily,
+        ]
+        .into_iter()
+        .find(|kind| kind.name() == name)
+    }
+}
+
+/// Who is asking, as the limits see it: IPv4 addresses one by one; IPv6 by
+/// /64 (a subscriber gets a whole /64 and can rotate through it at will),
+/// with a wider budget per /48. An IPv4-mapped IPv6 address is its IPv4
+/// address. A missing or unreadable address (never the case behind
+/// Cloudflare, which sets `CF-Connecting-IP`) shares one bucket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientKey {
+    /// The per-client subject.
+    pub client: String,
+    /// The /48 subject, for IPv6.
+    pub network: Option<String>,
+}
+
+impl ClientKey {
+    /// The key of a `CF-Connecting-IP` value.
+    pub fn of(header: Option<&str>) -> Self {
+        use std::net::IpAddr;
+        let parsed = header.and_then(|h| h.trim().parse::<IpAddr>().ok());
+        match parsed.map(|ip| match ip {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(IpAddr::V6(v6), IpAddr::V4),
+            v4 => v4,
+        }) {
+            Some(IpAddr::V4(v4)) => Self {
+                client: v4.to_string(),
+                network: None,
+            },
+            Some(IpAddr::V6(v6)) => {
+                let s = v6.segments();
+                Self {
+                    client: format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3]),
+                    network: Some(format!("{:x}:{:x}:{:x}::/48", s[0], s[1], s[2])),
+                }
+            }
+            None => Self {
+                client: "unknown".into(),
+                network: None,
+            },
+        }
+    }
 }
 
 #[cfg(test)]
@@ -119,6 +243,20 @@ mod tests {
             key: key.into(),
             rule: RateRule::parse(rule).unwrap(),
         }
+    }
+
+    /// Runs hits at `times` through `decide`, keeping what it stores;
+    /// returns the times that were allowed.
+    fn run(checks: &[Check], times: &[i64]) -> Vec<i64> {
+        let mut store: HashMap<String, Hits> = HashMap::new();
+        let mut allowed = Vec::new();
+        for &now in times {
+            if let Decision::Allowed(updates) = decide(now, checks, |k| store.get(k).cloned()) {
+                allowed.push(now);
+                store.extend(updates);
+            }
+        }
+        allowed
     }
 
     #[test]
@@ -140,64 +278,136 @@ mod tests {
 
     #[test]
     fn exactly_count_hits_fit_in_a_window() {
-        let checks = [check("ip:1", "3/1m")];
-        let mut store: HashMap<String, Counter> = HashMap::new();
-        let mut allowed = 0;
-        for i in 0..10 {
-            match decide(60_000 + i, &checks, |k| store.get(k).copied()) {
-                Decision::Allowed(updates) => {
-                    allowed += 1;
-                    store.extend(updates);
-                }
-                Decision::Refused { retry_after_s, .. } => assert_eq!(retry_after_s, 60),
-            }
-        }
-        assert_eq!(allowed, 3);
+        let times: Vec<i64> = (0..10).map(|i| 60_000 + i).collect();
+        assert_eq!(run(&[check("client:1", "3/1m")], &times).len(), 3);
     }
 
     #[test]
-    fn a_new_window_starts_from_zero() {
-        let checks = [check("ip:1", "1/1m")];
-        let full = Counter {
-            window_start: 0,
-            count: 1,
-        };
-        assert!(matches!(
-            decide(59_999, &checks, |_| Some(full)),
-            Decision::Refused {
-                retry_after_s: 1,
-                ..
-            }
-        ));
-        assert!(matches!(
-            decide(60_000, &checks, |_| Some(full)),
-            Decision::Allowed(_)
-        ));
+    fn a_window_boundary_lets_no_second_burst_through() {
+        // Fixed windows allowed 3 at 0:59 and 3 more at 1:00.
+        let checks = [check("client:1", "3/1m")];
+        let times = [59_000, 59_100, 59_200, 60_000, 60_100, 60_200, 118_999];
+        assert_eq!(run(&checks, &times), vec![59_000, 59_100, 59_200]);
+        // A minute after the first, one more fits.
+        assert_eq!(run(&checks, &[59_000, 59_100, 59_200, 119_000]).len(), 4);
+    }
+
+    #[test]
+    fn the_wait_is_until_the_blocking_hit_leaves_the_window() {
+        let checks = [check("client:1", "2/1m")];
+        let stored = Hits(vec![10_000, 30_000]);
+        match decide(40_000, &checks, |_| Some(stored.clone())) {
+            Decision::Refused { retry_after_s, .. } => assert_eq!(retry_after_s, 30),
+            Decision::Allowed(_) => panic!("full"),
+        }
     }
 
     #[test]
     fn a_refusal_by_one_key_counts_against_none() {
-        let checks = [check("ip:1", "5/1h"), check("phone:+31", "1/1h")];
-        let full_phone = |k: &str| {
-            (k == "phone:+31").then_some(Counter {
-                window_start: 0,
-                count: 1,
-            })
-        };
-        match decide(1_000, &checks, full_phone) {
+        let checks = [check("client:1", "5/1h"), check("number:+31", "1/1h")];
+        let full_number = |k: &str| (k == "number:+31").then(|| Hits(vec![0]));
+        match decide(1_000, &checks, full_number) {
             Decision::Refused { key, retry_after_s } => {
-                assert_eq!(key, "phone:+31");
+                assert_eq!(key, "number:+31");
                 assert_eq!(retry_after_s, 3_599);
             }
-            Decision::Allowed(_) => panic!("the phone counter is full"),
+            Decision::Allowed(_) => panic!("the number is full"),
         }
     }
 
     #[test]
     fn a_zero_count_refuses_everything() {
         assert!(matches!(
-            decide(0, &[check("day", "0/1d")], |_| None),
+            decide(0, &[check("all_day:", "0/1d")], |_| None),
             Decision::Refused { .. }
         ));
+    }
+
+    #[test]
+    fn hits_survive_their_stored_form() {
+        let hits = Hits(vec![1_765_620_000_000, 1_765_620_000_500]);
+        assert_eq!(Hits::from_text(&hits.to_text()), hits);
+        assert_eq!(Hits::from_text(""), Hits(vec![]));
+        assert_eq!(hits.expires_ms(1_000), 1_765_620_001_500);
+    }
+
+    #[test]
+    fn ipv6_clients_are_counted_per_64_with_a_48_budget() {
+        let a = ClientKey::of(Some("2001:db8:1:2:aaaa::1"));
+        let b = ClientKey::of(Some("2001:0db8:0001:0002:ffff:ffff:ffff:ffff"));
+        let c = ClientKey::of(Some("2001:db8:1:3::1"));
+        assert_eq!(a.client, "2001:db8:1:2::/64");
+        assert_eq!(a, b, "one /64 is one client however it rotates");
+        assert_ne!(a.client, c.client);
+        assert_eq!(a.network, c.network, "one /48 shares a budget");
+        assert_eq!(a.network.as_deref(), Some("2001:db8:1::/48"));
+    }
+
+    #[test]
+    fn ipv4_clients_are_counted_per_address_even_when_written_as_ipv6() {
+        let plain = ClientKey::of(Some("203.0.113.9"));
+        assert_eq!(plain.client, "203.0.113.9");
+        assert_eq!(plain.network, None);
+        assert_eq!(ClientKey::of(Some("::ffff:203.0.113.9")), plain);
+        assert_ne!(ClientKey::of(Some("203.0.113.10")), plain);
+    }
+
+    #[test]
+    fn an_unreadable_address_shares_one_bucket() {
+        for header in [
+            None,
+            Some(""),
+            Some("not an ip"),
+            Some("203.0.113.9, 10.0.0.1"),
+        ] {
+            assert_eq!(ClientKey::of(header).client, "unknown", "{header:?}");
+        }
+    }
+
+    #[test]
+    fn every_kind_is_found_again_from_its_key() {
+        for kind in [
+            LimitKind::Client,
+            LimitKind::ClientNetwork,
+            LimitKind::Number,
+            LimitKind::NumberDaily,
+            LimitKind::AllHourly,
+            LimitKind::AllDaily,
+        ] {
+            let check = kind.check("x", RateRule::parse("1/1h").unwrap());
+            assert_eq!(LimitKind::of_key(&check.key), Some(kind));
+        }
+        assert_eq!(LimitKind::of_key("ip:x"), None);
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        /// However hits arrive, no stretch of one window's length holds
+        /// more than the limit, and a hit is only refused when the window
+        /// before it is full.
+        #[test]
+        fn no_window_ever_holds_more_than_the_limit(
+            count in 0_u32..6,
+            window_s in 1_i64..120,
+            gaps in proptest::collection::vec(0_i64..40_000, 1..80),
+        ) {
+            let window_ms = window_s * 1_000;
+            let checks = [Check { key: "k:1".into(), rule: RateRule { count, window_ms } }];
+            let times: Vec<i64> = gaps
+                .iter()
+                .scan(1_000_000_i64, |t, gap| { *t += gap; Some(*t) })
+                .collect();
+            let allowed = run(&checks, &times);
+            for (i, &t) in allowed.iter().enumerate() {
+                let in_window = allowed[..=i].iter().filter(|&&a| a > t - window_ms).count();
+                proptest::prop_assert!(in_window <= count as usize, "{in_window} hits in a window at {t}");
+            }
+            for &t in &times {
+                if !allowed.contains(&t) {
+                    let before = allowed.iter().filter(|&&a| a <= t && a > t - window_ms).count();
+                    proptest::prop_assert!(before >= count as usize, "refused at {t} with room ({before})");
+                }
+            }
+        }
     }
 }

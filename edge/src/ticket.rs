@@ -44,16 +44,13 @@ pub fn issue(secret: &str, call_id: &CallId, now_ms: i64, ttl_ms: i64) -> String
     format!("{body}.{}", b64(&mac))
 }
 
-/// Verifies a ticket for the call at `call_id` at `now_ms`.
+/// Opens a ticket at `now_ms`: checks its signature and expiry and returns
+/// the call it names. Status requests carry the ticket alone, so that no
+/// call id (which can hold the caller's number) appears in a URL.
 ///
 /// # Errors
 /// A [`TicketError`] for the log; the client hears only "invalid ticket".
-pub fn verify(
-    secret: &str,
-    ticket: &str,
-    call_id: &str,
-    now_ms: i64,
-) -> Result<Ticket, TicketError> {
+pub fn open(secret: &str, ticket: &str, now_ms: i64) -> Result<Ticket, TicketError> {
     let parts: Vec<&str> = ticket.split('.').collect();
     let [version, id, issued, expires, mac] = parts.as_slice() else {
         return Err(TicketError::Malformed);
@@ -73,13 +70,27 @@ pub fn verify(
     }
     let signed_id = String::from_utf8(unb64(id).ok_or(TicketError::Malformed)?)
         .map_err(|_| TicketError::Malformed)?;
-    if signed_id != call_id {
-        return Err(TicketError::OtherCall);
-    }
     Ok(Ticket {
         call_id: CallId::parse(&signed_id).map_err(|_| TicketError::Malformed)?,
         issued_ms,
     })
+}
+
+/// Verifies a ticket for the call at `call_id` at `now_ms`.
+///
+/// # Errors
+/// A [`TicketError`] for the log; the client hears only "invalid ticket".
+pub fn verify(
+    secret: &str,
+    ticket: &str,
+    call_id: &str,
+    now_ms: i64,
+) -> Result<Ticket, TicketError> {
+    let opened = open(secret, ticket, now_ms)?;
+    if opened.call_id.as_str() != call_id {
+        return Err(TicketError::OtherCall);
+    }
+    Ok(opened)
 }
 
 #[cfg(test)]
@@ -99,6 +110,18 @@ mod tests {
         assert_eq!(verified.issued_ms, NOW);
         assert_eq!(
             verify("s3cret", &ticket, "call-_+31612345678_abc", NOW + 60_001),
+            Err(TicketError::Expired)
+        );
+    }
+
+    #[test]
+    fn a_ticket_opens_to_the_call_it_names() {
+        let ticket = issue("s3cret", &id("call-_+31612345678_abc"), NOW, 60_000);
+        let opened = open("s3cret", &ticket, NOW).unwrap();
+        assert_eq!(opened.call_id, id("call-_+31612345678_abc"));
+        assert_eq!(open("other", &ticket, NOW), Err(TicketError::BadSignature));
+        assert_eq!(
+            open("s3cret", &ticket, NOW + 60_001),
             Err(TicketError::Expired)
         );
     }

@@ -15,11 +15,44 @@ after(async () => {
   await sandbox?.stop();
 });
 
-test("health answers ok without calling the platform", async () => {
+test("health answers ok without calling the platform, and says the bot check is off", async () => {
   const response = await edge.fetch("/api/health");
   assert.equal(response.status, 200);
-  assert.deepEqual(await response.json(), { ok: true });
+  assert.deepEqual(await response.json(), { ok: true, bot_check: "off" });
   assert.equal((await sandbox.requests("/")).length, 0);
+  const first = edge.logs.find((l) => l.includes("isolate_start"));
+  assert.ok(first, "the isolate's first log line reports its configuration");
+  assert.deepEqual(JSON.parse(first).config, { ok: true, bot_check: "off" });
+});
+
+test("short signing secrets break only their routes: 500 misconfigured there, shown by health", async () => {
+  const short = await startEdge(settings(sandbox.url, {
+    TICKET_SECRET: "too-short-ticket-key", PORTAL_TOKEN_SECRET: "too-short-portal-key",
+  }));
+  try {
+    const health = await short.fetch("/api/health");
+    assert.equal(health.status, 503);
+    const body = await health.json();
+    assert.equal(body.ok, false);
+    assert.deepEqual(body.problems.map((p) => p.split(" ")[0]), ["TICKET_SECRET", "PORTAL_TOKEN_SECRET"]);
+    assert.ok(!JSON.stringify(body).includes("too-short"));
+    assert.ok(short.logs.some((l) => l.includes("isolate_start") && l.includes("TICKET_SECRET")));
+    // The public config still answers; the routes that sign or verify do not.
+    assert.equal((await short.fetch("/api/config", { headers: { Origin: ORIGIN } })).status, 200);
+    const before = (await sandbox.requests("/")).length;
+    const callback = await short.fetch("/api/callback", {
+      method: "POST", headers: { Origin: ORIGIN, "Content-Type": "application/json" },
+      body: JSON.stringify({ phone: "+31612345678", consent: true }),
+    });
+    assert.equal(callback.status, 500);
+    assert.equal((await callback.json()).error.code, "misconfigured");
+    const calls = await short.fetch("/api/calls", { headers: { Authorization: "Bearer a.b.c" } });
+    assert.equal(calls.status, 500);
+    assert.equal((await calls.json()).error.code, "misconfigured");
+    assert.equal((await sandbox.requests("/")).length, before, "no platform call");
+  } finally {
+    await short.stop();
+  }
 });
 
 test("config lists what the widget needs", async () => {

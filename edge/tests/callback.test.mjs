@@ -1,4 +1,4 @@
-// POST /api/callback and GET /api/callback/{id} in workerd, with the sandbox
+// POST /api/callback and GET /api/callback/status in workerd, with the sandbox
 // as upstream: the happy path, every refusal (each proven to cost zero
 // upstream calls), rate limits under a burst, idempotency under
 // concurrency, Turnstile, and upstream faults.
@@ -61,7 +61,7 @@ describe("a callback", () => {
       assert.match(sent.body.context, /"note":"About my order"/);
 
       const status = async () => {
-        const r = await edge.fetch(`/api/callback/${encodeURIComponent(accepted.call_id)}`, {
+        const r = await edge.fetch("/api/callback/status", {
           headers: { Origin: ORIGIN, Authorization: `Ticket ${accepted.ticket}` },
         });
         assert.equal(r.status, 200);
@@ -148,6 +148,49 @@ describe("a callback", () => {
     });
   });
 
+  test("an IPv6 client is one client across its /64, and a /48 shares a wider budget", async () => {
+    await withEdge({ RATE_LIMIT_PER_IP: "2/1h", RATE_LIMIT_PER_NETWORK: "3/1h" }, async (edge) => {
+      const from = (ip, n) => post(edge, callbackBody({ phone: `+3161234${String(5000 + n)}` }), browser({ "CF-Connecting-IP": ip }));
+      // Rotating through one /64 (and writing addresses every way) does not help.
+      assert.equal((await from("2001:db8:1:2::1", 1)).status, 202);
+      assert.equal((await from("2001:db8:1:2:ffff:ffff:ffff:fffe", 2)).status, 202);
+      const rotated = await from("2001:0DB8:0001:0002:0:0:0:abcd", 3);
+      await expectError(rotated, 429, "rate_limited");
+      // Another /64 of the same /48 gets one more, then the /48 is full.
+      assert.equal((await from("2001:db8:1:3::1", 4)).status, 202);
+      await expectError(await from("2001:db8:1:4::1", 5), 429, "rate_limited");
+      // Another /48 is another client; IPv4 written as IPv6 is its IPv4.
+      assert.equal((await from("2001:db8:2::1", 6)).status, 202);
+      assert.equal((await from("203.0.113.7", 7)).status, 202);
+      assert.equal((await from("203.0.113.7", 8)).status, 202);
+      await expectError(await from("::ffff:203.0.113.7", 9), 429, "rate_limited");
+      assert.equal(await sandbox.outboundCount(), 6);
+      const limited = edge.logs.map((l) => { try { return JSON.parse(l); } catch { return {}; } })
+        .filter((l) => l.status === 429).map((l) => l.detail ?? l.error);
+      assert.ok(limited.length >= 3);
+    });
+  });
+
+  test("a number has a daily cap beside its hourly one, and everybody an hourly cap", async () => {
+    await withEdge({ RATE_LIMIT_PER_PHONE: "5/1h", RATE_LIMIT_PER_PHONE_DAILY: "3/1d", HOURLY_CAP: "5" }, async (edge) => {
+      const ip = (n) => browser({ "CF-Connecting-IP": `198.51.100.${n}` });
+      const victim = callbackBody({ phone: "+31612340001" });
+      for (let n = 1; n <= 3; n++) assert.equal((await post(edge, victim, ip(n))).status, 202);
+      // The hourly limit (5) has room; the number's daily cap (3) has not.
+      const daily = await post(edge, victim, ip(4));
+      await expectError(daily, 429, "rate_limited");
+      assert.ok(Number(daily.headers.get("retry-after")) > 86_000, "a day after the first call");
+      for (let n = 5; n <= 6; n++) {
+        assert.equal((await post(edge, callbackBody({ phone: `+3161234000${n}` }), ip(n))).status, 202);
+      }
+      // Five placed: the hourly cap refuses everybody now.
+      const capped = await post(edge, callbackBody({ phone: "+31612340009" }), ip(9));
+      await expectError(capped, 429, "rate_limited");
+      assert.ok(Number(capped.headers.get("retry-after")) > 3000, "until the first of the hour's calls is an hour old");
+      assert.equal(await sandbox.outboundCount(), 5);
+    });
+  });
+
   test("one Idempotency-Key places one call, even when requests race", async () => {
     await withEdge({}, async (edge) => {
       const key = crypto.randomUUID();
@@ -202,25 +245,32 @@ describe("a callback", () => {
     });
   });
 
-  test("the status needs the call's own ticket", async () => {
+  test("the status is found by the ticket alone, never by an id in the URL", async () => {
     await withEdge({}, async (edge) => {
       const a = await (await post(edge)).json();
       const b = await (await post(edge, callbackBody({ phone: "+31687654321" }))).json();
-      const status = (id, ticket) => edge.fetch(`/api/callback/${encodeURIComponent(id)}`, {
+      const status = (ticket) => edge.fetch("/api/callback/status", {
         headers: ticket ? { Origin: ORIGIN, Authorization: `Ticket ${ticket}` } : { Origin: ORIGIN },
       });
-      await expectError(await status(a.call_id), 401, "ticket_missing");
-      await expectError(await status(a.call_id, b.ticket), 401, "ticket_invalid");
-      await expectError(await status(a.call_id, a.ticket.replace(/.$/, "A")), 401, "ticket_invalid");
+      await expectError(await status(), 401, "ticket_missing");
+      await expectError(await status(a.ticket.replace(/.$/, "A")), 401, "ticket_invalid");
       const expired = mintTicket(a.call_id, Date.now() - 7_200_000, 3_600_000);
-      await expectError(await status(a.call_id, expired), 401, "ticket_invalid");
-      assert.equal((await status(a.call_id, a.ticket)).status, 200);
+      await expectError(await status(expired), 401, "ticket_invalid");
+      // Each ticket answers for its own call only.
+      const [first, second] = await Promise.all([status(a.ticket), status(b.ticket)]);
+      assert.equal(first.status, 200);
+      assert.equal((await first.json()).call_id, a.call_id);
+      assert.equal((await second.json()).call_id, b.call_id);
+      // The old path with the call id in it is gone.
+      const old = await edge.fetch(`/api/callback/${encodeURIComponent(a.call_id)}`, {
+        headers: { Origin: ORIGIN, Authorization: `Ticket ${a.ticket}` },
+      });
+      assert.equal(old.status, 404);
+      assert.equal((await edge.fetch("/api/callback/status", { method: "POST", headers: { Origin: ORIGIN } })).status, 405);
       // A ticket for a call the platform never had: after a minute it is unknown.
       const ghost = "call-outbound-000000000000";
-      const old = mintTicket(ghost, Date.now() - 120_000);
-      await expectError(await status(ghost, old), 404, "call_not_found");
-      const fresh = mintTicket(ghost, Date.now());
-      assert.equal((await (await status(ghost, fresh)).json()).status, "dialing");
+      await expectError(await status(mintTicket(ghost, Date.now() - 120_000)), 404, "call_not_found");
+      assert.equal((await (await status(mintTicket(ghost, Date.now()))).json()).status, "dialing");
     });
   });
 });

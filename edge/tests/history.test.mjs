@@ -54,7 +54,22 @@ test("bad tokens are 401 and cost no platform call", async () => {
   const cases = [
     [null, "token_missing"],
     ["not.a.jwt", "token_malformed"],
-    [token({ exp: nowSeconds() - 1 }), "token_expired"],
+    // 60 s of clock leeway: a minute past exp is expired.
+    [token({ exp: nowSeconds() - 61 }), "token_expired"],
+    [token({ nbf: nowSeconds() + 120 }), "token_not_yet_valid"],
+    // Restrictions fail closed: null, another type or no E.164 is 401,
+    // never "sees everything".
+    [token({ phone: null }), "token_bad_claim"],
+    [token({ phone: 31612345678 }), "token_bad_claim"],
+    [token({ phone: "0612345678" }), "token_bad_claim"],
+    [token({ agent: null }), "token_bad_claim"],
+    [token({ agent: ["Sales"] }), "token_bad_claim"],
+    [token({ exp: String(nowSeconds() + 600) }), "token_bad_claim"],
+    // Longer than PORTAL_TOKEN_MAX_TTL (24 h), from iat or from now.
+    [token({ exp: nowSeconds() + 25 * 3600 }), "token_lifetime_too_long"],
+    [token({ iat: nowSeconds() - 24 * 3600, exp: nowSeconds() + 600 }), "token_lifetime_too_long"],
+    // An audience the edge is not in (none is configured here).
+    [token({ aud: "billing" }), "token_wrong_audience"],
     [mintToken({ exp: nowSeconds() + 600, scope: "calls:read" }, "another-secret"), "token_bad_signature"],
     [token({ scope: "calls:write" }), "token_missing_scope"],
     [mintToken({ exp: nowSeconds() + 600, scope: "calls:read" }, "", { alg: "none" }), "token_wrong_algorithm"],

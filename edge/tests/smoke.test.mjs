@@ -7,11 +7,13 @@ import path from "node:path";
 import { ROOT, freePort, startWrangler } from "./support.mjs";
 
 test("wrangler dev serves the API and the static files", { timeout: 120_000 }, async () => {
-  const edge = await startWrangler(await freePort(), { VOICE_API_KEY: "smoke-key", TICKET_SECRET: "smoke-ticket" });
+  const edge = await startWrangler(await freePort(), {
+    VOICE_API_KEY: "smoke-key", TICKET_SECRET: "smoke-ticket-0123456789abcdef0123456789",
+  });
   try {
     const health = await fetch(`${edge.url}/api/health`);
     assert.equal(health.status, 200);
-    assert.deepEqual(await health.json(), { ok: true });
+    assert.deepEqual(await health.json(), { ok: true, bot_check: "off" });
     const robots = await fetch(`${edge.url}/robots.txt`);
     assert.equal(robots.status, 200);
     assert.equal(await robots.text(), readFileSync(path.join(ROOT, "www/robots.txt"), "utf8"));

@@ -95,7 +95,10 @@ export function settings(upstreamUrl, overrides = {}) {
     TICKET_SECRET,
     PORTAL_TOKEN_SECRET: PORTAL_SECRET,
     RATE_LIMIT_PER_IP: "50/1h",
+    RATE_LIMIT_PER_NETWORK: "150/1h",
     RATE_LIMIT_PER_PHONE: "50/1h",
+    RATE_LIMIT_PER_PHONE_DAILY: "100/1d",
+    HOURLY_CAP: "500",
     DAILY_CAP: "500",
     UPSTREAM_TIMEOUT_MS: "2000",
     ...overrides,
@@ -123,9 +126,10 @@ export async function startEdge(bindings) {
     port: 0,
     handleStructuredLogs: (log) => logs.push(log.message),
   }));
-  await mf.ready;
+  const url = await mf.ready;
   return {
     logs,
+    url,
     fetch: (p, init = {}) => mf.dispatchFetch(`http://edge.test${p}`, init),
     stop: () => mf.dispose(),
   };

@@ -30,10 +30,18 @@ pub enum TextError {
         /// `name` or `note`.
         field: &'static str,
     },
-    /// A bidirectional override or isolate, which can make text read
+    /// A bidirectional override, isolate or mark, which can make text read
     /// differently from what it is.
     #[error("The {field} contains a text-direction override character.")]
     BidiOverride {
+        /// `name` or `note`.
+        field: &'static str,
+    },
+    /// An invisible character (line or paragraph separator, zero-width or
+    /// other format character, tag character): text that a person cannot
+    /// see but the agent would read.
+    #[error("The {field} contains an invisible character.")]
+    InvisibleCharacter {
         /// `name` or `note`.
         field: &'static str,
     },
@@ -46,6 +54,7 @@ impl FieldError for TextError {
             Self::TooLong { .. } => "text_too_long",
             Self::ControlCharacter { .. } => "text_control_character",
             Self::BidiOverride { .. } => "text_bidi_override",
+            Self::InvisibleCharacter { .. } => "text_invisible_character",
         }
     }
 
@@ -54,7 +63,8 @@ impl FieldError for TextError {
             Self::Empty { field }
             | Self::TooLong { field, .. }
             | Self::ControlCharacter { field }
-            | Self::BidiOverride { field } => Some(field),
+            | Self::BidiOverride { field }
+            | Self::InvisibleCharacter { field } => Some(field),
         }
     }
 }
@@ -66,9 +76,47 @@ struct TextRules {
     allows_line_breaks: bool,
 }
 
-/// U+202A..U+202E (embeddings and overrides) and U+2066..U+2069 (isolates).
+/// U+202A..U+202E (embeddings and overrides), U+2066..U+2069 (isolates)
+/// and the marks U+200E, U+200F and U+061C.
 fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    matches!(
+        c,
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}'
+    )
+}
+
+/// Characters a person does not see but a language model reads: the line
+/// and paragraph separators, Unicode's format characters (category Cf, as
+/// of Unicode 16) except the zero-width joiner and non-joiner (which
+/// Persian and Indic names and emoji sequences need), the variation
+/// selectors beyond the two that emoji use, and the Hangul fillers that
+/// pass for blank names. Tag characters (U+E0000..) and supplementary
+/// variation selectors are a known way to smuggle hidden text to an agent.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{2028}' | '\u{2029}'
+            | '\u{00ad}'
+            | '\u{0600}'..='\u{0605}'
+            | '\u{06dd}'
+            | '\u{070f}'
+            | '\u{0890}'..='\u{0891}'
+            | '\u{08e2}'
+            | '\u{180e}'
+            | '\u{200b}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{206a}'..='\u{206f}'
+            | '\u{feff}'
+            | '\u{fff9}'..='\u{fffb}'
+            | '\u{fe00}'..='\u{fe0d}'
+            | '\u{115f}' | '\u{1160}' | '\u{3164}' | '\u{ffa0}'
+            | '\u{110bd}' | '\u{110cd}'
+            | '\u{13430}'..='\u{1343f}'
+            | '\u{1bca0}'..='\u{1bca3}'
+            | '\u{1d173}'..='\u{1d17a}'
+            | '\u{e0000}'..='\u{e007f}'
+            | '\u{e0100}'..='\u{e01ef}'
+    )
 }
 
 impl TextRules {
@@ -85,6 +133,9 @@ impl TextRules {
             }
             if is_bidi_control(c) {
                 return Err(TextError::BidiOverride { field });
+            }
+            if is_invisible(c) {
+                return Err(TextError::InvisibleCharacter { field });
             }
         }
         if text.chars().count() > self.max_chars {
@@ -247,6 +298,58 @@ mod tests {
                 Err(TextError::BidiOverride { field: "name" }),
                 "{c:?}"
             );
+        }
+    }
+
+    #[test]
+    fn bidi_marks_are_rejected_like_overrides() {
+        for c in ['\u{200e}', '\u{200f}', '\u{061c}'] {
+            assert_eq!(
+                VisitorNote::parse(&format!("call{c} me")),
+                Err(TextError::BidiOverride { field: "note" }),
+                "{c:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn invisible_characters_are_rejected_in_name_and_note() {
+        for c in [
+            '\u{2028}',
+            '\u{2029}',
+            '\u{200b}',
+            '\u{2060}',
+            '\u{feff}',
+            '\u{00ad}',
+            '\u{e0041}',
+            '\u{e007f}',
+            '\u{e0100}',
+            '\u{3164}',
+            '\u{180e}',
+            '\u{fff9}',
+        ] {
+            assert_eq!(
+                VisitorName::parse(&format!("Ada{c}Lovelace")),
+                Err(TextError::InvisibleCharacter { field: "name" }),
+                "{c:?}"
+            );
+            assert_eq!(
+                VisitorNote::parse(&format!("please{c} call")),
+                Err(TextError::InvisibleCharacter { field: "note" }),
+                "{c:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn joiners_and_emoji_variation_selectors_are_text() {
+        // Persian names need ZWNJ; emoji sequences need ZWJ and VS16.
+        for text in [
+            "می\u{200c}خواهم",
+            "👩\u{200d}💻 dev",
+            "I \u{2764}\u{fe0f} this",
+        ] {
+            assert!(VisitorNote::parse(text).is_ok(), "{text:?}");
         }
     }
 

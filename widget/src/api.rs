@@ -4,9 +4,7 @@
 #[cfg(feature = "history")]
 use callme_shared::{CallList, CallsQuery};
 #[cfg(feature = "button")]
-use callme_shared::{
-    CallbackAccepted, CallbackRequest, CallbackStatus, PublicConfig, percent_encode,
-};
+use callme_shared::{CallbackAccepted, CallbackRequest, CallbackStatus, PublicConfig};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, Headers, Request, RequestInit, RequestMode, Response};
@@ -60,7 +58,8 @@ impl Edge {
         .await
     }
 
-    /// `GET /api/callback/{id}` with the ticket.
+    /// `GET /api/callback/status` with the ticket, which names the call: no
+    /// call id (it can hold the visitor's number) goes into a URL.
     #[cfg(feature = "button")]
     ///
     /// # Errors
@@ -70,14 +69,10 @@ impl Edge {
         accepted: &CallbackAccepted,
         signal: Option<&AbortSignal>,
     ) -> Result<CallbackStatus, WidgetError> {
-        let path = format!(
-            "/api/callback/{}",
-            percent_encode(accepted.call_id.as_str())
-        );
         let ticket = format!("Ticket {}", accepted.ticket);
         self.send(
             "GET",
-            &path,
+            "/api/callback/status",
             None,
             &[("Authorization", &ticket)],
             signal,

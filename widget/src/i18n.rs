@@ -307,6 +307,10 @@ pub fn error_text(lang: Lang, code: &str) -> Option<&'static str> {
             "This text contains characters that are not allowed.",
             "Deze tekst bevat tekens die niet zijn toegestaan.",
         ),
+        "text_invisible_character" => (
+            "This text contains an invisible character. Type it again without copying.",
+            "Deze tekst bevat een onzichtbaar teken. Typ hem opnieuw zonder te kopiëren.",
+        ),
         "upstream_rejected" => (
             "This number cannot be called. Check it and try again.",
             "Dit nummer kan niet worden gebeld. Controleer het en probeer het opnieuw.",

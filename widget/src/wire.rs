@@ -131,7 +131,7 @@ pub fn callback_accepted(value: JsValue) -> Option<callme_shared::CallbackAccept
     })
 }
 
-/// `GET /api/callback/{id}`.
+/// `GET /api/callback/status`.
 #[cfg(feature = "button")]
 pub fn callback_status(value: JsValue) -> Option<callme_shared::CallbackStatus> {
     let json = Json::object(value)?;

@@ -261,11 +261,14 @@ test("two buttons on a page are independent, and a removed one stops polling", a
   const page = await open(`${edge.url}/`);
   const accepted = [];
   page.on("response", async (r) => {
-    if (r.request().method() === "POST" && r.url().endsWith("/api/callback") && r.status() === 202) accepted.push((await r.json()).call_id);
+    if (r.request().method() === "POST" && r.url().endsWith("/api/callback") && r.status() === 202) accepted.push((await r.json()).ticket);
   });
-  const statusRequests = (id) => page.statusUrls.filter((u) => u.endsWith(`/api/callback/${encodeURIComponent(id)}`)).length;
-  page.statusUrls = [];
-  page.on("request", (r) => r.url().includes("/api/callback/") && page.statusUrls.push(r.url()));
+  // Polls carry the ticket alone: no call id or number in any URL.
+  const polls = [];
+  page.on("request", (r) => {
+    if (r.url().includes("/api/callback/")) polls.push({ url: r.url(), ticket: r.headers().authorization });
+  });
+  const statusRequests = (ticket) => polls.filter((p) => p.ticket === `Ticket ${ticket}`).length;
 
   const inline = inside(page, "callme-button.inline-cta");
   const floating = inside(page, "callme-button[floating]");
@@ -283,6 +286,7 @@ test("two buttons on a page are independent, and a removed one stops polling", a
   assert.equal(accepted.length, 2);
   assert.ok(statusRequests(accepted[1]) >= 1, "the remaining button polled its call");
   assert.equal(statusRequests(accepted[0]), 0, "the removed button never polled again");
+  assert.ok(polls.every((p) => p.url.endsWith("/api/callback/status")), polls.map((p) => p.url).join(" "));
   assert.deepEqual(page.errors, []);
 });
 

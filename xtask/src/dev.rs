@@ -48,7 +48,9 @@ pub fn run(_args: &[String]) -> Outcome {
             .spawn()
             .map_err(|e| format!("cannot start the sandbox: {e}"))?,
     );
-    let token = mint(&portal_secret, &demo_claims(None, None, 24 * 30)?);
+    // A day: the edge refuses portal tokens living longer than
+    // PORTAL_TOKEN_MAX_TTL (24 h unless set).
+    let token = mint(&portal_secret, &demo_claims(None, None, 24)?);
     write_portal_page(&root, &token)?;
     let base = format!("http://127.0.0.1:{EDGE_PORT}");
     println!("\ncallme is starting:");
@@ -117,6 +119,9 @@ pub fn demo_claims(phone: Option<String>, agent: Option<String>, hours: i64) -> 
     Ok(Claims {
         exp: i64::try_from(now).map_err(|e| e.to_string())? + hours * 3_600,
         nbf: None,
+        iat: Some(i64::try_from(now).map_err(|e| e.to_string())?),
+        aud: None,
+        iss: None,
         scope: Scope::Text("calls:read".into()),
         phone,
         agent,

@@ -9,11 +9,11 @@ use crate::config::EdgeConfig;
 use crate::cors::{self, Caller};
 use crate::error::EdgeError;
 use crate::guard::{Answer, Claim, Command};
-use crate::limits::{Check, RateRule};
+use crate::limits::{Check, ClientKey, LimitKind, RateRule};
 use crate::{outbound, policy, request, ticket, upstream};
 
 use super::guard_object::ask;
-use super::{Ctx, fetch, now, respond, turnstile};
+use super::{Ctx, body, fetch, now, respond, turnstile};
 
 /// How often a request waits on another holding its idempotency key.
 const PENDING_POLL_MS: u64 = 100;
@@ -36,12 +36,15 @@ pub fn public_config(config: &EdgeConfig) -> PublicConfig {
 
 /// `POST /api/callback`, in the documented order; every refusal before the
 /// last step costs no platform call.
-pub async fn handle_callback(ctx: &mut Ctx, mut req: Request) -> Result<Response, EdgeError> {
+pub async fn handle_callback(ctx: &mut Ctx, req: Request) -> Result<Response, EdgeError> {
     let origin = match &ctx.caller {
         Caller::AllowedOrigin(origin) => Some(origin.clone()),
         Caller::SameOrigin => None,
         Caller::Server => return Err(cors::browser_only()),
     };
+    // Without a usable ticket key the answer could not be signed: refuse
+    // before anything is counted or placed.
+    ctx.config.ticket_key()?;
     let header = |name: &str| req.headers().get(name).ok().flatten();
     request::check_declared_length(header("Content-Length").as_deref())?;
     request::check_json_type(header("Content-Type").as_deref())?;
@@ -53,8 +56,10 @@ pub async fn handle_callback(ctx: &mut Ctx, mut req: Request) -> Result<Response
             message: e.to_string(),
             field: None,
         })?;
-    let ip = header("CF-Connecting-IP").unwrap_or_else(|| "unknown".into());
-    let body = req.bytes().await.map_err(respond::internal)?;
+    // Cloudflare sets CF-Connecting-IP and overwrites any a client sends;
+    // X-Forwarded-For is the client's own word and never read.
+    let ip = header("CF-Connecting-IP");
+    let body = body::read_bounded(&req, request::MAX_BODY_BYTES).await?;
     let mut callback = request::parse_callback(&body)?;
     ctx.log.phone = Some(callback.phone.masked());
 
@@ -89,7 +94,7 @@ pub async fn handle_callback(ctx: &mut Ctx, mut req: Request) -> Result<Response
     // limits; with it the bot check must come between the two (a one-use
     // token must not be spent on a replay, and a failed bot check must not
     // use up anybody's limits), so the limits are counted after it.
-    let checks = limit_checks(config, &callback, &ip);
+    let checks = limit_checks(config, &callback, ip.as_deref());
     let bot_check = config.turnstile_secret.is_some();
     let (admit_checks, later_checks) = if bot_check {
         (Vec::new(), checks)
@@ -134,7 +139,7 @@ pub async fn handle_callback(ctx: &mut Ctx, mut req: Request) -> Result<Response
         &callback,
         &agent_id,
         origin.as_deref(),
-        &ip,
+        ip.as_deref().unwrap_or_default(),
         later_checks,
     )
     .await;
@@ -152,32 +157,32 @@ pub async fn handle_callback(ctx: &mut Ctx, mut req: Request) -> Result<Response
     result.map(|(response, _)| response)
 }
 
-/// The rate limits a callback counts against.
-fn limit_checks(config: &EdgeConfig, callback: &CallbackRequest, ip: &str) -> Vec<Check> {
-    vec![
-        Check {
-            key: format!("ip:{ip}"),
-            rule: config.limit_per_ip,
-        },
-        Check {
-            key: format!("phone:{}", callback.phone),
-            rule: config.limit_per_phone,
-        },
-        Check {
-            key: "all:day".into(),
-            rule: RateRule {
-                count: config.daily_cap,
-                window_ms: 86_400_000,
-            },
-        },
-    ]
+/// The rate limits a callback counts against: the client (and its IPv6
+/// network), the number (per hour and per day), and everybody (per hour
+/// and per day).
+fn limit_checks(config: &EdgeConfig, callback: &CallbackRequest, ip: Option<&str>) -> Vec<Check> {
+    let client = ClientKey::of(ip);
+    let phone = callback.phone.as_str();
+    let per = |count: u32, window_ms: i64| RateRule { count, window_ms };
+    let mut checks = vec![LimitKind::Client.check(&client.client, config.limit_per_ip)];
+    if let Some(network) = &client.network {
+        checks.push(LimitKind::ClientNetwork.check(network, config.limit_per_network));
+    }
+    checks.extend([
+        LimitKind::Number.check(phone, config.limit_per_phone),
+        LimitKind::NumberDaily.check(phone, config.limit_per_phone_daily),
+        LimitKind::AllHourly.check("", per(config.hourly_cap, 3_600_000)),
+        LimitKind::AllDaily.check("", per(config.daily_cap, 86_400_000)),
+    ]);
+    checks
 }
 
 fn rate_limited(key: &str, retry_after_s: u64) -> EdgeError {
-    let limit = key.split(':').next().unwrap_or("limit").to_owned();
     EdgeError::RateLimited {
         retry_after_s,
-        limit,
+        limit: LimitKind::of_key(key)
+            .map_or("limit", LimitKind::name)
+            .to_owned(),
     }
 }
 
@@ -218,7 +223,7 @@ async fn place(
     let placed = upstream::outbound_answer(&raw)?;
     let accepted = CallbackAccepted {
         ticket: ticket::issue(
-            ctx.config.ticket_secret.expose(),
+            ctx.config.ticket_key()?.expose(),
             &placed.call_id,
             ctx.now_ms,
             ctx.config.ticket_ttl_ms,

@@ -29,17 +29,21 @@ pub async fn handle_calls(ctx: &mut Ctx, req: &Request) -> Result<Response, Edge
         .ok_or(EdgeError::Unauthorized {
             code: "token_not_accepted",
             message: "This service does not accept portal tokens.",
+        })??;
+    let rules = &ctx.config.portal_token_rules;
+    let claims =
+        token::verify(secret.expose(), &bearer, ctx.now_ms / 1_000, rules).map_err(|e| {
+            EdgeError::Unauthorized {
+                code: e.code(),
+                message: match e {
+                    token::TokenError::Expired => "The portal token has expired.",
+                    token::TokenError::MissingScope => {
+                        "The portal token does not grant calls:read."
+                    }
+                    _ => "The portal token is not valid.",
+                },
+            }
         })?;
-    let claims = token::verify(secret.expose(), &bearer, ctx.now_ms / 1_000).map_err(|e| {
-        EdgeError::Unauthorized {
-            code: e.code(),
-            message: match e {
-                token::TokenError::Expired => "The portal token has expired.",
-                token::TokenError::MissingScope => "The portal token does not grant calls:read.",
-                _ => "The portal token is not valid.",
-            },
-        }
-    })?;
     let url = req.url().map_err(respond::internal)?;
     let query =
         CallsQuery::parse(url.query().unwrap_or_default()).map_err(|e| EdgeError::invalid(&e))?;

@@ -1,4 +1,4 @@
-//! The Guard Durable Object (rate-limit counters and idempotency records in
+//! The Guard Durable Object (rate-limit hits and idempotency records in
 //! SQLite) and the worker's client for it. One instance, named `global`, so
 //! limits hold across isolates and locations; every command runs as
 //! synchronous SQL, so no two commands interleave.
@@ -13,7 +13,7 @@ use worker::{
 
 use crate::error::EdgeError;
 use crate::guard::{Answer, Command, Record, Store, apply};
-use crate::limits::Counter;
+use crate::limits::Hits;
 use crate::sign::{b64, unb64};
 
 use super::Ctx;
@@ -57,9 +57,11 @@ const COMMAND_HEADER: &str = "x-guard-command";
 const ANSWER_HEADER: &str = "x-guard-answer";
 
 /// The Guard's tables (idempotent: run at every start).
-const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS counters (key TEXT PRIMARY KEY, window_start INTEGER NOT NULL, count INTEGER NOT NULL, expires INTEGER NOT NULL); \
+/// `counters` held fixed windows (before sliding windows); it is dropped.
+const SCHEMA: &str = "DROP TABLE IF EXISTS counters; \
+    CREATE TABLE IF NOT EXISTS hits (key TEXT PRIMARY KEY, times TEXT NOT NULL, expires INTEGER NOT NULL); \
     CREATE TABLE IF NOT EXISTS idempotency (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, answer TEXT, expires INTEGER NOT NULL); \
-    CREATE INDEX IF NOT EXISTS counters_expires ON counters (expires); \
+    CREATE INDEX IF NOT EXISTS hits_expires ON hits (expires); \
     CREATE INDEX IF NOT EXISTS idempotency_expires ON idempotency (expires)";
 
 /// How often expired rows are deleted: they are already ignored when read,
@@ -130,10 +132,9 @@ struct SqlStore<'a> {
 }
 
 #[derive(Deserialize)]
-struct CounterRow {
+struct HitsRow {
     key: String,
-    window_start: f64,
-    count: f64,
+    times: String,
 }
 
 #[derive(Deserialize)]
@@ -171,10 +172,8 @@ impl SqlStore<'_> {
     }
 
     fn purge(&mut self, now_ms: i64) {
-        let _: Vec<serde_json::Value> = self.run(
-            "DELETE FROM counters WHERE expires < ?",
-            vec![now_ms.into()],
-        );
+        let _: Vec<serde_json::Value> =
+            self.run("DELETE FROM hits WHERE expires < ?", vec![now_ms.into()]);
         let _: Vec<serde_json::Value> = self.run(
             "DELETE FROM idempotency WHERE expires < ?",
             vec![now_ms.into()],
@@ -183,35 +182,31 @@ impl SqlStore<'_> {
 }
 
 impl Store for SqlStore<'_> {
-    fn counters(&self, keys: &[&str]) -> Vec<Option<Counter>> {
+    fn hits(&self, keys: &[&str]) -> Vec<Option<Hits>> {
         let placeholders = vec!["?"; keys.len()].join(", ");
-        let rows: Vec<CounterRow> = self.run(
-            &format!("SELECT key, window_start, count FROM counters WHERE key IN ({placeholders})"),
+        let rows: Vec<HitsRow> = self.run(
+            &format!("SELECT key, times FROM hits WHERE key IN ({placeholders})"),
             keys.iter().map(|k| (*k).into()).collect(),
         );
         keys.iter()
             .map(|key| {
-                rows.iter().find(|row| row.key == *key).map(|row| Counter {
-                    window_start: int(row.window_start),
-                    count: u32::try_from(int(row.count)).unwrap_or(u32::MAX),
-                })
+                rows.iter()
+                    .find(|row| row.key == *key)
+                    .map(|row| Hits::from_text(&row.times))
             })
             .collect()
     }
 
-    fn put_counters(&mut self, counters: &[(String, Counter, i64)]) {
-        let rows = vec!["(?, ?, ?, ?)"; counters.len()].join(", ");
-        let mut bindings = Vec::with_capacity(counters.len() * 4);
-        for (key, counter, expires_ms) in counters {
+    fn put_hits(&mut self, hits: &[(String, Hits, i64)]) {
+        let rows = vec!["(?, ?, ?)"; hits.len()].join(", ");
+        let mut bindings = Vec::with_capacity(hits.len() * 3);
+        for (key, list, expires_ms) in hits {
             bindings.push(key.as_str().into());
-            bindings.push(counter.window_start.into());
-            bindings.push(i64::from(counter.count).into());
+            bindings.push(list.to_text().into());
             bindings.push((*expires_ms).into());
         }
         let _: Vec<serde_json::Value> = self.run(
-            &format!(
-                "INSERT OR REPLACE INTO counters (key, window_start, count, expires) VALUES {rows}"
-            ),
+            &format!("INSERT OR REPLACE INTO hits (key, times, expires) VALUES {rows}"),
             bindings,
         );
     }

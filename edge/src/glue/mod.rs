@@ -1,6 +1,7 @@
 //! The wasm glue: the fetch event, routing, and the runtime's I/O (fetch,
 //! the Guard object). Decisions are made by the native modules.
 
+mod body;
 mod callback;
 mod calls;
 mod fetch;
@@ -81,13 +82,26 @@ pub(crate) fn now() -> i64 {
 fn prepare(request: &Request, env: Env, log: &mut LogLine) -> Result<Ctx, EdgeError> {
     let config = CONFIG.with(|cell| {
         cell.get_or_init(|| {
-            EdgeConfig::from_lookup(|name| {
+            let config = EdgeConfig::from_lookup(|name| {
                 env.var(name)
                     .map(|v| v.to_string())
                     .or_else(|_| env.secret(name).map(|v| v.to_string()))
                     .ok()
             })
-            .map(Rc::new)
+            .map(Rc::new);
+            // The isolate's first line says what an operator must know:
+            // whether the bot check is off, and what is misconfigured.
+            let start = match &config {
+                Ok(config) => serde_json::to_string(&crate::config::health(config)),
+                Err(error) => serde_json::to_string(&serde_json::json!({
+                    "ok": false, "problems": [error.to_string()]
+                })),
+            };
+            console_log!(
+                "{{\"event\":\"isolate_start\",\"config\":{}}}",
+                start.unwrap_or_default()
+            );
+            config
         })
         .clone()
     })?;
@@ -113,7 +127,8 @@ async fn route(ctx: &mut Ctx, request: Request, path: &str) -> Result<Response, 
     }
     match (path, method) {
         ("/api/health", Method::Get | Method::Head) => {
-            respond::json(200, &serde_json::json!({ "ok": true }))
+            let health = crate::config::health(&ctx.config);
+            respond::json(if health.ok { 200 } else { 503 }, &health)
         }
         ("/api/config", Method::Get | Method::Head) => {
             let response = respond::json(200, &callback::public_config(&ctx.config))?;
@@ -131,12 +146,10 @@ async fn route(ctx: &mut Ctx, request: Request, path: &str) -> Result<Response, 
         }
         ("/api/callback", Method::Post) => callback::handle_callback(ctx, request).await,
         ("/api/callback", _) => Err(EdgeError::MethodNotAllowed("POST, OPTIONS")),
-        (p, Method::Get | Method::Head) if p.starts_with("/api/callback/") => {
-            status::handle_status(ctx, &request, &p["/api/callback/".len()..]).await
+        ("/api/callback/status", Method::Get | Method::Head) => {
+            status::handle_status(ctx, &request).await
         }
-        (p, _) if p.starts_with("/api/callback/") => {
-            Err(EdgeError::MethodNotAllowed("GET, HEAD, OPTIONS"))
-        }
+        ("/api/callback/status", _) => Err(EdgeError::MethodNotAllowed("GET, HEAD, OPTIONS")),
         _ => Err(EdgeError::NotFound("No such endpoint.")),
     }
 }

@@ -1,5 +1,6 @@
-//! `GET /api/callback/{id}`: a callback's live status, with polls sharing
-//! platform answers (see `crate::status` for the rules).
+//! `GET /api/callback/status`: a callback's live status, found by its
+//! ticket alone (no call id in the URL), with polls sharing platform
+//! answers (see `crate::status` for the rules).
 //!
 //! Shared lists live in the isolate's memory. Requests may not await each
 //! other's I/O in workerd, so a poll that finds a list being fetched waits
@@ -9,7 +10,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use callme_shared::{CallId, CallsQuery, percent_decode_path};
+use callme_shared::CallsQuery;
 use worker::{Delay, Method, Request, Response};
 
 use crate::cors::{self, Caller};
@@ -41,17 +42,11 @@ thread_local! {
     static LISTS: RefCell<Vec<Entry>> = const { RefCell::new(Vec::new()) };
 }
 
-/// `GET /api/callback/{id}` with `Authorization: Ticket <ticket>`.
-pub async fn handle_status(
-    ctx: &mut Ctx,
-    req: &Request,
-    raw_id: &str,
-) -> Result<Response, EdgeError> {
+/// `GET /api/callback/status` with `Authorization: Ticket <ticket>`.
+pub async fn handle_status(ctx: &mut Ctx, req: &Request) -> Result<Response, EdgeError> {
     if matches!(ctx.caller, Caller::Server) {
         return Err(cors::browser_only());
     }
-    let call_id =
-        CallId::parse(&percent_decode_path(raw_id)).map_err(|e| EdgeError::invalid(&e))?;
     let ticket_text = req
         .headers()
         .get("Authorization")
@@ -62,19 +57,19 @@ pub async fn handle_status(
             code: "ticket_missing",
             message: "Send the ticket of this callback: Authorization: Ticket <ticket>.",
         })?;
-    let ticket = ticket::verify(
-        ctx.config.ticket_secret.expose(),
+    let ticket = ticket::open(
+        ctx.config.ticket_key()?.expose(),
         ticket_text.trim(),
-        call_id.as_str(),
         ctx.now_ms,
     )
     .map_err(|e| {
         ctx.log.detail = Some(e.to_string());
         EdgeError::Unauthorized {
             code: "ticket_invalid",
-            message: "This ticket is not valid for this call.",
+            message: "This ticket is not valid.",
         }
     })?;
+    let call_id = ticket.call_id.clone();
 
     let mut query = match status::source(ticket.issued_ms, ctx.now_ms) {
         Source::Recent(query) | Source::Own(query) => query,
