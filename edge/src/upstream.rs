@@ -36,17 +36,25 @@ pub fn outbound_answer(raw: &Raw) -> Result<OutboundCallResponse, EdgeError> {
             }
         }
         400 => Err(EdgeError::UpstreamRejected),
+        // To a visitor these are like any other platform failure: the
+        // operator's mistake is theirs to read in the log, not the world's.
         404 => Err(upstream(
-            "agent_not_found",
+            "upstream_error",
             raw,
-            "the configured agent does not exist".into(),
+            format!(
+                "agent_not_found: the configured agent does not exist ({})",
+                digest(&raw.body)
+            ),
         )),
         401 | 403 => Err(upstream(
-            "upstream_auth",
+            "upstream_error",
             raw,
-            "the platform refused the key".into(),
+            format!(
+                "upstream_auth: the platform refused the key ({})",
+                digest(&raw.body)
+            ),
         )),
-        _ => Err(upstream("upstream_error", raw, snippet(&raw.body))),
+        _ => Err(upstream("upstream_error", raw, digest(&raw.body))),
     }
 }
 
@@ -58,11 +66,14 @@ pub fn list_answer(raw: &Raw) -> Result<CallList, EdgeError> {
     match raw.status {
         200..=299 => parse(raw),
         401 | 403 => Err(upstream(
-            "upstream_auth",
+            "upstream_error",
             raw,
-            "the platform refused the key".into(),
+            format!(
+                "upstream_auth: the platform refused the key ({})",
+                digest(&raw.body)
+            ),
         )),
-        _ => Err(upstream("upstream_error", raw, snippet(&raw.body))),
+        _ => Err(upstream("upstream_error", raw, digest(&raw.body))),
     }
 }
 
@@ -79,9 +90,11 @@ fn upstream(code: &'static str, raw: &Raw, detail: String) -> EdgeError {
     }
 }
 
-/// The start of a body, for the log (bodies are opaque and may be large).
-fn snippet(body: &str) -> String {
-    body.chars().take(200).collect()
+/// What the log may say of a platform body: its length and a hash, never
+/// its text (it may echo numbers, names or the key's owner).
+fn digest(body: &str) -> String {
+    let hash = crate::sign::sha256_hex(body.as_bytes());
+    format!("body of {} bytes, sha256 {}", body.len(), &hash[..16])
 }
 
 #[cfg(test)]
@@ -112,9 +125,9 @@ mod tests {
             (
                 raw(404, "{\"detail\":\"Agent not found\"}"),
                 502,
-                "agent_not_found",
+                "upstream_error",
             ),
-            (raw(401, ""), 502, "upstream_auth"),
+            (raw(401, ""), 502, "upstream_error"),
             (raw(500, "<html>boom</html>"), 502, "upstream_error"),
             (raw(503, ""), 502, "upstream_error"),
             (
@@ -135,6 +148,27 @@ mod tests {
                 (status, code),
                 "{raw:?}"
             );
+        }
+    }
+
+    #[test]
+    fn the_log_gets_a_platform_body_by_length_and_hash_only() {
+        let body = "{\"detail\":\"no agent for +31612345678 of Ada\"}";
+        for error in [
+            outbound_answer(&raw(404, body)).unwrap_err(),
+            outbound_answer(&raw(500, body)).unwrap_err(),
+            list_answer(&raw(403, body)).unwrap_err(),
+        ] {
+            let detail = error.log_detail().unwrap_or_default();
+            assert!(
+                !detail.contains("+3161") && !detail.contains("Ada"),
+                "{detail}"
+            );
+            assert!(
+                detail.contains(&format!("body of {} bytes", body.len())),
+                "{detail}"
+            );
+            assert_eq!(error.body().error.code, "upstream_error");
         }
     }
 

@@ -229,7 +229,10 @@ describe("a callback", () => {
         // The break may come before or after the headers: either is a 502.
         [{ drop: true }, 502, /^upstream_(unreachable|malformed|error)$/],
         [{ status: 400 }, 400, "upstream_rejected"],
-        [{ status: 404 }, 502, "agent_not_found"],
+        // An unknown agent or a refused key is the operator's problem: to
+        // the visitor it is like any platform failure (the log says which).
+        [{ status: 404 }, 502, "upstream_error"],
+        [{ status: 401 }, 502, "upstream_error"],
       ];
       for (const [fault, status, code] of cases) {
         await sandbox.fault({ ...fault, times: 1, path: "/calls/outbound" });
