@@ -349,7 +349,8 @@ pub(crate) mod tests {
             apply(&mut store, hit(2)),
             Answer::Limited {
                 key: "ip:x".into(),
-                retry_after_s: 60
+                // The minute, plus the one-second bucket the hits fell in.
+                retry_after_s: 61
             }
         );
     }

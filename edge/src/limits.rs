@@ -1,6 +1,6 @@
-//! Rate-limit arithmetic: sliding windows per key, decided all together so
-//! a refused request counts against nothing. The Durable Object stores each
-//! key's recent hits; this module decides.
+//! Rate-limit arithmetic: sliding windows per key (in sixty buckets),
+//! decided all together so a refused request counts against nothing. The
+//! Durable Object stores each key's recent buckets; this module decides.
 
 use serde::{Deserialize, Serialize};
 
@@ -55,32 +55,52 @@ pub struct Check {
     pub rule: RateRule,
 }
 
-/// The hits a key has counted (Unix ms), oldest first: only those inside
-/// the rule's window are kept.
+/// How many buckets a window is cut into.
+pub const BUCKETS: i64 = 60;
+
+/// A key's recent hits, counted per bucket: `(bucket start in Unix ms,
+/// hits)`, oldest first. A bucket is a sixtieth of the rule's window (at
+/// least a second), so a key's record stays small whatever its limit.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Hits(pub Vec<i64>);
+pub struct Hits(pub Vec<(i64, u32)>);
 
 impl Hits {
-    /// The stored form: times separated by commas.
+    /// The stored form: `start:count` pairs separated by commas.
     pub fn to_text(&self) -> String {
         self.0
             .iter()
-            .map(i64::to_string)
+            .map(|(start, count)| format!("{start}:{count}"))
             .collect::<Vec<_>>()
             .join(",")
     }
 
-    /// Reads the stored form; unreadable entries are dropped (a limit
-    /// errs towards counting less only for data it wrote itself).
+    /// Reads the stored form; unreadable entries are dropped.
     pub fn from_text(text: &str) -> Self {
-        Self(text.split(',').filter_map(|t| t.parse().ok()).collect())
+        Self(
+            text.split(',')
+                .filter_map(|pair| {
+                    let (start, count) = pair.split_once(':')?;
+                    Some((start.parse().ok()?, count.parse().ok()?))
+                })
+                .collect(),
+        )
     }
 
-    /// When the newest hit leaves a window of `window_ms`: until then the
-    /// record must be kept.
+    /// When the newest bucket leaves a window of `window_ms`: until then
+    /// the record must be kept.
     pub fn expires_ms(&self, window_ms: i64) -> i64 {
-        self.0.iter().max().map_or(0, |last| last + window_ms)
+        let bucket = bucket_ms(window_ms);
+        self.0
+            .iter()
+            .map(|(start, _)| start + bucket + window_ms)
+            .max()
+            .unwrap_or(0)
     }
+}
+
+/// The bucket length of a window.
+fn bucket_ms(window_ms: i64) -> i64 {
+    (window_ms / BUCKETS).max(1_000).min(window_ms.max(1))
 }
 
 /// The outcome of a set of checks.
@@ -100,40 +120,58 @@ pub enum Decision {
 /// Decides whether one more hit fits every check, given the stored hits
 /// (`stored(key)`), at `now_ms`.
 ///
-/// Windows slide: a hit counts for exactly `window_ms` after it happened,
-/// so no stretch of time of that length ever holds more than `count` hits.
-/// (Fixed windows let twice the limit through around their boundary: all
-/// of one window's hits at its end and the next window's at its start.)
+/// Windows slide. A bucket counts while any part of it lies within the
+/// window before now, so every stretch of time of the window's length holds
+/// at most `count` hits; a hit may be refused up to one bucket (a sixtieth
+/// of the window) earlier than an exact count would. (Fixed windows let
+/// twice the limit through around their boundary: all of one window's hits
+/// at its end and the next window's at its start.)
 pub fn decide(now_ms: i64, checks: &[Check], stored: impl Fn(&str) -> Option<Hits>) -> Decision {
     let mut updated = Vec::with_capacity(checks.len());
     for check in checks {
         let window = check.rule.window_ms;
-        let mut times: Vec<i64> = stored(&check.key)
+        let bucket = bucket_ms(window);
+        let current = now_ms - now_ms.rem_euclid(bucket);
+        // Buckets that still overlap (now - window, now].
+        let mut buckets: Vec<(i64, u32)> = stored(&check.key)
             .map(|hits| hits.0)
             .unwrap_or_default()
             .into_iter()
-            .filter(|t| *t > now_ms - window)
+            .filter(|(start, _)| start + bucket > now_ms - window)
             .collect();
-        times.sort_unstable();
-        let count = usize::try_from(check.rule.count).unwrap_or(usize::MAX);
-        if times.len() >= count {
-            // The hit that has to leave the window before one more fits.
-            let blocking = times
-                .len()
-                .checked_sub(count)
-                .and_then(|i| times.get(i))
-                .copied()
-                .unwrap_or(now_ms);
-            let wait_ms = (blocking + window - now_ms).max(1);
+        buckets.sort_unstable();
+        let total: u64 = buckets.iter().map(|(_, n)| u64::from(*n)).sum();
+        if total >= u64::from(check.rule.count) {
             return Decision::Refused {
                 key: check.key.clone(),
-                retry_after_s: u64::try_from((wait_ms + 999) / 1_000).unwrap_or(1).max(1),
+                retry_after_s: wait_s(&buckets, check.rule.count, bucket, window, now_ms),
             };
         }
-        times.push(now_ms);
-        updated.push((check.key.clone(), Hits(times)));
+        match buckets.last_mut() {
+            Some((start, n)) if *start == current => *n += 1,
+            _ => buckets.push((current, 1)),
+        }
+        updated.push((check.key.clone(), Hits(buckets)));
     }
     Decision::Allowed(updated)
+}
+
+/// Seconds until enough of the oldest buckets have left the window for one
+/// more hit to fit.
+fn wait_s(buckets: &[(i64, u32)], count: u32, bucket: i64, window: i64, now_ms: i64) -> u64 {
+    let total: u64 = buckets.iter().map(|(_, n)| u64::from(*n)).sum();
+    let mut to_free = total + 1 - u64::from(count);
+    let mut leaves_at = now_ms + window;
+    for (start, n) in buckets {
+        leaves_at = start + bucket + window;
+        to_free = to_free.saturating_sub(u64::from(*n));
+        if to_free == 0 {
+            break;
+        }
+    }
+    u64::try_from((leaves_at - now_ms + 999) / 1_000)
+        .unwrap_or(1)
+        .max(1)
 }
 
 /// The kinds of limit a callback counts against; the part of a key before
@@ -288,28 +326,48 @@ mod tests {
         let checks = [check("client:1", "3/1m")];
         let times = [59_000, 59_100, 59_200, 60_000, 60_100, 60_200, 118_999];
         assert_eq!(run(&checks, &times), vec![59_000, 59_100, 59_200]);
-        // A minute after the first, one more fits.
-        assert_eq!(run(&checks, &[59_000, 59_100, 59_200, 119_000]).len(), 4);
+        // Once the first hits' bucket has left the window, more fit.
+        assert_eq!(run(&checks, &[59_000, 59_100, 59_200, 120_000]).len(), 4);
     }
 
     #[test]
-    fn the_wait_is_until_the_blocking_hit_leaves_the_window() {
+    fn the_wait_is_until_the_blocking_bucket_leaves_the_window() {
+        // One-second buckets for a one-minute window.
         let checks = [check("client:1", "2/1m")];
-        let stored = Hits(vec![10_000, 30_000]);
+        let stored = Hits(vec![(10_000, 1), (30_000, 1)]);
         match decide(40_000, &checks, |_| Some(stored.clone())) {
-            Decision::Refused { retry_after_s, .. } => assert_eq!(retry_after_s, 30),
+            Decision::Refused { retry_after_s, .. } => assert_eq!(retry_after_s, 31),
             Decision::Allowed(_) => panic!("full"),
         }
     }
 
     #[test]
+    fn a_big_limit_keeps_a_small_record() {
+        let checks = [check("all_day:", "100000/1d")];
+        let times: Vec<i64> = (0..5_000).map(|i| i * 17_000).collect();
+        let mut store: HashMap<String, Hits> = HashMap::new();
+        for &now in &times {
+            if let Decision::Allowed(updates) = decide(now, &checks, |k| store.get(k).cloned()) {
+                store.extend(updates);
+            }
+        }
+        let record = &store["all_day:"];
+        assert!(record.0.len() <= 61, "{} buckets", record.0.len());
+        assert_eq!(
+            record.0.iter().map(|(_, n)| u64::from(*n)).sum::<u64>(),
+            5_000
+        );
+    }
+
+    #[test]
     fn a_refusal_by_one_key_counts_against_none() {
         let checks = [check("client:1", "5/1h"), check("number:+31", "1/1h")];
-        let full_number = |k: &str| (k == "number:+31").then(|| Hits(vec![0]));
+        let full_number = |k: &str| (k == "number:+31").then(|| Hits(vec![(0, 1)]));
         match decide(1_000, &checks, full_number) {
             Decision::Refused { key, retry_after_s } => {
                 assert_eq!(key, "number:+31");
-                assert_eq!(retry_after_s, 3_599);
+                // The hour plus the one-minute bucket the hit fell in.
+                assert_eq!(retry_after_s, 3_659);
             }
             Decision::Allowed(_) => panic!("the number is full"),
         }
@@ -325,10 +383,10 @@ mod tests {
 
     #[test]
     fn hits_survive_their_stored_form() {
-        let hits = Hits(vec![1_765_620_000_000, 1_765_620_000_500]);
+        let hits = Hits(vec![(1_765_620_000_000, 3), (1_765_620_001_000, 1)]);
         assert_eq!(Hits::from_text(&hits.to_text()), hits);
         assert_eq!(Hits::from_text(""), Hits(vec![]));
-        assert_eq!(hits.expires_ms(1_000), 1_765_620_001_500);
+        assert_eq!(hits.expires_ms(60_000), 1_765_620_062_000);
     }
 
     #[test]
@@ -384,7 +442,7 @@ mod tests {
     proptest::proptest! {
         /// However hits arrive, no stretch of one window's length holds
         /// more than the limit, and a hit is only refused when the window
-        /// before it is full.
+        /// before it (give or take one bucket) is full.
         #[test]
         fn no_window_ever_holds_more_than_the_limit(
             count in 0_u32..6,
@@ -402,9 +460,14 @@ mod tests {
                 let in_window = allowed[..=i].iter().filter(|&&a| a > t - window_ms).count();
                 proptest::prop_assert!(in_window <= count as usize, "{in_window} hits in a window at {t}");
             }
+            // A refusal is never more than one bucket early.
+            let bucket = (window_ms / BUCKETS).max(1_000).min(window_ms);
             for &t in &times {
                 if !allowed.contains(&t) {
-                    let before = allowed.iter().filter(|&&a| a <= t && a > t - window_ms).count();
+                    let before = allowed
+                        .iter()
+                        .filter(|&&a| a <= t && a > t - window_ms - bucket)
+                        .count();
                     proptest::prop_assert!(before >= count as usize, "refused at {t} with room ({before})");
                 }
             }

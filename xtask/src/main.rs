@@ -8,12 +8,14 @@
 //! - `token`: mint a portal token for trying `/api/calls`.
 //! - `numbers`: regenerate the phone-number metadata tables from the pinned
 //!   libphonenumber release.
+//! - `fuzz`: run the cargo-fuzz targets (`--time SECONDS`, target names).
 //! - `bench`: print sizes and speeds against baselines measured in the same run.
 
 mod bench;
 mod build;
 mod cmd;
 mod dev;
+mod fuzz;
 mod numbers;
 mod setup;
 mod test;
@@ -33,6 +35,7 @@ Tasks:
   test    setup, fmt, clippy, every test suite, then a summary
   dev     run the product locally (Ctrl-C stops it)
   token   mint a portal token: [--phone E164] [--agent NAME] [--hours N] [--secret S]
+  fuzz    run the fuzz targets with libFuzzer: [--time SECONDS] [TARGET...]
   numbers regenerate numbers/src/data.rs from the pinned libphonenumber metadata
   bench   print sizes and speeds against baselines measured in the same run, write
           BENCHMARKS.md [--edge-only: the worker's figures only, no file]
@@ -53,6 +56,7 @@ fn main() -> ExitCode {
         "token" => token::run(rest),
         "bench" => bench::run(rest),
         "numbers" => numbers::run(),
+        "fuzz" => fuzz::run(rest),
         "-h" | "--help" | "help" => {
             print!("{USAGE}");
             Ok(())

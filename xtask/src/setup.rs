@@ -31,7 +31,8 @@ pub fn run() -> Outcome {
     let rust = ensure_wasm_target()
         .and_then(|()| ensure_widget_toolchain())
         .and_then(|()| ensure_cargo_tool(&WASM_BINDGEN))
-        .and_then(|()| ensure_cargo_tool(&WORKER_BUILD));
+        .and_then(|()| ensure_cargo_tool(&WORKER_BUILD))
+        .and_then(|()| ensure_fuzzer());
     let npm = npm.join().map_err(|_| "the npm step panicked".to_owned())?;
     let debian = debian
         .join()
@@ -85,6 +86,14 @@ fn ensure_widget_toolchain() -> Outcome {
 
 /// Installs a cargo tool into its versioned cache folder unless the binary
 /// there already reports that version.
+/// cargo-fuzz, for `cargo xtask fuzz` and the fuzzing step of the tests.
+///
+/// # Errors
+/// When it cannot be installed.
+pub fn ensure_fuzzer() -> Outcome {
+    ensure_cargo_tool(&crate::fuzz::CARGO_FUZZ)
+}
+
 fn ensure_cargo_tool(tool: &CargoTool) -> Outcome {
     let bin = tool.bin();
     let reported = probe(Command::new(&bin).arg("--version")).unwrap_or_default();

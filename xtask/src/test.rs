@@ -92,6 +92,23 @@ pub fn run(args: &[String]) -> Outcome {
             crate::numbers::differential().map(|_| Some((2, 0)))
         },
     );
+    step("fuzzing (libFuzzer, 30 s per target)", &mut || {
+        let targets: Vec<String> = crate::fuzz::TARGETS
+            .iter()
+            .map(|t| (*t).to_owned())
+            .collect();
+        let runs = crate::fuzz::run_targets(&targets, 30)?;
+        // One test per target: it ran, and found no crash.
+        let ran = runs
+            .iter()
+            .filter(|(_, executions)| *executions > 0)
+            .count();
+        if ran == runs.len() {
+            Ok(Some((u64::try_from(ran).unwrap_or(0), 0)))
+        } else {
+            Err("a fuzz target ran no input".into())
+        }
+    });
     step(
         "widget components in Chromium (wasm-bindgen-test)",
         &mut || {

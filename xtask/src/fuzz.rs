@@ -1,0 +1,141 @@
+//! `cargo xtask fuzz [--time SECONDS] [TARGET...]`: run the cargo-fuzz
+//! targets in `fuzz/` (shared parsers, callback body, portal tokens,
+//! tickets, phone numbers) with libFuzzer, two at a time, each for the
+//! given time (default 60 s). `cargo xtask test` runs every target for 30 s.
+//!
+//! cargo-fuzz needs a nightly: the one pinned for the widget bundles
+//! ([`tools::WIDGET_TOOLCHAIN`]). Corpora stay in `fuzz/corpus/` (ignored
+//! by git); a crash leaves its input in `fuzz/artifacts/` and fails the run.
+
+use std::process::Command;
+use std::thread;
+
+use crate::cmd::{self, Outcome};
+use crate::tools::{self, CargoTool, WIDGET_TOOLCHAIN};
+
+/// cargo-fuzz at a pinned version.
+pub const CARGO_FUZZ: CargoTool = CargoTool {
+    krate: "cargo-fuzz",
+    version: "0.13.2",
+    binary: "cargo-fuzz",
+    locked: true,
+};
+
+/// Every target, as named in `fuzz/Cargo.toml`.
+pub const TARGETS: [&str; 5] = [
+    "shared_parsers",
+    "callback_body",
+    "portal_token",
+    "ticket",
+    "phone_numbers",
+];
+
+/// `cargo xtask fuzz`.
+pub fn run(args: &[String]) -> Outcome {
+    let mut seconds = 60;
+    let mut targets = Vec::new();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--time" => {
+                seconds = args
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .ok_or("--time takes a number of seconds")?;
+            }
+            name if TARGETS.contains(&name) => targets.push(name.to_owned()),
+            other => {
+                return Err(format!(
+                    "unknown fuzz target {other:?}; targets: {}",
+                    TARGETS.join(", ")
+                ));
+            }
+        }
+    }
+    if targets.is_empty() {
+        targets = TARGETS.iter().map(|t| (*t).to_owned()).collect();
+    }
+    crate::setup::ensure_fuzzer()?;
+    run_targets(&targets, seconds).map(|_| ())
+}
+
+/// Builds the targets, then runs them two at a time; returns how many
+/// executions each made.
+///
+/// # Errors
+/// When a build fails or a target finds a crash.
+pub fn run_targets(targets: &[String], seconds: u64) -> Outcome<Vec<(String, u64)>> {
+    let fuzz = |target: &str| -> Command {
+        let mut command = Command::new(CARGO_FUZZ.bin());
+        command
+            .current_dir(tools::root())
+            .env("RUSTUP_TOOLCHAIN", WIDGET_TOOLCHAIN)
+            .args(["fuzz", "run", target, "--release"]);
+        command
+    };
+    cmd::run(
+        Command::new(CARGO_FUZZ.bin())
+            .current_dir(tools::root())
+            .env("RUSTUP_TOOLCHAIN", WIDGET_TOOLCHAIN)
+            .args(["fuzz", "build", "--release"]),
+    )?;
+    let mut results = Vec::new();
+    for pair in targets.chunks(2) {
+        let runs: Vec<_> = pair
+            .iter()
+            .map(|target| {
+                let mut command = fuzz(target);
+                command.args([
+                    "--".to_owned(),
+                    format!("-max_total_time={seconds}"),
+                    "-print_final_stats=1".to_owned(),
+                ]);
+                let target = target.clone();
+                thread::spawn(move || {
+                    let output = command
+                        .output()
+                        .map_err(|e| format!("cannot start cargo-fuzz: {e}"))?;
+                    let text = String::from_utf8_lossy(&output.stderr).into_owned();
+                    if !output.status.success() {
+                        let tail: Vec<&str> = text.lines().rev().take(30).collect();
+                        return Err(format!(
+                            "fuzz target {target} failed:\n{}",
+                            tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+                        ));
+                    }
+                    Ok((target, executions(&text)))
+                })
+            })
+            .collect();
+        for run in runs {
+            let (target, count) = run.join().map_err(|_| "a fuzz run panicked".to_owned())??;
+            println!("fuzz: {target}: {count} executions, no crash");
+            results.push((target, count));
+        }
+    }
+    Ok(results)
+}
+
+/// libFuzzer's `stat::number_of_executed_units` line.
+fn executions(stderr: &str) -> u64 {
+    stderr
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("stat::number_of_executed_units:")
+                .and_then(|n| n.trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn executions_come_from_libfuzzers_final_stats() {
+        let stderr =
+            "#1234 DONE cov: 10\nstat::number_of_executed_units: 98765\nstat::peak_rss_mb: 40\n";
+        assert_eq!(executions(stderr), 98_765);
+        assert_eq!(executions("no stats"), 0);
+    }
+}
