@@ -110,6 +110,10 @@ pub struct EdgeConfig {
     pub hourly_cap: u32,
     /// Callbacks per day (any 24 hours), all together.
     pub daily_cap: u32,
+    /// Status polls per ticket (kept per isolate).
+    pub limit_status_per_ticket: RateRule,
+    /// History requests per portal token (kept by the Guard).
+    pub limit_history_per_token: RateRule,
     /// The largest page `/api/calls` asks upstream for.
     pub history_max_limit: PageLimit,
     /// How many calls `/api/calls` may scan upstream to apply a token's
@@ -391,6 +395,8 @@ impl EdgeConfig {
             limit_per_phone: rule("RATE_LIMIT_PER_PHONE", "3/1h")?,
             limit_per_phone_daily: rule("RATE_LIMIT_PER_PHONE_DAILY", "6/1d")?,
             hourly_cap: u32::try_from(number("HOURLY_CAP", 50)?).unwrap_or(u32::MAX),
+            limit_status_per_ticket: rule("RATE_LIMIT_STATUS", "120/1m")?,
+            limit_history_per_token: rule("RATE_LIMIT_HISTORY", "30/1m")?,
             daily_cap: u32::try_from(number("DAILY_CAP", 200)?).unwrap_or(u32::MAX),
             history_max_limit,
             history_scan_max: u32::try_from(

@@ -191,6 +191,10 @@ pub enum LimitKind {
     AllHourly,
     /// Every callback, per day.
     AllDaily,
+    /// Status polls of one ticket.
+    Ticket,
+    /// History requests of one portal token.
+    Token,
 }
 
 impl LimitKind {
@@ -203,6 +207,8 @@ impl LimitKind {
             Self::NumberDaily => "number_day",
             Self::AllHourly => "all_hour",
             Self::AllDaily => "all_day",
+            Self::Ticket => "ticket",
+            Self::Token => "token",
         }
     }
 
@@ -224,9 +230,49 @@ impl LimitKind {
             Self::NumberDaily,
             Self::AllHourly,
             Self::AllDaily,
+            Self::Ticket,
+            Self::Token,
         ]
         .into_iter()
         .find(|kind| kind.name() == name)
+    }
+}
+
+/// Limits kept in one isolate's memory, for requests that cost the
+/// platform nothing on their own (status polls share platform answers), so
+/// that counting them does not cost a Guard round trip each.
+#[derive(Debug, Default)]
+pub struct LocalLimits {
+    hits: std::collections::HashMap<String, Hits>,
+}
+
+impl LocalLimits {
+    /// The most keys kept; past it, keys without recent hits are dropped
+    /// (and, if that is not enough, all: the limits then start afresh,
+    /// which errs towards serving).
+    const MAX_KEYS: usize = 10_000;
+
+    /// Counts one hit of `check` at `now_ms`, or says how long to wait.
+    ///
+    /// # Errors
+    /// The seconds until the key has room again.
+    pub fn hit(&mut self, check: &Check, now_ms: i64) -> Result<(), u64> {
+        match decide(now_ms, std::slice::from_ref(check), |k| {
+            self.hits.get(k).cloned()
+        }) {
+            Decision::Allowed(updates) => {
+                if self.hits.len() >= Self::MAX_KEYS {
+                    let window = check.rule.window_ms;
+                    self.hits.retain(|_, h| h.expires_ms(window) > now_ms);
+                    if self.hits.len() >= Self::MAX_KEYS {
+                        self.hits.clear();
+                    }
+                }
+                self.hits.extend(updates);
+                Ok(())
+            }
+            Decision::Refused { retry_after_s, .. } => Err(retry_after_s),
+        }
     }
 }
 
@@ -423,6 +469,18 @@ mod tests {
     }
 
     #[test]
+    fn local_limits_count_per_key_and_say_how_long_to_wait() {
+        let mut local = LocalLimits::default();
+        let a = check("ticket:a", "2/1m");
+        let b = check("ticket:b", "2/1m");
+        assert_eq!(local.hit(&a, 0), Ok(()));
+        assert_eq!(local.hit(&a, 1), Ok(()));
+        assert_eq!(local.hit(&a, 2), Err(61));
+        assert_eq!(local.hit(&b, 2), Ok(()), "another ticket is not affected");
+        assert_eq!(local.hit(&a, 61_000), Ok(()));
+    }
+
+    #[test]
     fn every_kind_is_found_again_from_its_key() {
         for kind in [
             LimitKind::Client,
@@ -431,6 +489,8 @@ mod tests {
             LimitKind::NumberDaily,
             LimitKind::AllHourly,
             LimitKind::AllDaily,
+            LimitKind::Ticket,
+            LimitKind::Token,
         ] {
             let check = kind.check("x", RateRule::parse("1/1h").unwrap());
             assert_eq!(LimitKind::of_key(&check.key), Some(kind));

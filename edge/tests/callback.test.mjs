@@ -5,7 +5,7 @@
 import { test, before, after, describe } from "node:test";
 import assert from "node:assert/strict";
 import {
-  API_KEY, TICKET_SECRET, ORIGIN, SUPPORT_AGENT, browser, callbackBody, mintTicket,
+  API_KEY, TICKET_SECRET, ORIGIN, SUPPORT_AGENT, TURNSTILE_TEST_SECRET, browser, callbackBody, mintTicket,
   settings, startEdge, startSandbox, startTurnstileFake, waitFor,
 } from "./support.mjs";
 
@@ -295,6 +295,19 @@ describe("Turnstile", () => {
       assert.equal((await post(edge, callbackBody({ turnstile_token: "XXXX.DUMMY.TOKEN.XXXX" }))).status, 202);
       assert.equal(turnstile.seen.at(-1).remoteip, "203.0.113.7");
       await expectError(await post(edge, callbackBody({ phone: "+31687654321" })), 403, "bot_check_failed", "turnstile_token");
+      assert.equal(await sandbox.outboundCount(), 1);
+    });
+  });
+
+  test("a token counts only for the asking page's host and the callback action", async () => {
+    await withEdge({ TURNSTILE_SECRET: TURNSTILE_TEST_SECRET, TURNSTILE_VERIFY_URL: turnstile.url, TURNSTILE_SITEKEY: "0x4AAAAAAAsitekey" }, async (edge) => {
+      const withToken = (token, phone) => post(edge, callbackBody({ turnstile_token: token, phone }));
+      const host = new URL(ORIGIN).hostname;
+      await expectError(await withToken("ok|evil.example|callback", "+31612340101"), 403, "bot_check_failed", "turnstile_token");
+      await expectError(await withToken(`ok|${host}|login`, "+31612340102"), 403, "bot_check_failed", "turnstile_token");
+      await expectError(await withToken("ok", "+31612340103"), 403, "bot_check_failed", "turnstile_token");
+      assert.equal(await sandbox.outboundCount(), 0);
+      assert.equal((await withToken(`ok|${host}|callback`, "+31612340104")).status, 202);
       assert.equal(await sandbox.outboundCount(), 1);
     });
   });

@@ -57,9 +57,14 @@ export async function startSandbox(extraArgs = []) {
   return sandbox;
 }
 
+/** A secret the Turnstile fake treats like a real key (see below). */
+export const TURNSTILE_TEST_SECRET = "0x4AAAAAAAcallme-test-secret";
+
 /**
  * A stand-in of Turnstile's siteverify that honours Cloudflare's documented
- * dummy secret keys: 1x...AA always passes, 2x...AA always fails.
+ * dummy secret keys (1x...AA always passes, 2x...AA always fails) and
+ * answers for TURNSTILE_TEST_SECRET as a real key would, with the hostname
+ * and action the token was solved for.
  */
 export async function startTurnstileFake() {
   const seen = [];
@@ -70,8 +75,17 @@ export async function startTurnstileFake() {
       const form = new URLSearchParams(body);
       seen.push(Object.fromEntries(form));
       const secret = form.get("secret") ?? "";
-      const success = secret === "1x0000000000000000000000000000000AA" && !!form.get("response");
+      const response = form.get("response") ?? "";
       res.setHeader("content-type", "application/json");
+      if (secret === TURNSTILE_TEST_SECRET) {
+        // Like a real key: the token says where and for what it was solved
+        // ("ok|hostname|action" here), and siteverify reports it.
+        const [ok, hostname, action] = response.split("|");
+        const success = ok === "ok";
+        res.end(JSON.stringify({ success, hostname, action, "error-codes": success ? [] : ["invalid-input-response"] }));
+        return;
+      }
+      const success = secret === "1x0000000000000000000000000000000AA" && !!response;
       res.end(JSON.stringify({ success, "error-codes": success ? [] : ["invalid-input-response"] }));
     });
   });
@@ -154,9 +168,9 @@ export function mintToken(claims, secret = PORTAL_SECRET, header = { alg: "HS256
 }
 
 /** Mints a callback ticket in the edge's format (for the unknown-call case). */
-export function mintTicket(callId, issuedMs, ttlMs = 3_600_000) {
+export function mintTicket(callId, issuedMs, ttlMs = 3_600_000, secret = TICKET_SECRET) {
   const body = `v1.${b64url(callId)}.${issuedMs}.${issuedMs + ttlMs}`;
-  return `${body}.${createHmac("sha256", TICKET_SECRET).update(body).digest("base64url")}`;
+  return `${body}.${createHmac("sha256", secret).update(body).digest("base64url")}`;
 }
 
 export const nowSeconds = () => Math.floor(Date.now() / 1000);

@@ -25,6 +25,13 @@ pub enum NormalizeError {
     /// A national number in a country whose dialing plan callme does not know.
     #[error("Start the number with + and the country code.")]
     UnknownDialingPlan,
+    /// A second 0 after the calling code (`+32 00...`): where the trunk
+    /// prefix is 0, no national number starts with 0.
+    #[error("After +{calling_code} the number cannot start with 0. Check the number.")]
+    ExtraZero {
+        /// The calling code, without `+`.
+        calling_code: &'static str,
+    },
     /// A national number without its trunk prefix, which is ambiguous.
     #[error("Start the number with {trunk_prefix}, or with +{calling_code}.")]
     MissingTrunkPrefix {
@@ -71,6 +78,7 @@ impl FieldError for NormalizeError {
             Self::MisplacedPlus => "phone_misplaced_plus",
             Self::NeedsCountry => "phone_needs_country",
             Self::UnknownDialingPlan => "phone_unknown_dialing_plan",
+            Self::ExtraZero { .. } => "phone_extra_zero",
             Self::MissingTrunkPrefix { .. } => "phone_missing_trunk_prefix",
             Self::TooShort { .. } => "phone_too_short",
             Self::TooLong { .. } => "phone_too_long",
@@ -168,6 +176,14 @@ fn international_digits(digits: &str) -> Result<String, NormalizeError> {
     let mut national = &digits[plan.calling_code.len()..];
     if let Some(trunk) = plan.trunk_prefix.filter(|t| *t == "0") {
         national = national.strip_prefix(trunk).unwrap_or(national);
+        // One trunk 0 is a habit; a second is a mistake. Keeping it would
+        // give a number that this function itself refuses on a second pass
+        // (found by the fuzzer: `003(20 0034333)2`).
+        if national.starts_with(trunk) {
+            return Err(NormalizeError::ExtraZero {
+                calling_code: plan.calling_code,
+            });
+        }
     }
     check_length(national, plan)?;
     Ok(format!("{}{national}", plan.calling_code))
@@ -308,6 +324,11 @@ mod tests {
             ("06 CALL ME", Some("NL"), InvalidCharacter('C')),
             ("０６ 1234 5678", Some("NL"), NonAsciiDigit),
             ("+0 612345678", None, Phone(PhoneError::LeadingZero)),
+            // Found by the fuzzer: one trunk 0 after +32 is dropped, a
+            // second is refused (keeping it made a number this function
+            // refuses on a second pass).
+            ("003(20\t0034333)2", None, ExtraZero { calling_code: "32" }),
+            ("+31 00 612345678", None, ExtraZero { calling_code: "31" }),
             ("+999 1234 5678 9012 34", None, Phone(PhoneError::TooLong)),
         ];
         for (input, default, expected) in cases {
@@ -330,6 +351,14 @@ mod tests {
         #[test]
         fn normalising_never_panics(input in "\\PC*", code in "[A-Z]{2}") {
             let _ = normalize(&input, CountryCode::parse(&code).ok());
+        }
+
+        #[test]
+        fn what_normalising_gives_normalises_to_itself(input in "[0-9+() \\t-]{1,24}", code in "(NL|BE|US|DE|GB)") {
+            let country = CountryCode::parse(&code).ok();
+            if let Ok(phone) = normalize(&input, country) {
+                prop_assert_eq!(normalize(phone.as_str(), country), Ok(phone));
+            }
         }
 
         #[test]

@@ -334,6 +334,13 @@ pub fn error_text(lang: Lang, code: &str) -> Option<&'static str> {
 pub fn normalize_text(lang: Lang, error: &NormalizeError) -> String {
     let nl = lang == Lang::Nl;
     match error {
+        NormalizeError::ExtraZero { calling_code } => {
+            if nl {
+                format!("Na +{calling_code} begint het nummer niet met 0. Controleer het nummer.")
+            } else {
+                format!("After +{calling_code} the number cannot start with 0. Check the number.")
+            }
+        }
         NormalizeError::MissingTrunkPrefix {
             trunk_prefix,
             calling_code,
@@ -492,6 +499,7 @@ mod tests {
             ("+", None),
             ("+0612345678", None),
             ("+1234567890123456", None),
+            ("+32 00 470 12 34 56", None),
         ]
     }
 
@@ -518,6 +526,7 @@ mod tests {
             codes,
             [
                 "phone_empty",
+                "phone_extra_zero",
                 "phone_invalid_character",
                 "phone_leading_zero",
                 "phone_misplaced_plus",

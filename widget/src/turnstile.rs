@@ -88,6 +88,8 @@ pub fn render(
     for (key, value) in [
         ("sitekey", JsValue::from_str(sitekey)),
         ("language", JsValue::from_str(lang)),
+        // The edge accepts only tokens solved for this action.
+        ("action", JsValue::from_str("callback")),
         ("callback", callback.as_ref().clone()),
         ("expired-callback", expired.as_ref().clone()),
     ] {

@@ -197,7 +197,7 @@ async fn place(
     ip: &str,
     checks: Vec<Check>,
 ) -> Result<(Response, String), EdgeError> {
-    turnstile::verify(ctx, callback.turnstile_token.as_deref(), ip).await?;
+    turnstile::verify(ctx, callback.turnstile_token.as_deref(), ip, origin).await?;
     if !checks.is_empty() {
         let hit = Command::Admit {
             claim: None,

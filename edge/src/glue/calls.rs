@@ -4,9 +4,12 @@ use callme_shared::CallsQuery;
 use worker::{Method, Request, Response};
 
 use crate::error::EdgeError;
+use crate::guard::{Answer, Command};
 use crate::history::{HistoryScan, Restriction};
+use crate::limits::LimitKind;
 use crate::{token, upstream};
 
+use super::guard_object::ask;
 use super::{Ctx, fetch, respond};
 
 /// Verifies the token, validates the query, reads the platform (paging
@@ -44,6 +47,31 @@ pub async fn handle_calls(ctx: &mut Ctx, req: &Request) -> Result<Response, Edge
                 },
             }
         })?;
+    // Each request can cost the platform several list reads: count them
+    // per token, across isolates, before any of them is made.
+    let check = LimitKind::Token.check(
+        &crate::sign::sha256_hex(bearer.as_bytes())[..24],
+        ctx.config.limit_history_per_token,
+    );
+    let admit = Command::Admit {
+        claim: None,
+        checks: vec![check],
+        now_ms: ctx.now_ms,
+    };
+    match ask(ctx, &admit).await? {
+        Answer::Proceed => {}
+        Answer::Limited { retry_after_s, .. } => {
+            return Err(EdgeError::RateLimited {
+                retry_after_s,
+                limit: LimitKind::Token.name().into(),
+            });
+        }
+        other => {
+            return Err(EdgeError::Internal(format!(
+                "guard answered {other:?} to a history limit"
+            )));
+        }
+    }
     let url = req.url().map_err(respond::internal)?;
     let query =
         CallsQuery::parse(url.query().unwrap_or_default()).map_err(|e| EdgeError::invalid(&e))?;

@@ -16,6 +16,7 @@ use worker::{Delay, Method, Request, Response};
 use crate::cors::{self, Caller};
 use crate::error::EdgeError;
 use crate::history::LOOKUP_SKEW_MS;
+use crate::limits::{LimitKind, LocalLimits};
 use crate::status::{self, Reading, SNAPSHOT_TTL_MS, Snapshot, Source};
 use crate::{ticket, upstream};
 
@@ -40,6 +41,7 @@ struct Entry {
 
 thread_local! {
     static LISTS: RefCell<Vec<Entry>> = const { RefCell::new(Vec::new()) };
+    static POLLS: RefCell<LocalLimits> = RefCell::new(LocalLimits::default());
 }
 
 /// `GET /api/callback/status` with `Authorization: Ticket <ticket>`.
@@ -70,6 +72,19 @@ pub async fn handle_status(ctx: &mut Ctx, req: &Request) -> Result<Response, Edg
         }
     })?;
     let call_id = ticket.call_id.clone();
+    // Per ticket, per isolate: polls share platform answers, so this bounds
+    // the edge's own work; the platform sees at most one list a second.
+    let check = LimitKind::Ticket.check(
+        &crate::sign::sha256_hex(ticket_text.trim().as_bytes())[..24],
+        ctx.config.limit_status_per_ticket,
+    );
+    let now_ms = ctx.now_ms;
+    POLLS
+        .with(|polls| polls.borrow_mut().hit(&check, now_ms))
+        .map_err(|retry_after_s| EdgeError::RateLimited {
+            retry_after_s,
+            limit: LimitKind::Ticket.name().into(),
+        })?;
 
     let mut query = match status::source(ticket.issued_ms, ctx.now_ms) {
         Source::Recent(query) | Source::Own(query) => query,

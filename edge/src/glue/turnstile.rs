@@ -14,6 +14,41 @@ use super::fetch::{Failure, send};
 #[derive(Deserialize)]
 struct Verdict {
     success: bool,
+    /// The hostname of the page the challenge was solved on.
+    #[serde(default)]
+    hostname: Option<String>,
+    /// The action the widget rendered the challenge with.
+    #[serde(default)]
+    action: Option<String>,
+}
+
+/// The action the widget renders the challenge with.
+pub const ACTION: &str = "callback";
+
+/// Cloudflare's documented dummy secrets (always pass, always fail, token
+/// already spent): their tokens carry no hostname or action to check.
+fn is_dummy_secret(secret: &str) -> bool {
+    matches!(
+        secret,
+        "1x0000000000000000000000000000000AA"
+            | "2x0000000000000000000000000000000AA"
+            | "3x0000000000000000000000000000000AA"
+    )
+}
+
+/// Whether a passed verdict fits this request: solved on the page that
+/// is asking (an allowed origin's host) and for the callback action, so a
+/// token solved on another site with the same key, or for another form,
+/// is worth nothing here.
+fn fits(verdict: &Verdict, origin: Option<&str>, dummy: bool) -> bool {
+    if dummy {
+        return true;
+    }
+    let host = origin
+        .and_then(|o| o.split_once("://"))
+        .map(|(_, rest)| rest.split(':').next().unwrap_or(rest));
+    verdict.hostname.as_deref().is_some_and(|h| Some(h) == host)
+        && verdict.action.as_deref() == Some(ACTION)
 }
 
 fn failed(message: &str) -> EdgeError {
@@ -25,12 +60,19 @@ fn failed(message: &str) -> EdgeError {
 }
 
 /// Verifies `token` when a Turnstile secret is configured; passes otherwise.
+/// A passed token must also have been solved on the asking page's host
+/// (`origin`) and for the callback action.
 ///
 /// # Errors
 /// 403 `bot_check_failed` when the token is missing or refused, or when
 /// the check cannot be reached (failing closed: a bot check that cannot
 /// run must not let bots through).
-pub async fn verify(ctx: &mut Ctx, token: Option<&str>, ip: &str) -> Result<(), EdgeError> {
+pub async fn verify(
+    ctx: &mut Ctx,
+    token: Option<&str>,
+    ip: &str,
+    origin: Option<&str>,
+) -> Result<(), EdgeError> {
     let Some(secret) = ctx.config.turnstile_secret.clone() else {
         return Ok(());
     };
@@ -54,7 +96,19 @@ pub async fn verify(ctx: &mut Ctx, token: Option<&str>, ip: &str) -> Result<(), 
         Request::new_with_init(&ctx.config.turnstile_verify_url, &init).map_err(internal)?;
     match send(request, ctx.config.upstream_timeout_ms).await {
         Ok(raw) => match serde_json::from_str::<Verdict>(&raw.body) {
-            Ok(Verdict { success: true }) => Ok(()),
+            Ok(verdict) if verdict.success => {
+                if fits(&verdict, origin, is_dummy_secret(secret.expose())) {
+                    Ok(())
+                } else {
+                    ctx.log.detail = Some(format!(
+                        "turnstile token for hostname {:?} action {:?}",
+                        verdict.hostname, verdict.action
+                    ));
+                    Err(failed(
+                        "The bot check failed. Reload the page and try again.",
+                    ))
+                }
+            }
             Ok(_) => Err(failed(
                 "The bot check failed. Reload the page and try again.",
             )),
