@@ -1,0 +1,148 @@
+// Abuse in workerd, with the sandbox as the platform: one Idempotency-Key
+// hammered with retries while the platform fails, bursts against every
+// limit (with a well-behaved visitor served throughout), and the faults the
+// other suites do not cover. "Calls placed" is what the platform itself
+// lists, not what the edge says.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { API_KEY, ORIGIN, browser, callbackBody, settings, startEdge, startSandbox, freePort } from "./support.mjs";
+
+let sandbox;
+before(async () => {
+  sandbox = await startSandbox();
+});
+after(async () => {
+  await sandbox?.stop();
+});
+
+async function withEdge(overrides, fn) {
+  await sandbox.reset();
+  const edge = await startEdge(settings(sandbox.url, overrides));
+  try {
+    await fn(edge);
+  } finally {
+    await edge.stop();
+  }
+}
+
+/** The calls the platform has placed, by destination. */
+async function placed() {
+  const r = await fetch(`${sandbox.url}/calls?limit=1000`, { headers: { Authorization: `Bearer ${API_KEY}` } });
+  const { calls } = await r.json();
+  const byNumber = new Map();
+  for (const call of calls.filter((c) => c.id.startsWith("call-outbound-"))) {
+    byNumber.set(call.caller_phone, (byNumber.get(call.caller_phone) ?? 0) + 1);
+  }
+  return { total: [...byNumber.values()].reduce((a, b) => a + b, 0), byNumber };
+}
+
+const post = (edge, body, headers) => edge.fetch("/api/callback", { method: "POST", headers: browser(headers), body });
+
+test("one Idempotency-Key retried 20 times, in sequence and at once, with platform faults between, places one call", async () => {
+  await withEdge({}, async (edge) => {
+    const key = crypto.randomUUID();
+    const body = callbackBody({ phone: "+31612349001" });
+    // The platform fails the first two attempts (503, then a dropped
+    // connection): each failure frees the key for an honest retry.
+    await sandbox.fault({ status: 503, times: 1, path: "/calls/outbound" });
+    await sandbox.fault({ drop: true, times: 1, path: "/calls/outbound" });
+    const answers = [];
+    for (let i = 0; i < 10; i++) answers.push(await post(edge, body, { "Idempotency-Key": key }));
+    const racing = await Promise.all(Array.from({ length: 10 }, () => post(edge, body, { "Idempotency-Key": key })));
+    answers.push(...racing);
+    const statuses = answers.map((r) => r.status);
+    const accepted = await Promise.all(answers.filter((r) => r.status === 202).map((r) => r.json()));
+    assert.deepEqual(statuses.slice(0, 2).map((s) => s >= 500), [true, true], `first attempts: ${statuses}`);
+    assert.equal(accepted.length, 18, `statuses: ${statuses}`);
+    assert.equal(new Set(accepted.map((a) => a.call_id)).size, 1, "every success is the same call");
+    assert.equal((await placed()).total, 1);
+  });
+});
+
+test("500 requests from one IPv6 /64 place exactly the per-client limit, while another visitor is served", async () => {
+  await withEdge({ RATE_LIMIT_PER_IP: "5/1h", RATE_LIMIT_PER_NETWORK: "20/1h" }, async (edge) => {
+    const burst = [];
+    const honest = [];
+    for (let wave = 0; wave < 20; wave++) {
+      const requests = Array.from({ length: 25 }, (_, i) => {
+        const n = wave * 25 + i;
+        const ip = `2001:db8:aa:1:${(n % 65536).toString(16)}::${(n * 7 % 65536).toString(16)}`;
+        return post(edge, callbackBody({ phone: `+3161${String(2_000_000 + n).padStart(7, "0")}` }), { "CF-Connecting-IP": ip });
+      });
+      // A visitor elsewhere asks during the burst, once every few waves.
+      if (wave % 5 === 0) {
+        requests.push(post(edge, callbackBody({ phone: `+3162${String(3_000_000 + wave).padStart(7, "0")}` }), { "CF-Connecting-IP": `198.51.100.${wave + 1}` })
+          .then((r) => { honest.push(r.status); return r; }));
+      }
+      burst.push(...await Promise.all(requests));
+    }
+    const limited = burst.filter((r) => r.status === 429).length;
+    assert.deepEqual(honest, [202, 202, 202, 202], "the honest visitor was served");
+    assert.equal(limited, 500 - 5, "all but the limit were refused");
+    assert.equal((await placed()).total, 5 + honest.length);
+  });
+});
+
+test("many addresses calling one number place exactly the per-number limits", async () => {
+  await withEdge({ RATE_LIMIT_PER_PHONE: "3/1h", RATE_LIMIT_PER_PHONE_DAILY: "4/1d" }, async (edge) => {
+    const victim = "+31612349002";
+    const responses = await Promise.all(Array.from({ length: 60 }, (_, i) =>
+      post(edge, callbackBody({ phone: victim }), { "CF-Connecting-IP": `203.0.113.${i + 1}` })));
+    assert.equal(responses.filter((r) => r.status === 202).length, 3);
+    assert.equal((await placed()).byNumber.get(victim), 3);
+    // Written another way, the number is still the same number.
+    const again = await post(edge, callbackBody({ phone: "+310612349002" }), { "CF-Connecting-IP": "203.0.113.200" });
+    assert.equal(again.status, 429);
+    assert.equal((await placed()).byNumber.get(victim), 3);
+  });
+});
+
+test("many numbers from one address place exactly the per-client limit, and the hourly cap holds for everyone", async () => {
+  await withEdge({ RATE_LIMIT_PER_IP: "4/1h", HOURLY_CAP: "10" }, async (edge) => {
+    const one = await Promise.all(Array.from({ length: 50 }, (_, i) =>
+      post(edge, callbackBody({ phone: `+3161${String(4_000_000 + i).padStart(7, "0")}` }), { "CF-Connecting-IP": "192.0.2.10" })));
+    assert.equal(one.filter((r) => r.status === 202).length, 4);
+    // Then a crowd, each address within its own limit: the hourly cap stops it.
+    const crowd = await Promise.all(Array.from({ length: 30 }, (_, i) =>
+      post(edge, callbackBody({ phone: `+3161${String(5_000_000 + i).padStart(7, "0")}` }), { "CF-Connecting-IP": `192.0.2.${100 + i}` })));
+    assert.equal(crowd.filter((r) => r.status === 202).length, 6);
+    assert.equal((await placed()).total, 10);
+  });
+});
+
+test("platform faults and an unreachable bot check are answered as documented, without retrying on the visitor's behalf", async () => {
+  await withEdge({ UPSTREAM_TIMEOUT_MS: "400" }, async (edge) => {
+    for (const [fault, status, code] of [[{ status: 503 }, 502, "upstream_error"], [{ status: 502 }, 502, "upstream_error"],
+      [{ status: 429 }, 502, "upstream_error"], [{ latency_ms: 1500 }, 504, "upstream_timeout"]]) {
+      await sandbox.fault({ ...fault, times: 1, path: "/calls/outbound" });
+      const response = await post(edge, callbackBody({ phone: "+31612349003" }));
+      assert.equal(response.status, status, JSON.stringify(fault));
+      assert.equal((await response.json()).error.code, code);
+    }
+  });
+  const closed = await freePort();
+  await withEdge({ TURNSTILE_SECRET: "0x4AAAAAAAcallme-test-secret", TURNSTILE_VERIFY_URL: `http://127.0.0.1:${closed}/siteverify` }, async (edge) => {
+    const response = await post(edge, callbackBody({ turnstile_token: "ok|shop.example|callback" }));
+    assert.equal(response.status, 403);
+    assert.equal((await response.json()).error.code, "bot_check_failed");
+    assert.equal((await placed()).total, 0, "a bot check that cannot run lets nothing through");
+  });
+});
+
+test("status polls and history requests are limited per ticket and per token", async () => {
+  await withEdge({ RATE_LIMIT_STATUS: "5/1m", RATE_LIMIT_HISTORY: "3/1m" }, async (edge) => {
+    const { ticket } = await (await post(edge, callbackBody({ phone: "+31612349004" }))).json();
+    const poll = () => edge.fetch("/api/callback/status", { headers: { Origin: ORIGIN, Authorization: `Ticket ${ticket}` } });
+    const polls = [];
+    for (let i = 0; i < 8; i++) polls.push(await poll());
+    assert.deepEqual(polls.map((r) => r.status), [200, 200, 200, 200, 200, 429, 429, 429]);
+    assert.ok(Number(polls[7].headers.get("retry-after")) > 0);
+    const { mintToken, nowSeconds } = await import("./support.mjs");
+    const token = mintToken({ exp: nowSeconds() + 600, scope: "calls:read" });
+    const lists = [];
+    for (let i = 0; i < 5; i++) lists.push((await edge.fetch("/api/calls", { headers: { Authorization: `Bearer ${token}` } })).status);
+    assert.deepEqual(lists, [200, 200, 200, 429, 429]);
+    const listRequests = (await sandbox.requests("/calls")).filter((r) => r.method === "GET").length;
+    assert.ok(listRequests <= 3 + 1, `${listRequests} platform list requests`);
+  });
+});
