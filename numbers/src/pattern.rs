@@ -71,10 +71,17 @@ impl Pattern {
     /// # Errors
     /// [`PatternError`] for syntax outside the dialect above.
     pub fn parse(pattern: &str) -> Result<Self, PatternError> {
+        if pattern.len() > MAX_PATTERN_BYTES {
+            return Err(PatternError {
+                pattern: String::new(),
+                at: MAX_PATTERN_BYTES,
+            });
+        }
         let mut parser = Parser {
             text: pattern.as_bytes(),
             at: 0,
             groups: 0,
+            nesting: 0,
         };
         let alternatives = parser.alternatives()?;
         if parser.at != parser.text.len() {
@@ -148,6 +155,8 @@ pub fn full_match(pattern: &'static str, input: &str) -> bool {
 struct Run<'a> {
     input: &'a [u8],
     groups: RefCell<Vec<Option<(usize, usize)>>>,
+    depth: std::cell::Cell<u32>,
+    steps: std::cell::Cell<u32>,
 }
 
 impl<'a> Run<'a> {
@@ -155,12 +164,28 @@ impl<'a> Run<'a> {
         Self {
             input: input.as_bytes(),
             groups: RefCell::new(vec![None; groups]),
+            depth: std::cell::Cell::new(0),
+            steps: std::cell::Cell::new(0),
         }
     }
 
     /// Matches `node` at `pos`, then asks the continuation `k` whether the
     /// rest matches from where it ended; tries every way in priority order.
     fn node(&self, node: &Node, pos: usize, k: &mut dyn FnMut(usize) -> bool) -> bool {
+        let (depth, steps) = (self.depth.get(), self.steps.get());
+        if depth >= MAX_DEPTH || steps >= MAX_STEPS {
+            // Out of budget: count as no match, and stop trying others.
+            self.steps.set(MAX_STEPS);
+            return false;
+        }
+        self.depth.set(depth + 1);
+        self.steps.set(steps + 1);
+        let matched = self.node_inner(node, pos, k);
+        self.depth.set(self.depth.get() - 1);
+        matched
+    }
+
+    fn node_inner(&self, node: &Node, pos: usize, k: &mut dyn FnMut(usize) -> bool) -> bool {
         match node {
             Node::Digit(set) => match self.input.get(pos) {
                 Some(&b) if b.is_ascii_digit() && set & (1 << (b - b'0')) != 0 => k(pos + 1),
@@ -221,10 +246,24 @@ impl<'a> Run<'a> {
     }
 }
 
+/// Bounds of the dialect, far above what the metadata uses (quantifiers up
+/// to 14, groups nested 5 deep, 1,434 characters): anything larger is not a
+/// phone-number pattern, and would let matching recurse without end.
+const MAX_PATTERN_BYTES: usize = 8_192;
+const MAX_NESTING: usize = 16;
+const MAX_REPEAT: u32 = 32;
+
+/// Bounds of one match: recursion depth (the stack) and steps (the time).
+/// A match that would pass them fails (fails closed: such a pattern makes
+/// no number valid).
+const MAX_DEPTH: u32 = 400;
+const MAX_STEPS: u32 = 1_000_000;
+
 struct Parser<'a> {
     text: &'a [u8],
     at: usize,
     groups: usize,
+    nesting: usize,
 }
 
 impl Parser<'_> {
@@ -279,6 +318,10 @@ impl Parser<'_> {
             b'$' => Ok(Node::End),
             b'[' => self.class(),
             b'(' => {
+                self.nesting += 1;
+                if self.nesting > MAX_NESTING {
+                    return Err(self.error());
+                }
                 let capture = if self.eat(b'?') {
                     if !self.eat(b':') {
                         return Err(self.error());
@@ -292,6 +335,7 @@ impl Parser<'_> {
                 if !self.eat(b')') {
                     return Err(self.error());
                 }
+                self.nesting -= 1;
                 Ok(Node::Group {
                     capture,
                     alternatives,
@@ -343,6 +387,10 @@ impl Parser<'_> {
     }
 
     fn quantified(&mut self, atom: Node) -> Result<Node, PatternError> {
+        if matches!(atom, Node::End) && matches!(self.peek(), Some(b'?' | b'*' | b'+' | b'{')) {
+            // A repeated end of input is not in the dialect.
+            return Err(self.error());
+        }
         let (min, max) = match self.peek() {
             Some(b'?') => (0, Some(1)),
             Some(b'*') => (0, None),
@@ -359,7 +407,11 @@ impl Parser<'_> {
                 } else {
                     Some(min)
                 };
-                if self.peek() != Some(b'}') || max.is_some_and(|max| max < min) {
+                if self.peek() != Some(b'}')
+                    || max.is_some_and(|max| max < min)
+                    || min > MAX_REPEAT
+                    || max.is_some_and(|max| max > MAX_REPEAT)
+                {
                     return Err(self.error());
                 }
                 (min, max)
@@ -460,6 +512,27 @@ mod tests {
         ] {
             assert!(Pattern::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn patterns_beyond_the_dialects_bounds_are_refused() {
+        // Found by the fuzzer: a repeated end of input, huge counts.
+        for bad in ["${8865}1{886,}16", "1{33}", "1{1,33}", "$?", "$*"] {
+            assert!(Pattern::parse(bad).is_err(), "{bad}");
+        }
+        let deep = format!("{}1{}", "(".repeat(17), ")".repeat(17));
+        assert!(Pattern::parse(&deep).is_err());
+        assert!(Pattern::parse(&format!("{}1{}", "(".repeat(16), ")".repeat(16))).is_ok());
+        assert!(Pattern::parse(&"1".repeat(MAX_PATTERN_BYTES + 1)).is_err());
+    }
+
+    #[test]
+    fn a_match_that_runs_out_of_budget_fails_closed() {
+        // Each level multiplies the ways to split the input: far more steps
+        // than the budget, yet no stack overflow and no match.
+        let nested = "(?:(?:(?:(?:(?:\\d?){32}){32}){32}){32}){32}9";
+        let pattern = Pattern::parse(nested).unwrap();
+        assert!(!pattern.matches("12345678901234567"));
     }
 
     #[test]

@@ -124,8 +124,22 @@ class CallmeElement extends HTMLElement {
     const generation = this.generation;
     this.starting ??= load(kind);
     const glue = await this.starting;
+    // Never swap the placeholder out during a press on it: the browser
+    // would send the press's click to an element that no longer exists,
+    // and the visitor's click would be lost (the form stayed closed). Wait
+    // for the click, or a second if it never comes (a drag off the button).
+    if (this.pressing) {
+      await new Promise((resolve) => {
+        this.released = resolve;
+        setTimeout(resolve, 1000);
+      });
+    }
     if (!this.isConnected || generation !== this.generation || this.mounted) return;
+    // Keep the keyboard where it was: mounting replaces the focused
+    // placeholder, and the visitor's next Enter would otherwise go nowhere.
+    const focused = this.shadowRoot.activeElement?.dataset?.testid;
     this.mounted = mount(glue);
+    if (focused) this.shadowRoot.querySelector(`[data-testid="${focused}"]`)?.focus();
   }
 }
 
@@ -138,11 +152,17 @@ class CallmeButton extends CallmeElement {
     for (const type of ["pointerover", "focusin", "touchstart", "click"]) {
       this.shadowRoot.addEventListener(type, intent, { passive: true });
     }
+    this.shadowRoot.addEventListener("pointerdown", () => { this.pressing = !this.mounted; }, { passive: true });
     if (this.hasAttribute("preload")) this.begin(false);
   }
 
   begin(open) {
     this.openRequested ||= open;
+    if (open) {
+      // The press ended in its click: the component may mount now.
+      this.pressing = false;
+      this.released?.();
+    }
     this.start("button", (glue) => glue.mount_button(this, this.shadowRoot, this.endpoint, !!this.openRequested))
       .catch((error) => console.error("callme: the button could not load", error));
   }
