@@ -1,7 +1,8 @@
 //! `cargo xtask fuzz [--time SECONDS] [TARGET...]`: run the cargo-fuzz
 //! targets in `fuzz/` (shared parsers, callback body, portal tokens,
 //! tickets, phone numbers) with libFuzzer, two at a time, each for the
-//! given time (default 60 s). `cargo xtask test` runs every target for 30 s.
+//! given time (default 60 s). `cargo xtask test` runs every target for 30 s,
+//! all at once (a smoke run: the time, not the executions, is what counts).
 //!
 //! cargo-fuzz needs a nightly: the one pinned for the widget bundles
 //! ([`tools::WIDGET_TOOLCHAIN`]). Corpora stay in `fuzz/corpus/` (ignored
@@ -56,15 +57,20 @@ pub fn run(args: &[String]) -> Outcome {
         targets = TARGETS.iter().map(|t| (*t).to_owned()).collect();
     }
     crate::setup::ensure_fuzzer()?;
-    run_targets(&targets, seconds).map(|_| ())
+    // Long runs two at a time, one per core.
+    run_targets(&targets, seconds, 2).map(|_| ())
 }
 
-/// Builds the targets, then runs them two at a time; returns how many
-/// executions each made.
+/// Builds the targets, then runs them `at_once` at a time, each for
+/// `seconds`; returns how many executions each made.
 ///
 /// # Errors
 /// When a build fails or a target finds a crash.
-pub fn run_targets(targets: &[String], seconds: u64) -> Outcome<Vec<(String, u64)>> {
+pub fn run_targets(
+    targets: &[String],
+    seconds: u64,
+    at_once: usize,
+) -> Outcome<Vec<(String, u64)>> {
     let fuzz = |target: &str| -> Command {
         let mut command = Command::new(CARGO_FUZZ.bin());
         command
@@ -80,7 +86,7 @@ pub fn run_targets(targets: &[String], seconds: u64) -> Outcome<Vec<(String, u64
             .args(["fuzz", "build", "--release"]),
     )?;
     let mut results = Vec::new();
-    for pair in targets.chunks(2) {
+    for pair in targets.chunks(at_once.max(1)) {
         let runs: Vec<_> = pair
             .iter()
             .map(|target| {

@@ -97,7 +97,7 @@ pub fn run(args: &[String]) -> Outcome {
             .iter()
             .map(|t| (*t).to_owned())
             .collect();
-        let runs = crate::fuzz::run_targets(&targets, 30)?;
+        let runs = crate::fuzz::run_targets(&targets, 30, targets.len())?;
         // One test per target: it ran, and found no crash.
         let ran = runs
             .iter()
