@@ -10,7 +10,9 @@ let edge;
 before(async () => {
   // 1500 demo calls, so a restricted token needs more than one platform page.
   sandbox = await startSandbox(["--demo-calls", "1500"]);
-  edge = await startEdge(settings(sandbox.url, { HISTORY_MAX_LIMIT: "100" }));
+  // Many requests below share one token: the per-token limit is not under
+  // test here (abuse.test.mjs tests it).
+  edge = await startEdge(settings(sandbox.url, { HISTORY_MAX_LIMIT: "100", RATE_LIMIT_HISTORY: "10000/1m" }));
 });
 after(async () => {
   await edge?.stop();
@@ -117,6 +119,23 @@ test("a phone-restricted token sees only that phone's calls, with a correct tota
   const other = await (await calls("?limit=100", token({ phone: "+31000000000" }))).json();
   assert.deepEqual(other.calls, []);
   assert.equal(other.pagination.total, 0);
+});
+
+test("a restricted scan that reaches HISTORY_SCAN_MAX stops there and says so", async () => {
+  const capped = await startEdge(settings(sandbox.url, { HISTORY_MAX_LIMIT: "100", HISTORY_SCAN_MAX: "1000" }));
+  try {
+    const everything = await (await calls("?limit=100", token())).json();
+    const phone = everything.calls.find((c) => c.caller_phone.startsWith("+316")).caller_phone;
+    const before = await listCount();
+    const response = await capped.fetch("/api/calls?limit=100", { headers: { Authorization: `Bearer ${token({ phone })}` } });
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get("x-callme-scan-truncated"), "true");
+    assert.equal((await listCount()) - before, 1, "one page of 1000, not two");
+    const body = await response.json();
+    assert.ok(body.calls.every((c) => c.caller_phone === phone));
+  } finally {
+    await capped.stop();
+  }
 });
 
 test("an agent-restricted token sees only that agent's calls", async () => {
