@@ -301,10 +301,17 @@ fn widget_composition(report: &mut Report) -> Outcome {
     crate::build::wasm_opt_with(&wasm, &named, &["-g"])?;
     let bytes = fs::read(&named).map_err(|e| e.to_string())?;
     let parts = crate::wasm_sizes::composition(&bytes)?;
-    let code: usize = parts.crates.iter().map(|(_, size)| size).sum();
     report.section("what the button's wasm is made of (raw bytes after wasm-opt -Oz)");
-    report.line(format!("{:<28} {:>9} {:>7}", "crate", "bytes", "share"));
+    print_composition(report, &parts);
+    Ok(())
+}
+
+/// A module's code by crate (the 14 largest, then the rest) and its data,
+/// each with its share.
+fn print_composition(report: &mut Report, parts: &crate::wasm_sizes::Composition) {
+    let code: usize = parts.crates.iter().map(|(_, size)| size).sum();
     let share = |bytes: usize| 100.0 * bytes as f64 / (code + parts.data).max(1) as f64;
+    report.line(format!("{:<28} {:>9} {:>7}", "crate", "bytes", "share"));
     let mut rest = 0;
     for (index, (krate, size)) in parts.crates.iter().enumerate() {
         if index < 14 {
@@ -324,7 +331,6 @@ fn widget_composition(report: &mut Report) -> Outcome {
         parts.data,
         share(parts.data)
     ));
-    Ok(())
 }
 
 /// What `wrangler deploy` would upload, measured offline with `--dry-run`.
@@ -392,30 +398,10 @@ fn edge_composition(report: &mut Report) -> Outcome {
     let named = built.with_extension("named.wasm");
     crate::build::wasm_opt_with(&built, &named, &["-g"])?;
     let parts = crate::wasm_sizes::composition(&fs::read(&named).map_err(|e| e.to_string())?)?;
-    let code: usize = parts.crates.iter().map(|(_, size)| size).sum();
-    let share = |bytes: usize| 100.0 * bytes as f64 / (code + parts.data).max(1) as f64;
     report.section(
         "what the worker's wasm is made of (raw bytes after wasm-opt -Oz, before wasm-bindgen)",
     );
-    let mut rest = 0;
-    for (index, (krate, size)) in parts.crates.iter().enumerate() {
-        if index < 14 {
-            report.line(format!("{krate:<28} {size:>9} {:>6.1}%", share(*size)));
-        } else {
-            rest += size;
-        }
-    }
-    report.line(format!(
-        "{:<28} {rest:>9} {:>6.1}%",
-        "(other crates)",
-        share(rest)
-    ));
-    report.line(format!(
-        "{:<28} {:>9} {:>6.1}%",
-        "data (strings, tables)",
-        parts.data,
-        share(parts.data)
-    ));
+    print_composition(report, &parts);
     Ok(())
 }
 
