@@ -5,7 +5,10 @@
 // lists, not what the edge says.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { API_KEY, ORIGIN, browser, callbackBody, settings, startEdge, startSandbox, freePort } from "./support.mjs";
+import {
+  API_KEY, ORIGIN, browser, callbackBody, freePort, mintToken, nowSeconds, startSandbox,
+  withEdge as withSharedSandboxEdge,
+} from "./support.mjs";
 
 let sandbox;
 before(async () => {
@@ -15,15 +18,8 @@ after(async () => {
   await sandbox?.stop();
 });
 
-async function withEdge(overrides, fn) {
-  await sandbox.reset();
-  const edge = await startEdge(settings(sandbox.url, overrides));
-  try {
-    await fn(edge);
-  } finally {
-    await edge.stop();
-  }
-}
+/** Runs `fn` against a fresh edge with `overrides` (see support.mjs). */
+const withEdge = (overrides, fn) => withSharedSandboxEdge(sandbox, overrides, fn);
 
 /** The calls the platform has placed, by destination. */
 async function placed() {
@@ -137,7 +133,6 @@ test("status polls and history requests are limited per ticket and per token", a
     for (let i = 0; i < 8; i++) polls.push(await poll());
     assert.deepEqual(polls.map((r) => r.status), [200, 200, 200, 200, 200, 429, 429, 429]);
     assert.ok(Number(polls[7].headers.get("retry-after")) > 0);
-    const { mintToken, nowSeconds } = await import("./support.mjs");
     const token = mintToken({ exp: nowSeconds() + 600, scope: "calls:read" });
     const lists = [];
     for (let i = 0; i < 5; i++) lists.push((await edge.fetch("/api/calls", { headers: { Authorization: `Bearer ${token}` } })).status);

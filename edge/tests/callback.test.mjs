@@ -6,7 +6,8 @@ import { test, before, after, describe } from "node:test";
 import assert from "node:assert/strict";
 import {
   API_KEY, TICKET_SECRET, ORIGIN, SUPPORT_AGENT, TURNSTILE_TEST_SECRET, browser, callbackBody, mintTicket,
-  settings, startEdge, startSandbox, startTurnstileFake, waitFor,
+  startSandbox, startTurnstileFake, waitFor,
+  withEdge as withSharedSandboxEdge,
 } from "./support.mjs";
 
 let sandbox;
@@ -17,17 +18,8 @@ after(async () => {
   await sandbox?.stop();
 });
 
-/** Runs `fn` against a fresh edge with `overrides`, then stops it. */
-async function withEdge(overrides, fn) {
-  await sandbox.reset();
-  const edge = await startEdge(settings(sandbox.url, overrides));
-  try {
-    await fn(edge);
-  } finally {
-    await edge.stop();
-  }
-  return edge;
-}
+/** Runs `fn` against a fresh edge with `overrides` (see support.mjs). */
+const withEdge = (overrides, fn) => withSharedSandboxEdge(sandbox, overrides, fn);
 
 const post = (edge, body = callbackBody(), headers = browser()) =>
   edge.fetch("/api/callback", { method: "POST", headers, body });

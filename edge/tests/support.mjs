@@ -149,6 +149,21 @@ export async function startEdge(bindings) {
   };
 }
 
+/**
+ * Runs `fn` against a fresh edge with `overrides` and `sandbox` (reset
+ * first) as its platform, then stops the edge.
+ */
+export async function withEdge(sandbox, overrides, fn) {
+  await sandbox.reset();
+  const edge = await startEdge(settings(sandbox.url, overrides));
+  try {
+    await fn(edge);
+  } finally {
+    await edge.stop();
+  }
+  return edge;
+}
+
 /** Headers of a browser on the allowed origin posting JSON. */
 export function browser(extra = {}) {
   return { Origin: ORIGIN, "Content-Type": "application/json", "CF-Connecting-IP": "203.0.113.7", ...extra };
