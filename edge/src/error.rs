@@ -6,6 +6,10 @@ use callme_shared::{ErrorBody, FieldError};
 use crate::config::ConfigError;
 use crate::policy::PolicyError;
 
+/// Seconds a client is asked to wait when the Guard is unavailable: a
+/// Durable Object that failed is restarted within moments.
+pub const GUARD_RETRY_AFTER_S: u64 = 5;
+
 /// Every failure the edge answers. Variants for the client carry the words
 /// the client sees; internal ones carry detail for the log only.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -89,6 +93,10 @@ pub enum EdgeError {
     /// 500: configuration is unusable (detail for the log, never values).
     #[error("The service is not configured correctly.")]
     Config(#[from] ConfigError),
+    /// 503: the Guard (limits and idempotency) cannot be reached or cannot
+    /// store; nothing is placed without it (detail for the log).
+    #[error("The service is busy. Try again in a moment.")]
+    GuardUnavailable(String),
     /// 500: anything else (detail for the log).
     #[error("Internal error.")]
     Internal(String),
@@ -118,6 +126,7 @@ impl EdgeError {
             Self::IdempotencyConflict => 422,
             Self::RateLimited { .. } => 429,
             Self::Upstream { .. } => 502,
+            Self::GuardUnavailable(_) => 503,
             Self::UpstreamTimeout => 504,
             Self::Config(_) | Self::Internal(_) => 500,
         }
@@ -144,6 +153,7 @@ impl EdgeError {
             Self::UpstreamRejected => ("upstream_rejected", Some("phone")),
             Self::UpstreamTimeout => ("upstream_timeout", None),
             Self::Config(_) => ("misconfigured", None),
+            Self::GuardUnavailable(_) => ("unavailable", None),
             Self::Internal(_) => ("internal", None),
         };
         let mut body = ErrorBody::new(code, self.to_string());
@@ -151,10 +161,11 @@ impl EdgeError {
         body
     }
 
-    /// `Retry-After` seconds, for 429.
+    /// `Retry-After` seconds, for 429 and 503.
     pub fn retry_after(&self) -> Option<u64> {
         match self {
             Self::RateLimited { retry_after_s, .. } => Some(*retry_after_s),
+            Self::GuardUnavailable(_) => Some(GUARD_RETRY_AFTER_S),
             _ => None,
         }
     }
@@ -174,7 +185,7 @@ impl EdgeError {
                 Some(format!("upstream status {status:?}: {detail}"))
             }
             Self::Config(error) => Some(error.to_string()),
-            Self::Internal(detail) => Some(detail.clone()),
+            Self::Internal(detail) | Self::GuardUnavailable(detail) => Some(detail.clone()),
             Self::RateLimited { limit, .. } => Some(format!("limit {limit}")),
             _ => None,
         }
@@ -233,6 +244,16 @@ mod tests {
                 .unwrap()
                 .contains("stack")
         );
+    }
+
+    #[test]
+    fn a_failing_guard_asks_for_a_retry_and_keeps_its_words_for_the_log() {
+        let error = EdgeError::GuardUnavailable("guard answered 500: SQLITE_FULL".into());
+        assert_eq!(error.status(), 503);
+        assert_eq!(error.retry_after(), Some(GUARD_RETRY_AFTER_S));
+        let body = serde_json::to_string(&error.body()).unwrap();
+        assert!(body.contains("\"unavailable\"") && !body.contains("SQLITE"));
+        assert!(error.log_detail().unwrap().contains("SQLITE_FULL"));
     }
 
     #[test]

@@ -141,3 +141,60 @@ test("status polls and history requests are limited per ticket and per token", a
     assert.ok(listRequests <= 3 + 1, `${listRequests} platform list requests`);
   });
 });
+
+/** The Guard's log lines that mention `text`. */
+const logged = (edge, text) => edge.logs.filter((line) => line.includes(text));
+
+test("a Guard whose storage fails lets nothing through: 503 with Retry-After, no platform request, the cause only in the log", async () => {
+  await withSharedSandboxEdge(sandbox, {}, async (edge) => {
+    const answers = [
+      await post(edge, callbackBody({ phone: "+31612349005" })),
+      await post(edge, callbackBody({ phone: "+31612349005" }), { "Idempotency-Key": "guard-down-0001" }),
+    ];
+    for (const response of answers) {
+      assert.equal(response.status, 503);
+      assert.equal(response.headers.get("retry-after"), "5");
+      const text = await response.text();
+      assert.equal(JSON.parse(text).error.code, "unavailable");
+      assert.doesNotMatch(text, /SQLITE|storage|guard/i, "the Guard's words stay in the log");
+    }
+    const token = mintToken({ exp: nowSeconds() + 600, scope: "calls:read" });
+    const history = await edge.fetch("/api/calls", { headers: { Authorization: `Bearer ${token}` } });
+    assert.equal(history.status, 503);
+    assert.equal((await edge.fetch("/api/config", { headers: { Origin: ORIGIN } })).status, 200, "what needs no Guard still answers");
+    assert.equal((await sandbox.requests("/")).length, 0, "no platform request without the Guard");
+    assert.equal(logged(edge, "guard storage failed: SQLITE_FULL").length, 3);
+    assert.deepEqual(await edge.guardOps(), { admit: 3 });
+  }, { guard: "down" });
+});
+
+test("a Guard that cannot store a placed call's answer does not turn the call into an error", async () => {
+  await withSharedSandboxEdge(sandbox, {}, async (edge) => {
+    const response = await post(edge, callbackBody({ phone: "+31612349006" }), { "Idempotency-Key": "finish-fails-01" });
+    assert.equal(response.status, 202, "the call was placed: the visitor gets its ticket, not a reason to retry");
+    assert.ok((await response.json()).ticket);
+    assert.equal((await placed()).total, 1);
+    assert.equal(logged(edge, "idempotency record not settled").length, 1);
+    assert.deepEqual(await edge.guardOps(), { admit: 1, finish: 1 });
+    // A failed call whose key cannot be released keeps its own error.
+    await sandbox.fault({ status: 503, times: 1, path: "/calls/outbound" });
+    const failed = await post(edge, callbackBody({ phone: "+31612349007" }), { "Idempotency-Key": "finish-fails-02" });
+    assert.equal(failed.status, 502);
+    assert.equal((await failed.json()).error.code, "upstream_error");
+  }, { guard: "finish-fails" });
+});
+
+test("a request still waiting on another holding its Idempotency-Key after the wait gets 409 and places nothing", async () => {
+  // The wait is twice the platform timeout plus 3 s: 3.4 s here.
+  await withSharedSandboxEdge(sandbox, { UPSTREAM_TIMEOUT_MS: "200" }, async (edge) => {
+    const started = Date.now();
+    const response = await post(edge, callbackBody({ phone: "+31612349008" }), { "Idempotency-Key": "held-elsewhere-1" });
+    const waited = Date.now() - started;
+    assert.equal(response.status, 409);
+    assert.equal((await response.json()).error.code, "idempotency_in_progress");
+    assert.ok(waited >= 3_400 && waited < 10_000, `waited ${waited} ms`);
+    const { admit } = await edge.guardOps();
+    assert.ok(admit >= 10, `asked the Guard ${admit} times while waiting`);
+    assert.equal((await sandbox.requests("/")).length, 0);
+  }, { guard: "pending" });
+});

@@ -120,12 +120,53 @@ export function settings(upstreamUrl, overrides = {}) {
 }
 
 /**
- * Runs the built worker (edge/build) in workerd through Miniflare. Returns
- * `fetch(path, init)` and the log lines the worker printed.
+ * A stand-in for the Guard object, for the faults the real one cannot be
+ * made to show from a test (its SQLite failing). It speaks the Guard's
+ * wire protocol (command in `x-guard-command`, answer in `x-guard-answer`,
+ * base64url JSON) and counts the commands it gets, by op, at `GET /ops`.
+ * - "down": every command fails as the real Guard answers when its storage
+ *   fails (500, "guard storage failed: ...").
+ * - "pending": another request holds every idempotency key, for ever.
+ * - "finish-fails": admits every request, then cannot store the answer.
  */
-export async function startEdge(bindings) {
+function faultyGuard(mode) {
+  return `
+const ops = {};
+const answer = (value) => new Response(null, { headers: { "x-guard-answer":
+  btoa(JSON.stringify(value)).replace(/\\+/g, "-").replace(/\\//g, "_").replace(/=+$/, "") } });
+const storageFailed = () => new Response("guard storage failed: SQLITE_FULL: database or disk is full", { status: 500 });
+export class Guard {
+  async fetch(request) {
+    const encoded = request.headers.get("x-guard-command").replace(/-/g, "+").replace(/_/g, "/");
+    const command = JSON.parse(atob(encoded));
+    if (command.op === "ops") return new Response(JSON.stringify(ops));
+    ops[command.op] = (ops[command.op] ?? 0) + 1;
+    switch (${JSON.stringify(mode)}) {
+      case "down": return storageFailed();
+      case "pending": return command.op === "admit" && command.claim ? answer({ result: "pending" }) : answer({ result: "proceed" });
+      case "finish-fails": return command.op === "admit" ? answer({ result: "proceed" }) : storageFailed();
+    }
+  }
+}
+export default {
+  async fetch(request, env) {
+    const stub = env.GUARD.get(env.GUARD.idFromName("global"));
+    const ops = btoa(JSON.stringify({ op: "ops" })).replace(/=+$/, "");
+    return stub.fetch("https://guard.internal/", { method: "POST", headers: { "x-guard-command": ops } });
+  },
+};`;
+}
+
+/**
+ * Runs the built worker (edge/build) in workerd through Miniflare. Returns
+ * `fetch(path, init)` and the log lines the worker printed. With
+ * `{ guard: mode }` the Guard is the faulty stand-in above, and
+ * `guardOps()` says which commands it got.
+ */
+export async function startEdge(bindings, { guard } = {}) {
   const logs = [];
-  const mf = new Miniflare(convertV4MiniflareOptions({
+  const edgeWorker = {
+    name: "edge",
     // The modules worker-build writes, listed explicitly: the glue imports
     // the wasm as "./index_bg.wasm".
     modulesRoot: path.join(ROOT, "edge/build"),
@@ -135,7 +176,22 @@ export async function startEdge(bindings) {
     ],
     compatibilityDate: "2026-11-01",
     bindings,
-    durableObjects: { GUARD: { className: "Guard", useSQLite: true } },
+    durableObjects: guard
+      ? { GUARD: { className: "Guard", scriptName: "faulty-guard", useSQLite: true } }
+      : { GUARD: { className: "Guard", useSQLite: true } },
+  };
+  const workers = [edgeWorker];
+  if (guard) {
+    workers.push({
+      name: "faulty-guard",
+      modules: true,
+      script: faultyGuard(guard),
+      compatibilityDate: "2026-11-01",
+      durableObjects: { GUARD: { className: "Guard", useSQLite: true } },
+    });
+  }
+  const mf = new Miniflare(convertV4MiniflareOptions({
+    workers,
     host: "127.0.0.1",
     port: 0,
     handleStructuredLogs: (log) => logs.push(log.message),
@@ -145,6 +201,10 @@ export async function startEdge(bindings) {
     logs,
     url,
     fetch: (p, init = {}) => mf.dispatchFetch(`http://edge.test${p}`, init),
+    guardOps: async () => {
+      const guardWorker = await mf.getWorker("faulty-guard");
+      return (await guardWorker.fetch("http://guard.test/")).json();
+    },
     stop: () => mf.dispose(),
   };
 }
@@ -153,9 +213,9 @@ export async function startEdge(bindings) {
  * Runs `fn` against a fresh edge with `overrides` and `sandbox` (reset
  * first) as its platform, then stops the edge.
  */
-export async function withEdge(sandbox, overrides, fn) {
+export async function withEdge(sandbox, overrides, fn, options = {}) {
   await sandbox.reset();
-  const edge = await startEdge(settings(sandbox.url, overrides));
+  const edge = await startEdge(settings(sandbox.url, overrides), options);
   try {
     await fn(edge);
   } finally {

@@ -50,8 +50,6 @@ pub fn CallmeButton(
     open: bool,
     /// The custom element itself (Turnstile renders into a slotted child).
     host: web_sys::HtmlElement,
-    /// Where the Turnstile script comes from.
-    turnstile_src: String,
 ) -> impl IntoView {
     let alive = Alive::new();
 
@@ -93,7 +91,7 @@ pub fn CallmeButton(
                     let sitekey = loaded.turnstile_sitekey.clone();
                     config.set(Some(loaded));
                     if let Some(sitekey) = sitekey {
-                        if !crate::turnstile::load(&turnstile_src).await || !alive.get() {
+                        if !crate::turnstile::load().await || !alive.get() {
                             return;
                         }
                         let token_alive = alive.clone();

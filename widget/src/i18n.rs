@@ -319,6 +319,10 @@ pub fn error_text(lang: Lang, code: &str) -> Option<&'static str> {
             "Our phone service did not answer. Try again in a moment.",
             "Onze telefoondienst reageerde niet. Probeer het zo opnieuw.",
         ),
+        "unavailable" => (
+            "We are busy right now. Try again in a moment.",
+            "Het is nu erg druk. Probeer het zo opnieuw.",
+        ),
         _ => return None,
     };
     Some(match lang {
@@ -571,6 +575,7 @@ mod tests {
             "number_type_not_allowed",
             "invalid_phone",
             "consent_required",
+            "unavailable",
         ] {
             assert!(error_text(Lang::Nl, code).is_some(), "{code}");
         }

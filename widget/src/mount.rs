@@ -77,13 +77,11 @@ pub fn mount_button(
         navigator_language().as_deref(),
     );
     let consent_text = attribute(&host, "consent-text");
-    let turnstile_src = attribute(&host, "turnstile-src")
-        .unwrap_or_else(|| crate::turnstile::DEFAULT_SRC.to_owned());
     let element = host.clone();
     let handle = leptos::mount::mount_to(container(&root)?, move || {
         view! {
             <CallmeButton edge=edge lang=lang agent=agent default_country=default_country guessed_country=guessed_country consent_text=consent_text
-                open=open host=element turnstile_src=turnstile_src />
+                open=open host=element />
         }
     });
     Ok(Mounted {

@@ -9,9 +9,12 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlElement;
 
-/// Cloudflare's script, unless the element's `turnstile-src` names another.
-pub const DEFAULT_SRC: &str =
-    "https://challenges.cloudflare.com/turnstile/v0/api.js?render=explicit";
+/// Cloudflare's script, from Cloudflare's challenge host and nowhere else:
+/// the token it yields is the only thing between a script and a paid call,
+/// so no attribute of the host page may point the widget at another copy.
+/// (Tests serve their stand-in at this address by intercepting the request
+/// in the browser.)
+const SRC: &str = "https://challenges.cloudflare.com/turnstile/v0/api.js?render=explicit";
 
 /// A rendered challenge.
 pub struct Challenge {
@@ -27,7 +30,7 @@ fn turnstile() -> Option<JsValue> {
 }
 
 /// Loads the Turnstile script once per page and waits until it is ready.
-pub async fn load(src: &str) -> bool {
+pub async fn load() -> bool {
     if turnstile().is_some() {
         return true;
     }
@@ -43,7 +46,7 @@ pub async fn load(src: &str) -> bool {
         let Ok(script) = document.create_element("script") else {
             return false;
         };
-        let _ = script.set_attribute("src", src);
+        let _ = script.set_attribute("src", SRC);
         let _ = script.set_attribute("async", "");
         let _ = script.set_attribute("data-callme-turnstile", "");
         if let Some(head) = document.head() {

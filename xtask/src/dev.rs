@@ -51,11 +51,12 @@ pub fn run(_args: &[String]) -> Outcome {
     // A day: the edge refuses portal tokens living longer than
     // PORTAL_TOKEN_MAX_TTL (24 h unless set).
     let token = mint(&portal_secret, &demo_claims(None, None, 24)?);
-    write_portal_page(&root, &token)?;
     let base = format!("http://127.0.0.1:{EDGE_PORT}");
     println!("\ncallme is starting:");
     println!("  demo site         {base}/");
-    println!("  customer portal   {base}/portal.html");
+    // The token rides in the fragment, which no server sees: the static
+    // portal page hands it to the history (www/portal.js).
+    println!("  customer portal   {base}/portal.html#token={token}");
     println!("  embedding guide   {base}/embed.html");
     println!("  API               {base}/api/config");
     println!("  voice platform    http://127.0.0.1:{SANDBOX_PORT} (the sandbox)");
@@ -84,18 +85,6 @@ pub fn run(_args: &[String]) -> Outcome {
     } else {
         Err(format!("wrangler dev stopped ({status})"))
     }
-}
-
-/// Writes `www/portal.html` (ignored by git) from its template with a
-/// portal token, as a real portal's backend would per signed-in user.
-pub fn write_portal_page(root: &std::path::Path, token: &str) -> Outcome {
-    let template = fs::read_to_string(root.join("www/portal.template.html"))
-        .map_err(|e| format!("www/portal.template.html: {e}"))?;
-    fs::write(
-        root.join("www/portal.html"),
-        template.replace("{{PORTAL_TOKEN}}", token),
-    )
-    .map_err(|e| format!("cannot write www/portal.html: {e}"))
 }
 
 /// `wrangler` under Node 22, with telemetry and network lookups off.

@@ -152,7 +152,14 @@ pub async fn handle_callback(ctx: &mut Ctx, req: Request) -> Result<Response, Ed
             },
             Err(_) => Command::Abort { key: claim.key },
         };
-        ask(ctx, &follow_up).await?;
+        // A follow-up that fails must not turn a placed call into an
+        // error (the visitor would retry and be called twice) nor hide
+        // why the work failed: the log says it, the answer stands. The
+        // claim then lapses after its pending time.
+        if let Err(error) = ask(ctx, &follow_up).await {
+            let detail = error.log_detail().unwrap_or_default();
+            ctx.log.detail = Some(format!("idempotency record not settled: {detail}"));
+        }
     }
     result.map(|(response, _)| response)
 }

@@ -22,32 +22,44 @@ use super::Ctx;
 const BINDING: &str = "GUARD";
 
 /// Sends one command to the Guard, counting the round trip in the log line.
+///
+/// # Errors
+/// [`EdgeError::GuardUnavailable`] when the object cannot be reached or
+/// answers without an answer (its storage failed): the caller fails closed.
 pub async fn ask(ctx: &mut Ctx, command: &Command) -> Result<Answer, EdgeError> {
-    let internal = |e: worker::Error| EdgeError::Internal(format!("guard: {e}"));
+    let unavailable = |e: worker::Error| EdgeError::GuardUnavailable(format!("guard: {e}"));
     ctx.log.guard_calls += 1;
     let stub = ctx
         .env
         .durable_object(BINDING)
         .and_then(|ns| ns.get_by_name("global"))
-        .map_err(internal)?;
+        .map_err(|e| EdgeError::Internal(format!("guard binding: {e}")))?;
     // Command and answer travel in headers (base64url JSON): neither side
     // then reads a body stream, which is most of a round trip's cost here.
     let command = serde_json::to_vec(command).map_err(|e| EdgeError::Internal(e.to_string()))?;
     let headers = Headers::new();
     headers
         .set(COMMAND_HEADER, &b64(&command))
-        .map_err(internal)?;
+        .map_err(unavailable)?;
     let mut init = RequestInit::new();
     init.with_method(Method::Post).with_headers(headers);
-    let request = Request::new_with_init("https://guard.internal/", &init).map_err(internal)?;
-    let response = stub.fetch_with_request(request).await.map_err(internal)?;
-    let answer = response.headers().get(ANSWER_HEADER).map_err(internal)?;
+    let request = Request::new_with_init("https://guard.internal/", &init).map_err(unavailable)?;
+    let mut response = stub
+        .fetch_with_request(request)
+        .await
+        .map_err(unavailable)?;
+    let answer = response.headers().get(ANSWER_HEADER).map_err(unavailable)?;
     match (response.status_code(), answer.as_deref().and_then(unb64)) {
         (200, Some(json)) => serde_json::from_slice(&json)
-            .map_err(|e| EdgeError::Internal(format!("guard answer: {e}"))),
-        (status, _) => Err(EdgeError::Internal(format!(
-            "guard answered {status} without an answer"
-        ))),
+            .map_err(|e| EdgeError::GuardUnavailable(format!("guard answer: {e}"))),
+        (status, _) => {
+            // The Guard's own words (a storage error) go to the log only.
+            let said = response.text().await.unwrap_or_default();
+            Err(EdgeError::GuardUnavailable(format!(
+                "guard answered {status}: {}",
+                said.chars().take(200).collect::<String>()
+            )))
+        }
     }
 }
 

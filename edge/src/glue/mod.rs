@@ -55,7 +55,10 @@ async fn fetch(request: Request, env: Env, _ctx: Context) -> worker::Result<Resp
         Ok(response) => response,
         Err(error) => {
             log.error = Some(error.body().error.code);
-            log.detail = error.log_detail();
+            log.detail = match (error.log_detail(), log.detail.take()) {
+                (Some(first), Some(then)) => Some(format!("{first}; {then}")),
+                (first, then) => first.or(then),
+            };
             respond::error(&error)?
         }
     };
