@@ -1,23 +1,47 @@
 // callme loader: defines <callme-button> and <callme-history>.
-// The button is drawn at once from this file (no layout shift, no wasm);
-// its code loads on the visitor's first intent (pointer over, focus, touch,
-// click),
-// or at once with the `preload` attribute. The history loads at once.
+// The button's launcher is drawn at once from this file (no layout shift,
+// no wasm) and stays the same element for the page's whole life: the
+// form's code loads on the visitor's first intent (pointer over, focus,
+// touch, click), or at once with the `preload` attribute, and mounts beside
+// it, so no click can be lost to a swap. The history loads at once.
 // Needs no eval, no blob: URLs and no inline script: it works under a
 // strict CSP that allows this file's origin (plus 'wasm-unsafe-eval').
 const base = new URL(".", import.meta.url);
+const KINDS = ["button", "history"];
 const bundles = new Map();
+const wasmUrl = (kind) => new URL(`pkg/callme_${kind}_bg.wasm`, base).href;
 
-/** Loads one bundle (glue + wasm) once per page. */
+/** Loads one bundle (glue + wasm) once per page; a failed load may be retried. */
 function load(kind) {
   if (!bundles.has(kind)) {
-    bundles.set(kind, import(new URL(`pkg/callme_${kind}.js`, base).href).then(async (glue) => {
-      await glue.default({ module_or_path: new URL(`pkg/callme_${kind}_bg.wasm`, base) });
+    const loading = import(new URL(`pkg/callme_${kind}.js`, base).href).then(async (glue) => {
+      await glue.default({ module_or_path: wasmUrl(kind) });
       return glue;
-    }));
+    });
+    loading.catch(() => bundles.delete(kind));
+    bundles.set(kind, loading);
   }
   return bundles.get(kind);
 }
+
+// A trap (a panic, or memory running out) leaves a wasm instance dead, and
+// with it every element it drives: they say so instead of dying silently.
+// A trap reaches the page as an uncaught WebAssembly.RuntimeError whose
+// stack names the module's URL.
+const elements = new Set();
+const broken = new Set();
+function trapped(error) {
+  if (!(error instanceof WebAssembly.RuntimeError)) return;
+  const stack = String(error.stack);
+  let kinds = KINDS.filter((kind) => stack.includes(wasmUrl(kind)));
+  // A module compiled without its URL (a server sending the wrong type)
+  // shows as wasm://: then it was one of those loaded.
+  if (!kinds.length && stack.includes("wasm-function")) kinds = KINDS.filter((kind) => bundles.has(kind));
+  for (const kind of kinds) broken.add(kind);
+  for (const element of elements) if (broken.has(element.kind)) element.fail("broken");
+}
+addEventListener("error", (event) => trapped(event.error));
+addEventListener("unhandledrejection", (event) => trapped(event.reason));
 
 const CSS = `
 :host { --_accent: var(--callme-accent, #0b63f6); --_text: var(--callme-text, #14161a); --_bg: var(--callme-background, #ffffff);
@@ -84,6 +108,7 @@ td.summary { max-width: 28em; } td.summary p { margin: .3em 0 0; white-space: pr
 .pager { display: flex; justify-content: space-between; align-items: center; margin-top: 1em; gap: 1em; }
 .pager button[disabled] { opacity: .45; cursor: default; }
 .state { padding: 2em 0; text-align: center; color: var(--_muted); }
+.failed p { margin: 0 0 .8em; color: var(--_text); }
 .chart { margin: 0 0 1em; } .chart figcaption { font-size: .85em; color: var(--_muted); margin-bottom: .3em; }
 .chart svg { max-width: 100%; height: auto; overflow: visible; }
 .chart .ended { fill: #34a853; } .chart .failed { fill: #e53935; } .chart .other { fill: #8fa9d8; }
@@ -91,28 +116,41 @@ td.summary { max-width: 28em; } td.summary p { margin: .3em 0 0; white-space: pr
 const sheet = new CSSStyleSheet();
 sheet.replaceSync(CSS);
 
-const LABELS = { en: ["Call me back", "Loading…"], nl: ["Bel mij terug", "Laden…"] };
+// Words the loader shows before (or instead of) the code: the launcher,
+// loading, a dead instance, a failed download.
+const WORDS = {
+  en: { label: "Call me back", loading: "Loading…", broken: "Something went wrong. Reload the page to try again.",
+    reload: "Reload", offline: "This could not load. Check your connection.", retry: "Try again" },
+  nl: { label: "Bel mij terug", loading: "Laden…", broken: "Er ging iets mis. Herlaad de pagina om het opnieuw te proberen.",
+    reload: "Herladen", offline: "Dit kon niet laden. Controleer uw verbinding.", retry: "Opnieuw proberen" },
+};
 const PHONE_ICON = '<svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20"><path fill="currentColor" d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2c.3-.3.7-.4 1-.2 1.1.4 2.3.6 3.6.6.6 0 1 .4 1 1V20c0 .6-.4 1-1 1A17 17 0 0 1 3 4c0-.6.4-1 1-1h3.5c.6 0 1 .4 1 1 0 1.3.2 2.5.6 3.6.1.3 0 .7-.2 1L6.6 10.8z"/></svg>';
 
 class CallmeElement extends HTMLElement {
   connectedCallback() {
     if (!this.shadowRoot) this.attachShadow({ mode: "open" }).adoptedStyleSheets = [sheet];
     this.generation = (this.generation ?? 0) + 1;
-    this.drawPlaceholder();
+    elements.add(this);
+    this.draw();
   }
 
   disconnectedCallback() {
     // Unmounting stops the component's timers and requests.
+    elements.delete(this);
     this.generation += 1;
-    this.mounted?.unmount();
-    this.mounted?.free();
+    const mounted = this.mounted;
     this.mounted = undefined;
-    this.starting = undefined;
+    try {
+      mounted?.unmount();
+      mounted?.free();
+    } catch {
+      // A dead instance cannot unmount; its nodes leave with the element.
+    }
   }
 
-  get language() {
+  get words() {
     const tag = (this.getAttribute("lang") || navigator.language || "en").slice(0, 2).toLowerCase();
-    return LABELS[tag] ? tag : "en";
+    return WORDS[tag] ?? WORDS.en;
   }
 
   get endpoint() {
@@ -120,60 +158,131 @@ class CallmeElement extends HTMLElement {
   }
 
   /** Loads the bundle and mounts the component, once per connection. */
-  async start(kind, mount) {
+  async start() {
     const generation = this.generation;
-    this.starting ??= load(kind);
-    const glue = await this.starting;
-    // Never swap the placeholder out during a press on it: the browser
-    // would send the press's click to an element that no longer exists,
-    // and the visitor's click would be lost (the form stayed closed). Wait
-    // for the click, or a second if it never comes (a drag off the button).
-    if (this.pressing) {
-      await new Promise((resolve) => {
-        this.released = resolve;
-        setTimeout(resolve, 1000);
-      });
+    if (this.mounted || this.starting === generation) return;
+    if (broken.has(this.kind)) return this.fail("broken");
+    this.starting = generation;
+    let glue;
+    try {
+      glue = await load(this.kind);
+    } catch (error) {
+      console.error(`callme: the ${this.kind} could not load`, error);
+      if (generation === this.generation) this.fail("offline");
+      return;
+    } finally {
+      if (this.starting === generation) this.starting = undefined;
     }
     if (!this.isConnected || generation !== this.generation || this.mounted) return;
-    // Keep the keyboard where it was: mounting replaces the focused
-    // placeholder, and the visitor's next Enter would otherwise go nowhere.
-    const focused = this.shadowRoot.activeElement?.dataset?.testid;
-    this.mounted = mount(glue);
-    if (focused) this.shadowRoot.querySelector(`[data-testid="${focused}"]`)?.focus();
+    if (broken.has(this.kind)) return this.fail("broken");
+    try {
+      this.mounted = this.mount(glue);
+    } catch (error) {
+      trapped(error);
+      if (!broken.has(this.kind)) console.error(`callme: the ${this.kind} could not start`, error);
+      this.fail("broken");
+    }
+  }
+
+  /** Says why the element cannot work: "broken" (reload) or "offline" (retry). */
+  fail(reason) {
+    this.generation += 1;
+    // Never call into a dead instance again; its nodes go with the message.
+    this.mounted = undefined;
+    const words = this.words;
+    const box = document.createElement("div");
+    box.className = "failed";
+    box.setAttribute("role", "alert");
+    box.dataset.testid = "failed";
+    box.dataset.reason = reason;
+    const text = document.createElement("p");
+    text.textContent = reason === "broken" ? words.broken : words.offline;
+    const action = document.createElement("button");
+    action.type = "button";
+    action.className = "secondary";
+    action.dataset.testid = "failed-action";
+    action.textContent = reason === "broken" ? words.reload : words.retry;
+    action.addEventListener("click", () => (reason === "broken" ? location.reload() : this.retry()));
+    box.append(text, action);
+    this.showFailure(box);
+  }
+
+  retry() {
+    this.generation += 1;
+    this.draw();
   }
 }
 
 class CallmeButton extends CallmeElement {
-  drawPlaceholder() {
-    const [label] = LABELS[this.language];
-    this.shadowRoot.innerHTML = `<div class="callme"><button type="button" class="launcher" part="button" data-testid="launcher" aria-expanded="false">${PHONE_ICON}<span></span></button></div>`;
-    this.shadowRoot.querySelector("span").textContent = label;
-    const intent = (event) => this.begin(event.type === "click");
-    for (const type of ["pointerover", "focusin", "touchstart", "click"]) {
-      this.shadowRoot.addEventListener(type, intent, { passive: true });
-    }
-    this.shadowRoot.addEventListener("pointerdown", () => { this.pressing = !this.mounted; }, { passive: true });
-    if (this.hasAttribute("preload")) this.begin(false);
+  get kind() {
+    return "button";
   }
 
-  begin(open) {
-    this.openRequested ||= open;
-    if (open) {
-      // The press ended in its click: the component may mount now.
-      this.pressing = false;
-      this.released?.();
+  draw() {
+    this.isOpen = false;
+    this.shadowRoot.innerHTML = `<div class="callme"><button type="button" class="launcher" part="button" data-testid="launcher" aria-expanded="false" aria-controls="callme-panel">${PHONE_ICON}<span></span></button><div class="slot"></div></div>`;
+    this.launcher = this.shadowRoot.querySelector(".launcher");
+    this.panelSlot = this.shadowRoot.querySelector(".slot");
+    this.launcher.querySelector("span").textContent = this.words.label;
+    const intent = () => this.start();
+    for (const type of ["pointerover", "focusin", "touchstart"]) {
+      this.launcher.addEventListener(type, intent, { passive: true });
     }
-    this.start("button", (glue) => glue.mount_button(this, this.shadowRoot, this.endpoint, !!this.openRequested))
-      .catch((error) => console.error("callme: the button could not load", error));
+    this.launcher.addEventListener("click", () => this.setOpen(!this.isOpen));
+    this.launcher.addEventListener("keydown", (event) => event.key === "Escape" && this.isOpen && this.setOpen(false));
+    if (this.hasAttribute("preload")) this.start();
+  }
+
+  /** Opens or closes the panel; before the code is there, it opens on mount. */
+  setOpen(open) {
+    this.isOpen = open;
+    this.launcher.setAttribute("aria-expanded", String(open));
+    if (this.mounted) this.mounted.set_open(open);
+    else if (this.panelSlot.querySelector("[data-testid=failed]")) this.retry(open);
+    else this.start();
+  }
+
+  mount(glue) {
+    return glue.mount_button(this, this.panelSlot, this.endpoint, this.isOpen, (open) => {
+      // The panel closed itself: the launcher says so and takes the focus
+      // back before the panel hides, so keyboard users stay in place.
+      this.isOpen = open;
+      this.launcher.setAttribute("aria-expanded", String(open));
+      if (!open) this.launcher.focus();
+    });
+  }
+
+  showFailure(box) {
+    box.classList.add("panel");
+    this.panelSlot.replaceChildren(box);
+    if (this.isOpen || box.dataset.reason === "broken") box.querySelector("button").focus();
+  }
+
+  retry(open = true) {
+    this.generation += 1;
+    this.draw();
+    this.setOpen(open);
   }
 }
 
 class CallmeHistory extends CallmeElement {
-  drawPlaceholder() {
+  get kind() {
+    return "history";
+  }
+
+  draw() {
     this.shadowRoot.innerHTML = '<p class="state" role="status"></p>';
-    this.shadowRoot.querySelector("p").textContent = LABELS[this.language][1];
-    this.start("history", (glue) => glue.mount_history(this, this.shadowRoot, this.endpoint))
-      .catch((error) => console.error("callme: the history could not load", error));
+    this.shadowRoot.querySelector("p").textContent = this.words.loading;
+    this.start();
+  }
+
+  mount(glue) {
+    return glue.mount_history(this, this.shadowRoot, this.endpoint);
+  }
+
+  showFailure(box) {
+    box.classList.add("state");
+    this.shadowRoot.replaceChildren(box);
   }
 }
 

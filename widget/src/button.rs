@@ -46,14 +46,16 @@ pub fn CallmeButton(
     guessed_country: Option<CountryCode>,
     /// Text of the consent box instead of the default.
     consent_text: Option<String>,
-    /// Open the form at once (the visitor clicked before the code loaded).
-    open: bool,
+    /// Whether the panel is open: the loader's launcher sets it.
+    is_open: RwSignal<bool>,
+    /// Told `false` when the panel closes itself (Escape, ×), so the
+    /// loader's launcher can say so and take the focus back.
+    on_toggle: js_sys::Function,
     /// The custom element itself (Turnstile renders into a slotted child).
     host: web_sys::HtmlElement,
 ) -> impl IntoView {
     let alive = Alive::new();
 
-    let is_open = RwSignal::new(open);
     let config = RwSignal::new(None::<PublicConfig>);
     let config_error = RwSignal::new(None::<WidgetError>);
     let country = RwSignal::new(default_country.or(guessed_country));
@@ -281,10 +283,18 @@ pub fn CallmeButton(
         server_error.set(None);
         phase.set(Phase::Form);
     };
-    let toggle = move |_| is_open.update(|open| *open = !*open);
-    let on_key = move |event: leptos::ev::KeyboardEvent| {
-        if event.key() == "Escape" {
-            is_open.set(false);
+    let close = move || {
+        // The loader moves the focus to its launcher before the panel
+        // hides, so keyboard users are not dropped onto the page.
+        let _ = on_toggle.call1(&wasm_bindgen::JsValue::NULL, &false.into());
+        is_open.set(false);
+    };
+    let on_key = {
+        let close = close.clone();
+        move |event: leptos::ev::KeyboardEvent| {
+            if event.key() == "Escape" {
+                close();
+            }
         }
     };
     // Focus follows the panel: the phone field when the form shows, the
@@ -355,87 +365,79 @@ pub fn CallmeButton(
     };
 
     view! {
-        <div class="callme" on:keydown=handler(on_key)>
-            <button type="button" class="launcher" part="button" data-testid="launcher"
-                aria-expanded=value(move || is_open.get().to_string()) aria-controls="callme-panel"
-                on:click=handler(toggle)>
-                <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20"><path fill="currentColor" d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2c.3-.3.7-.4 1-.2 1.1.4 2.3.6 3.6.6.6 0 1 .4 1 1V20c0 .6-.4 1-1 1A17 17 0 0 1 3 4c0-.6.4-1 1-1h3.5c.6 0 1 .4 1 1 0 1.3.2 2.5.6 3.6.1.3 0 .7-.2 1L6.6 10.8z"/></svg>
-                <span>{t(lang, Msg::CallMeBack)}</span>
-            </button>
-            <div id="callme-panel" class="panel" part="panel" role="dialog" aria-labelledby="callme-title"
-                hidden=value(move || !is_open.get()) data-testid="panel">
-                <div class="panel-head">
-                    <h2 id="callme-title">{t(lang, Msg::Title)}</h2>
-                    <button type="button" class="close" aria-label=t(lang, Msg::Close)
-                        on:click=handler(move |_| is_open.set(false))>"×"</button>
-                </div>
-                <div aria-live="polite" role="status" class="live" data-testid="live" tabindex="-1" node_ref=live_region>
-                    {tracking_view}
-                </div>
-                {move || show_form.get().then(|| view! {
-                    <form novalidate on:submit=handler(submit.clone()) data-testid="form">
-                        <p class="intro">{t(lang, Msg::Intro)}</p>
-                        <p class="error" role="alert">{value(move || config_error.get().map(|e| e.text(lang)))}</p>
-                        <div class="row">
-                            <label class="country">
-                                <span>{t(lang, Msg::Country)}</span>
-                                <select part="input" data-testid="country"
-                                    on:change=handler(move |ev| country.set(CountryCode::parse(&event_target_value(&ev)).ok()))
-                                    prop:value=value(move || country.get().map(|c| c.as_str().to_owned()).unwrap_or_default())>
-                                    {move || countries().into_iter().map(|code| view! {
-                                        <option value=code.as_str().to_owned() selected=country.get_untracked() == Some(code)>
-                                            {format!("{code} +{}", code.dialing_plan().map_or("", |p| p.calling_code))}
-                                        </option>
-                                    }).collect_view()}
-                                </select>
-                            </label>
-                            <label class="phone">
-                                <span>{t(lang, Msg::Phone)}</span>
-                                <input type="tel" inputmode="tel" autocomplete="tel" part="input" data-testid="phone"
-                                    node_ref=phone_input placeholder=t(lang, Msg::PhoneHint)
-                                    aria-describedby="callme-phone-message"
-                                    aria-invalid=value(move || phone_bad().to_string())
-                                    prop:value=value(move || phone.get())
-                                    on:input=handler(move |ev| {
-                                        server_error.update(|e| if e.as_ref().and_then(WidgetError::field) == Some("phone") { *e = None });
-                                        phone.set(event_target_value(&ev));
-                                    })
-                                    on:blur=handler(move |_| phone_touched.set(!phone.get_untracked().trim().is_empty())) />
-                            </label>
-                        </div>
-                        <p id="callme-phone-message" data-testid="phone-message"
-                            class=value(move || if phone_bad() { "message error".to_owned() } else { "message".to_owned() })>
-                            {value(move || phone_message.get().map(|(_, text)| text))}
-                        </p>
-                        <label class="check">
-                            <input type="checkbox" data-testid="consent" prop:checked=value(move || consent.get())
-                                aria-describedby="callme-consent-message"
-                                on:change=handler(move |ev| consent.set(event_target_checked(&ev))) />
-                            <span>{consent_label.clone()}{value(move || consent_required().then(|| " *".to_owned()))}</span>
-                        </label>
-                        <p id="callme-consent-message" class="message error" data-testid="consent-message">{field_error("consent")}</p>
-                        <details>
-                            <summary>{format!("{} / {} ({})", t(lang, Msg::Name), t(lang, Msg::Note), t(lang, Msg::Optional))}</summary>
-                            <label><span>{t(lang, Msg::Name)}</span>
-                                <input type="text" autocomplete="name" maxlength="80" part="input" data-testid="name"
-                                    prop:value=value(move || name.get()) on:input=handler(move |ev| name.set(event_target_value(&ev))) /></label>
-                            <p class="message error">{field_error("name")}</p>
-                            <label><span>{t(lang, Msg::Note)}</span>
-                                <textarea maxlength="500" rows="3" part="input" data-testid="note"
-                                    prop:value=value(move || note.get()) on:input=handler(move |ev| note.set(event_target_value(&ev)))></textarea></label>
-                            <p class="message error">{field_error("note")}</p>
-                        </details>
-                        <div class="bot-check" data-testid="bot-check"
-                            hidden=value(move || config.get().is_none_or(|c| c.turnstile_sitekey.is_none()))>
-                            <slot name="turnstile"></slot>
-                        </div>
-                        <p class="error" role="alert" data-testid="form-error">{general_error.clone()}</p>
-                        <button type="submit" class="submit" part="submit" data-testid="submit" disabled=value(sending)>
-                            {value(move || if sending() { t(lang, Msg::Sending).to_owned() } else { t(lang, Msg::Submit).to_owned() })}
-                        </button>
-                    </form>
-                })}
+        <div id="callme-panel" class="panel" part="panel" role="dialog" aria-labelledby="callme-title"
+            hidden=value(move || !is_open.get()) data-testid="panel" on:keydown=handler(on_key)>
+            <div class="panel-head">
+                <h2 id="callme-title">{t(lang, Msg::Title)}</h2>
+                <button type="button" class="close" aria-label=t(lang, Msg::Close)
+                    on:click=handler(move |_| close())>"×"</button>
             </div>
+            <div aria-live="polite" role="status" class="live" data-testid="live" tabindex="-1" node_ref=live_region>
+                {tracking_view}
+            </div>
+            {move || show_form.get().then(|| view! {
+                <form novalidate on:submit=handler(submit.clone()) data-testid="form">
+                    <p class="intro">{t(lang, Msg::Intro)}</p>
+                    <p class="error" role="alert">{value(move || config_error.get().map(|e| e.text(lang)))}</p>
+                    <div class="row">
+                        <label class="country">
+                            <span>{t(lang, Msg::Country)}</span>
+                            <select part="input" data-testid="country"
+                                on:change=handler(move |ev| country.set(CountryCode::parse(&event_target_value(&ev)).ok()))
+                                prop:value=value(move || country.get().map(|c| c.as_str().to_owned()).unwrap_or_default())>
+                                {move || countries().into_iter().map(|code| view! {
+                                    <option value=code.as_str().to_owned() selected=country.get_untracked() == Some(code)>
+                                        {format!("{code} +{}", code.dialing_plan().map_or("", |p| p.calling_code))}
+                                    </option>
+                                }).collect_view()}
+                            </select>
+                        </label>
+                        <label class="phone">
+                            <span>{t(lang, Msg::Phone)}</span>
+                            <input type="tel" inputmode="tel" autocomplete="tel" part="input" data-testid="phone"
+                                node_ref=phone_input placeholder=t(lang, Msg::PhoneHint)
+                                aria-describedby="callme-phone-message"
+                                aria-invalid=value(move || phone_bad().to_string())
+                                prop:value=value(move || phone.get())
+                                on:input=handler(move |ev| {
+                                    server_error.update(|e| if e.as_ref().and_then(WidgetError::field) == Some("phone") { *e = None });
+                                    phone.set(event_target_value(&ev));
+                                })
+                                on:blur=handler(move |_| phone_touched.set(!phone.get_untracked().trim().is_empty())) />
+                        </label>
+                    </div>
+                    <p id="callme-phone-message" data-testid="phone-message"
+                        class=value(move || if phone_bad() { "message error".to_owned() } else { "message".to_owned() })>
+                        {value(move || phone_message.get().map(|(_, text)| text))}
+                    </p>
+                    <label class="check">
+                        <input type="checkbox" data-testid="consent" prop:checked=value(move || consent.get())
+                            aria-describedby="callme-consent-message"
+                            on:change=handler(move |ev| consent.set(event_target_checked(&ev))) />
+                        <span>{consent_label.clone()}{value(move || consent_required().then(|| " *".to_owned()))}</span>
+                    </label>
+                    <p id="callme-consent-message" class="message error" data-testid="consent-message">{field_error("consent")}</p>
+                    <details>
+                        <summary>{format!("{} / {} ({})", t(lang, Msg::Name), t(lang, Msg::Note), t(lang, Msg::Optional))}</summary>
+                        <label><span>{t(lang, Msg::Name)}</span>
+                            <input type="text" autocomplete="name" maxlength="80" part="input" data-testid="name"
+                                prop:value=value(move || name.get()) on:input=handler(move |ev| name.set(event_target_value(&ev))) /></label>
+                        <p class="message error">{field_error("name")}</p>
+                        <label><span>{t(lang, Msg::Note)}</span>
+                            <textarea maxlength="500" rows="3" part="input" data-testid="note"
+                                prop:value=value(move || note.get()) on:input=handler(move |ev| note.set(event_target_value(&ev)))></textarea></label>
+                        <p class="message error">{field_error("note")}</p>
+                    </details>
+                    <div class="bot-check" data-testid="bot-check"
+                        hidden=value(move || config.get().is_none_or(|c| c.turnstile_sitekey.is_none()))>
+                        <slot name="turnstile"></slot>
+                    </div>
+                    <p class="error" role="alert" data-testid="form-error">{general_error.clone()}</p>
+                    <button type="submit" class="submit" part="submit" data-testid="submit" disabled=value(sending)>
+                        {value(move || if sending() { t(lang, Msg::Sending).to_owned() } else { t(lang, Msg::Submit).to_owned() })}
+                    </button>
+                </form>
+            })}
         </div>
     }
 }

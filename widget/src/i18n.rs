@@ -60,7 +60,6 @@ impl Lang {
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Msg {
-    CallMeBack,
     Close,
     Title,
     Intro,
@@ -108,7 +107,6 @@ pub enum Msg {
 
 /// English and Dutch for every [`Msg`].
 const TABLE: &[(Msg, &str, &str)] = &[
-    (Msg::CallMeBack, "Call me back", "Bel mij terug"),
     (Msg::Close, "Close", "Sluiten"),
     (Msg::Title, "We'll call you", "Wij bellen u"),
     (
@@ -440,7 +438,7 @@ mod tests {
         assert_eq!(Lang::pick(Some("nl"), Some("en-US")), Lang::Nl);
         assert_eq!(Lang::pick(None, Some("nl-BE")), Lang::Nl);
         assert_eq!(Lang::pick(Some("fr"), Some("de")), Lang::En);
-        assert_eq!(t(Lang::Nl, Msg::CallMeBack), "Bel mij terug");
+        assert_eq!(t(Lang::Nl, Msg::Submit), "Bel mij");
     }
 
     #[test]

@@ -16,6 +16,8 @@ use crate::i18n::Lang;
 #[wasm_bindgen]
 pub struct Mounted {
     handle: Option<Box<dyn Any>>,
+    /// Whether the button's panel is open (the loader's launcher sets it).
+    open: Option<RwSignal<bool>>,
 }
 
 #[wasm_bindgen]
@@ -24,10 +26,20 @@ impl Mounted {
     pub fn unmount(&mut self) {
         self.handle.take();
     }
+
+    /// Opens or closes the button's panel. After `unmount` it does
+    /// nothing: the signal is gone, and `try_set` says so instead of
+    /// panicking.
+    pub fn set_open(&self, open: bool) {
+        if let Some(signal) = self.open {
+            let _ = signal.try_set(open);
+        }
+    }
 }
 
-/// The container the component renders into, inside the shadow root,
+/// The container the history renders into, inside the shadow root,
 /// replacing the loader's placeholder.
+#[cfg(feature = "history")]
 fn container(root: &ShadowRoot) -> Result<HtmlElement, JsValue> {
     let document = web_sys::window()
         .and_then(|w| w.document())
@@ -51,18 +63,25 @@ fn lang_of(host: &HtmlElement) -> Lang {
     )
 }
 
-/// Mounts `<callme-button>`; `open` opens the form at once.
+/// Mounts `<callme-button>`'s panel into `slot`, beside the loader's
+/// launcher, which stays the same element for the page's whole life (so no
+/// click on it can be lost to a swap). `open` opens the panel at once;
+/// `on_toggle(false)` tells the loader the panel closed itself (Escape, ×).
 ///
 /// # Errors
-/// When the shadow root cannot take the component.
+/// When the slot cannot take the component.
 #[cfg(feature = "button")]
 #[wasm_bindgen]
 pub fn mount_button(
     host: HtmlElement,
-    root: ShadowRoot,
+    slot: HtmlElement,
     endpoint: String,
     open: bool,
+    on_toggle: js_sys::Function,
 ) -> Result<Mounted, JsValue> {
+    use std::cell::Cell;
+    use std::rc::Rc;
+
     use callme_shared::{AgentAlias, CountryCode};
 
     use crate::button::CallmeButton;
@@ -78,14 +97,22 @@ pub fn mount_button(
     );
     let consent_text = attribute(&host, "consent-text");
     let element = host.clone();
-    let handle = leptos::mount::mount_to(container(&root)?, move || {
+    // The signal is made inside the component's owner (so it goes with
+    // it); `mount_to` runs the closure at once, and hands it out here.
+    let signal = Rc::new(Cell::new(None));
+    let made = signal.clone();
+    slot.replace_children_with_node_0();
+    let handle = leptos::mount::mount_to(slot, move || {
+        let is_open = RwSignal::new(open);
+        made.set(Some(is_open));
         view! {
             <CallmeButton edge=edge lang=lang agent=agent default_country=default_country guessed_country=guessed_country consent_text=consent_text
-                open=open host=element />
+                is_open=is_open on_toggle=on_toggle host=element />
         }
     });
     Ok(Mounted {
         handle: Some(Box::new(handle)),
+        open: signal.take(),
     })
 }
 
@@ -115,5 +142,6 @@ pub fn mount_history(
     });
     Ok(Mounted {
         handle: Some(Box::new(handle)),
+        open: None,
     })
 }

@@ -6,7 +6,11 @@
 #![cfg(all(target_arch = "wasm32", feature = "button", feature = "history"))]
 
 use callme_widget::{Mounted, mount_button, mount_history};
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::{Element, HtmlElement, HtmlInputElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
@@ -70,9 +74,41 @@ fn type_into(input: &Element, value: &str) {
         .unwrap();
 }
 
-fn button(attributes: &[(&str, &str)], open: bool) -> (HtmlElement, ShadowRoot, Mounted) {
+/// What the panel told the loader (`on_toggle`), in order.
+type Toggles = Rc<RefCell<Vec<bool>>>;
+
+/// Mounts a button as the loader does: its panel into a slot of the shadow
+/// root, with a callback that records what the panel says.
+fn button_with_toggles(
+    attributes: &[(&str, &str)],
+    open: bool,
+) -> (HtmlElement, ShadowRoot, Mounted, Toggles) {
     let (host, root) = host("callme-button", attributes);
-    let mounted = mount_button(host.clone(), root.clone(), NO_EDGE.into(), open).unwrap();
+    let document = web_sys::window().unwrap().document().unwrap();
+    let slot: HtmlElement = document.create_element("div").unwrap().dyn_into().unwrap();
+    root.append_child(&slot).unwrap();
+    let toggles = Toggles::default();
+    let seen = toggles.clone();
+    let on_toggle = Closure::<dyn FnMut(JsValue)>::new(move |open: JsValue| {
+        seen.borrow_mut().push(open.as_bool().unwrap());
+    });
+    let mounted = mount_button(
+        host.clone(),
+        slot,
+        NO_EDGE.into(),
+        open,
+        on_toggle
+            .as_ref()
+            .unchecked_ref::<js_sys::Function>()
+            .clone(),
+    )
+    .unwrap();
+    on_toggle.forget();
+    (host, root, mounted, toggles)
+}
+
+fn button(attributes: &[(&str, &str)], open: bool) -> (HtmlElement, ShadowRoot, Mounted) {
+    let (host, root, mounted, _) = button_with_toggles(attributes, open);
     (host, root, mounted)
 }
 
@@ -118,7 +154,7 @@ async fn a_bad_number_is_explained_once_the_field_is_left() {
 async fn dutch_comes_from_the_lang_attribute() {
     let (_host, root, _mounted) = button(&[("lang", "nl"), ("default-country", "BE")], true);
     settle().await;
-    assert_eq!(text(&root, "launcher").trim(), "Bel mij terug");
+    assert_eq!(text(&root, "submit").trim(), "Bel mij");
     type_into(&find(&root, "phone"), "0470 12 34 56");
     settle().await;
     assert_eq!(text(&root, "phone-message"), "We bellen +32470123456");
@@ -135,18 +171,48 @@ async fn the_languages_region_reads_national_numbers_before_the_config_arrives()
 }
 
 #[wasm_bindgen_test]
-async fn the_launcher_opens_and_closes_the_panel() {
-    let (_host, root, _mounted) = button(&[("lang", "en")], false);
+async fn the_loader_opens_the_panel_and_escape_or_the_close_button_close_it() {
+    let (_host, root, mounted, toggles) = button_with_toggles(&[("lang", "en")], false);
     settle().await;
     let panel: HtmlElement = find(&root, "panel").dyn_into().unwrap();
     assert!(panel.hidden());
-    let launcher: HtmlElement = find(&root, "launcher").dyn_into().unwrap();
-    launcher.click();
+    mounted.set_open(true);
     settle().await;
     assert!(!panel.hidden());
-    assert_eq!(
-        launcher.get_attribute("aria-expanded").as_deref(),
-        Some("true")
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("Escape");
+    init.set_bubbles(true);
+    let escape =
+        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    find(&root, "phone").dispatch_event(&escape).unwrap();
+    settle().await;
+    assert!(panel.hidden());
+    assert_eq!(*toggles.borrow(), [false], "the loader is told");
+    mounted.set_open(true);
+    settle().await;
+    let close: HtmlElement = root
+        .query_selector(".close")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    close.click();
+    settle().await;
+    assert!(panel.hidden());
+    assert_eq!(*toggles.borrow(), [false, false]);
+}
+
+#[wasm_bindgen_test]
+async fn opening_after_unmount_does_nothing_and_does_not_trap() {
+    let (_host, root, mut mounted) = button(&[("lang", "en")], false);
+    settle().await;
+    mounted.unmount();
+    mounted.set_open(true);
+    settle().await;
+    assert!(
+        root.query_selector("[data-testid=\"panel\"]")
+            .unwrap()
+            .is_none()
     );
 }
 
