@@ -1,0 +1,120 @@
+// Accessibility audit with axe-core (WCAG 2.1 A and AA rules) in the system
+// Chromium, over the demo site served by `wrangler dev`: the open form, every
+// state of a call (the sandbox's stages slowed to 3 s so each can be
+// audited), a refusal, a failed call and the history with data; each in
+// light and dark mode, with the demo site's colours and with the widget's
+// defaults. A violation fails the test with what axe said.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { chromium } from "playwright-core";
+import { API_KEY, PORTAL_SECRET, ROOT, TICKET_SECRET, freePort, mintToken, nowSeconds, startSandbox, startWrangler } from "../../edge/tests/support.mjs";
+
+const AXE = readFileSync(path.join(ROOT, "node_modules/axe-core/axe.min.js"), "utf8");
+const WCAG21AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+let sandbox, edge, browser;
+
+before(async () => {
+  sandbox = await startSandbox(["--step-ms", "3000"]);
+  const port = await freePort();
+  edge = await startWrangler(port, {
+    UPSTREAM_URL: sandbox.url, VOICE_API_KEY: API_KEY, TICKET_SECRET, PORTAL_TOKEN_SECRET: PORTAL_SECRET,
+    ALLOWED_ORIGINS: `http://127.0.0.1:${port}`, ALLOWED_COUNTRIES: "NL,BE,GB", RATE_LIMIT_PER_IP: "100/1h", RATE_LIMIT_PER_PHONE: "20/1h",
+  });
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await edge?.stop();
+  await sandbox?.stop();
+});
+
+/** The page's violations of WCAG 2.1 AA, as "rule: target (summary)". */
+async function violations(page) {
+  if (!(await page.evaluate(() => typeof window.axe === "object"))) await page.evaluate(AXE);
+  const result = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] }), WCAG21AA);
+  return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${JSON.stringify(n.target)} (${n.failureSummary.replace(/\s+/g, " ")})`));
+}
+
+/** Audits `page` in every colour scheme and palette; `what` names the moment. */
+async function audit(page, what) {
+  for (const scheme of ["light", "dark"]) {
+    await page.emulateMedia({ colorScheme: scheme });
+    for (const palette of ["the demo site's colours", "the widget's defaults"]) {
+      // The site's custom properties set on the elements themselves win;
+      // `initial` makes `var()` fall back to the widget's own colours.
+      await page.evaluate((defaults) => {
+        for (const el of document.querySelectorAll("callme-button, callme-history")) {
+          for (const name of ["--callme-accent", "--callme-text", "--callme-background"]) {
+            if (defaults) el.style.setProperty(name, "initial");
+            else el.style.removeProperty(name);
+          }
+        }
+      }, palette === "the widget's defaults");
+      assert.deepEqual(await violations(page), [], `${what}, ${scheme} mode, ${palette}`);
+    }
+  }
+}
+
+const testid = (root, id) => root.locator(`[data-testid="${id}"]`);
+
+async function fillAndSubmit(button, phone) {
+  await testid(button, "phone").fill(phone);
+  if (!(await testid(button, "consent").isChecked())) await testid(button, "consent").click();
+  await testid(button, "submit").click();
+}
+
+test("the form, every state of a call, a refusal and a failed call pass WCAG 2.1 AA in both modes and palettes", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${edge.url}/`);
+  const button = page.locator("callme-button.inline-cta");
+  await testid(button, "launcher").click();
+  await page.waitForFunction(() => document.querySelector("callme-button.inline-cta").shadowRoot.querySelectorAll("[data-testid=country] option").length > 0);
+  await audit(page, "the open form");
+
+  // The first poll waits until "dialing" is audited.
+  let releasePoll;
+  const pollHeld = new Promise((resolve) => (releasePoll = resolve));
+  await page.route("**/api/callback/status", async (route) => {
+    await pollHeld;
+    await route.continue();
+  });
+  await fillAndSubmit(button, "06 1234 5678");
+  await button.locator('[data-testid="tracking"][data-state="dialing"]').waitFor();
+  await audit(page, "a call dialing");
+  releasePoll();
+  for (const state of ["connecting", "in-progress", "ended"]) {
+    await button.locator(`[data-testid="tracking"][data-state="${state}"]`).waitFor({ timeout: 30_000 });
+    await audit(page, `a call ${state}`);
+  }
+  await page.unroute("**/api/callback/status");
+
+  await testid(button, "again").click();
+  await fillAndSubmit(button, "+49 151 23456789");
+  await page.waitForFunction(() => document.querySelector("callme-button.inline-cta").shadowRoot.querySelector("[data-testid=phone]").getAttribute("aria-invalid") === "true");
+  await audit(page, "a refused number");
+
+  await fillAndSubmit(button, "06 1234 0000");
+  await button.locator('[data-testid="tracking"][data-state="failed"]').waitFor({ timeout: 30_000 });
+  await audit(page, "a failed call");
+  await context.close();
+});
+
+test("the portal's history with data passes WCAG 2.1 AA in both modes and palettes", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const token = mintToken({ exp: nowSeconds() + 600, scope: "calls:read" });
+  await page.goto(`${edge.url}/portal.html#token=${token}`);
+  const history = page.locator("callme-history");
+  await testid(history, "table").waitFor({ timeout: 20_000 });
+  // Open one summary, so that its text is audited too.
+  await history.locator("details summary").first().click();
+  await audit(page, "the history");
+  await context.close();
+});
