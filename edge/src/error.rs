@@ -256,9 +256,36 @@ mod tests {
         assert!(error.log_detail().unwrap().contains("SQLITE_FULL"));
     }
 
+    /// One error of every variant, each with the status and code the
+    /// README documents. The `match` has no wildcard: a new variant does
+    /// not compile until it is listed here with its documented answer.
+    fn documented(error: &EdgeError) -> (u16, &'static str) {
+        match error {
+            EdgeError::Invalid { .. } => (400, "phone_missing_plus"),
+            EdgeError::BadJson(_) => (400, "invalid_json"),
+            EdgeError::Unauthorized { .. } => (401, "token_missing"),
+            EdgeError::Forbidden { .. } => (403, "origin_not_allowed"),
+            EdgeError::NotFound(_) => (404, "not_found"),
+            EdgeError::CallNotFound => (404, "call_not_found"),
+            EdgeError::MethodNotAllowed(_) => (405, "method_not_allowed"),
+            EdgeError::IdempotencyInProgress => (409, "idempotency_in_progress"),
+            EdgeError::TooLarge(_) => (413, "body_too_large"),
+            EdgeError::UnsupportedMediaType => (415, "unsupported_media_type"),
+            EdgeError::IdempotencyConflict => (422, "idempotency_conflict"),
+            EdgeError::RateLimited { .. } => (429, "rate_limited"),
+            EdgeError::Upstream { .. } => (502, "upstream_error"),
+            EdgeError::UpstreamRejected => (400, "upstream_rejected"),
+            EdgeError::UpstreamTimeout => (504, "upstream_timeout"),
+            EdgeError::Config(_) => (500, "misconfigured"),
+            EdgeError::GuardUnavailable(_) => (503, "unavailable"),
+            EdgeError::Internal(_) => (500, "internal"),
+        }
+    }
+
     #[test]
-    fn every_documented_status_has_a_variant() {
+    fn every_variant_answers_its_documented_status_and_code() {
         let errors = [
+            EdgeError::invalid(&PhoneNumber::parse("0612").unwrap_err()),
             EdgeError::BadJson("x".into()),
             EdgeError::Unauthorized {
                 code: "token_missing",
@@ -270,6 +297,7 @@ mod tests {
                 field: None,
             },
             EdgeError::NotFound("m"),
+            EdgeError::CallNotFound,
             EdgeError::MethodNotAllowed("GET"),
             EdgeError::IdempotencyInProgress,
             EdgeError::TooLarge(8192),
@@ -284,17 +312,24 @@ mod tests {
                 status: None,
                 detail: String::new(),
             },
+            EdgeError::UpstreamRejected,
             EdgeError::UpstreamTimeout,
+            EdgeError::Config(ConfigError::Missing("TICKET_SECRET")),
+            EdgeError::GuardUnavailable(String::new()),
             EdgeError::Internal(String::new()),
         ];
-        let statuses: Vec<u16> = errors.iter().map(EdgeError::status).collect();
-        assert_eq!(
-            statuses,
-            [
-                400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 502, 504, 500
-            ]
-        );
-        assert_eq!(errors[9].retry_after(), Some(5));
-        assert_eq!(errors[4].allow(), Some("GET"));
+        for error in &errors {
+            let (status, code) = documented(error);
+            assert_eq!(error.status(), status, "{error:?}");
+            assert_eq!(error.body().error.code, code, "{error:?}");
+        }
+        // Each variant once: the list above is the whole enum.
+        let mut codes: Vec<(u16, &str)> = errors.iter().map(documented).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), 18);
+        assert_eq!(errors[11].retry_after(), Some(5));
+        assert_eq!(errors[6].allow(), Some("GET"));
     }
+
 }

@@ -29,6 +29,15 @@ const CALLS = 1000;
 // adjustment factors DevTools applies (x3.75 latency, x0.9 throughput).
 const SLOW_4G = { offline: false, latency: 150 * 3.75, downloadThroughput: (1.6e6 * 0.9) / 8, uploadThroughput: (750e3 * 0.9) / 8 };
 
+/** `promise`, or an error naming `what` after `ms`: a page that never gets there must not hang the bench. */
+function within(ms, what, promise) {
+  let timer;
+  const timeout = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out: ${what}`)), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+const progress = (text) => process.stderr.write(`bench: ${text}\n`);
+
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
@@ -85,7 +94,7 @@ async function freshPage(browser, network) {
 async function startupOnce(browser, url, tag, network) {
   const page = await freshPage(browser, network);
   await page.goto(url);
-  const painted = await page.evaluate(() => new Promise((resolve) => {
+  const painted = await within(30_000, `${tag} painted`, page.evaluate(() => new Promise((resolve) => {
     const seen = (entry) => resolve(entry.startTime - window.__t0);
     const entry = performance.getEntriesByName("first-contentful-paint")[0];
     if (entry) return seen(entry);
@@ -93,9 +102,9 @@ async function startupOnce(browser, url, tag, network) {
       const fcp = list.getEntriesByName("first-contentful-paint")[0];
       if (fcp) seen(fcp);
     }).observe({ type: "paint", buffered: true });
-  }));
+  })));
   await page.waitForFunction((tag) => document.querySelector(tag)?.shadowRoot?.querySelector("[data-testid=launcher]"), tag);
-  const interactive = await page.evaluate((tag) => new Promise((resolve) => {
+  const interactive = await within(30_000, `${tag} interactive`, page.evaluate((tag) => new Promise((resolve) => {
     const root = document.querySelector(tag).shadowRoot;
     const ready = () => {
       const panel = root.querySelector("[data-testid=panel]");
@@ -108,7 +117,7 @@ async function startupOnce(browser, url, tag, network) {
       resolve(performance.now() - intent);
     }).observe(root, { subtree: true, childList: true, attributes: true });
     root.querySelector("[data-testid=launcher]").click();
-  }), tag);
+  }), tag));
   if (page.errors.length) throw new Error(`${tag}: ${page.errors.join("; ")}`);
   await page.context().close();
   return { painted, interactive };
@@ -118,6 +127,7 @@ async function startup(browser, pages, network) {
   const runs = { callme: [], plain: [] };
   // Alternating, so that machine noise hits both alike.
   for (let i = 0; i < STARTUP_RUNS; i++) {
+    progress(`start-up ${network ? "slow 4G" : "localhost"} run ${i + 1}/${STARTUP_RUNS}`);
     runs.callme.push(await startupOnce(browser, `${pages}/startup-callme.html`, "callme-button", network));
     runs.plain.push(await startupOnce(browser, `${pages}/startup-plain.html`, "plain-button", network));
   }
@@ -144,7 +154,7 @@ const RECORD_ANSWERS = () => {
 
 /** Waits for <callme-history> to show `rows` rows; ms from the answer to the DOM and to layout. */
 function historyTimes(page, rows) {
-  return page.evaluate((rows) => new Promise((resolve) => {
+  return within(60_000, `the history's ${rows} rows`, page.evaluate((rows) => new Promise((resolve) => {
     const root = document.querySelector("callme-history").shadowRoot;
     const done = () => {
       const table = root.querySelector("table");
@@ -157,7 +167,7 @@ function historyTimes(page, rows) {
     };
     if (done()) return;
     new MutationObserver((_, observer) => done() && observer.disconnect()).observe(root, { subtree: true, childList: true });
-  }), rows);
+  }), rows));
 }
 
 /** The baseline on the same parsed answer, in a shadow root with the history's styles. */
@@ -177,10 +187,14 @@ function plainTimes(page) {
 async function rendering(browser, pages) {
   const runs = { full: { callme: [], plain: [] }, filter: { callme: [], plain: [] }, failed: 0 };
   for (let i = 0; i < RENDER_RUNS; i++) {
+    progress(`rendering run ${i + 1}/${RENDER_RUNS}`);
     const page = await freshPage(browser);
     await page.addInitScript(RECORD_ANSWERS);
     await page.goto(`${pages}/render.html`);
-    runs.full.callme.push(await historyTimes(page, CALLS));
+    runs.full.callme.push(await historyTimes(page, CALLS).catch(async (error) => {
+      const shown = await page.evaluate(() => document.querySelector("callme-history").shadowRoot.textContent.slice(0, 300));
+      throw new Error(`${error.message}; the history shows: ${shown}`);
+    }));
     runs.full.plain.push(await plainTimes(page));
     // A status filter: the answer's failed calls replace the table.
     await page.evaluate(() => (window.__answer = null));
@@ -206,43 +220,42 @@ async function rendering(browser, pages) {
 }
 
 const sandbox = await startSandbox(["--demo-calls", String(CALLS + 200)]);
-let pages;
-const edgePort = { url: null };
 const token = mintToken({ exp: nowSeconds() + 3600, scope: "calls:read" });
-// The pages' origin must be allowed by the edge, and the edge's address be
-// in the pages: the pages' server starts first with a placeholder.
+// The pages name the edge, and the edge must allow the pages' origin: the
+// pages' server starts first, and its pages are written once the edge runs.
 const html = {};
-pages = await startPages(html);
-const edge = await startEdge(settings(sandbox.url, {
-  ALLOWED_ORIGINS: pages.url,
-  RATE_LIMIT_HISTORY: "10000/1m",
-  HISTORY_SCAN_MAX: "20000",
-}));
-edgePort.url = edge.url.replace(/\/$/, "");
-// How many of the first 1000 calls failed: the filter's expected rows.
-const listed = await (await fetch(`${edgePort.url}/api/calls?limit=${CALLS}&status=failed`, { headers: { Authorization: `Bearer ${token}` } })).json();
-Object.assign(html, {
-  "/startup-callme.html": startupPage("/callme.js", "callme-button", edgePort.url),
-  "/startup-plain.html": startupPage("/bench/plain-button.js", "plain-button", edgePort.url),
-  "/render.html": `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>render</title>
-<script type="module" src="/callme.js"></script>
-<script type="module">import { buildTable } from "/bench/plain-table.js"; window.buildTable = buildTable; window.__failedCount = ${Math.min(listed.calls.length, CALLS)};</script>
-</head><body><callme-history lang="en" endpoint="${edgePort.url}" token="${token}" page-size="${CALLS}"></callme-history><div id="plain"></div></body></html>`,
-});
-
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const pages = await startPages(html);
+let edge, browser;
 try {
+  edge = await startEdge(settings(sandbox.url, {
+    ALLOWED_ORIGINS: pages.url,
+    RATE_LIMIT_HISTORY: "10000/1m",
+    HISTORY_SCAN_MAX: "20000",
+    HISTORY_MAX_LIMIT: String(CALLS),
+  }));
+  const edgeUrl = new URL(edge.url).origin;
+  // How many of the first 1000 calls failed: the rows the filter shows.
+  const failed = await (await fetch(`${edgeUrl}/api/calls?limit=${CALLS}&status=failed`, { headers: { Authorization: `Bearer ${token}` } })).json();
+  Object.assign(html, {
+    "/startup-callme.html": startupPage("/callme.js", "callme-button", edgeUrl),
+    "/startup-plain.html": startupPage("/bench/plain-button.js", "plain-button", edgeUrl),
+    "/render.html": `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>render</title>
+<script type="module" src="/callme.js"></script>
+<script type="module">import { buildTable } from "/bench/plain-table.js"; window.buildTable = buildTable; window.__failedCount = ${failed.calls.length};</script>
+</head><body><callme-history lang="en" endpoint="${edgeUrl}" token="${token}" page-size="${CALLS}"></callme-history><div id="plain"></div></body></html>`,
+  });
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
   const result = {
-    startup: { localhost: await startup(browser, pages.url), slow_4g: await startup(browser, pages.url, SLOW_4G) },
     render: await rendering(browser, pages.url),
+    startup: { localhost: await startup(browser, pages.url), slow_4g: await startup(browser, pages.url, SLOW_4G) },
   };
   console.log(`BENCH-JSON ${JSON.stringify(result)}`);
 } finally {
-  await browser.close();
+  await browser?.close();
   await pages.stop();
-  await edge.stop();
+  await edge?.stop();
   await sandbox.stop();
 }

@@ -124,6 +124,9 @@ pub fn run(args: &[String]) -> Outcome {
     }
     crate::build::edge()?;
     crate::build::sandbox()?;
+    if !edge_only {
+        widget_browser(&mut report)?;
+    }
     worker_upload_size(&mut report)?;
     edge_composition(&mut report)?;
     edge_latency(&mut report)?;
@@ -251,8 +254,125 @@ fn widget_sizes(report: &mut Report) -> Outcome {
         }
         print_row(report, &format!("<callme-{kind}> total"), total);
     }
+    first_interaction(report, loader)?;
     widget_against_floor(report, loader)?;
     widget_composition(report)
+}
+
+/// What a visitor downloads before each element works: for the button,
+/// before its form can be submitted (every bundle loads whole on the first
+/// intent today, so that is the all-in size); for the history, before it
+/// shows calls.
+fn first_interaction(report: &mut Report, loader: Sizes) -> Outcome {
+    let pkg = tools::root().join("www/pkg");
+    let gzip = |file: &str| -> Outcome<usize> {
+        Ok(measure(&fs::read(pkg.join(file)).map_err(|e| format!("{file}: {e}"))?)?.gzip)
+    };
+    report.section("what each element needs before it works (gzip -9)");
+    let mut button = 0;
+    for kind in crate::build::WIDGET_BUNDLES {
+        let total = loader.gzip + gzip(&format!("callme_{kind}.js"))? + gzip(&format!("callme_{kind}_bg.wasm"))?;
+        report.line(format!(
+            "<callme-{kind}>: first interaction {:.1} KB, all in {:.1} KB (loader {:.1}, glue and wasm loaded whole on first use)",
+            kb(total),
+            kb(total),
+            kb(loader.gzip)
+        ));
+        if kind == "button" {
+            button = total;
+        }
+    }
+    report.target(
+        "<callme-button> download before the form can be submitted, gzip",
+        format!("{:.1} KB", kb(button)),
+        "<= 60 KB",
+        button <= 60_000,
+    );
+    Ok(())
+}
+
+/// Bytes in KB (1000 bytes), as the targets are written.
+fn kb(bytes: usize) -> f64 {
+    bytes as f64 / 1000.0
+}
+
+/// The widget in headless Chromium against plain JavaScript
+/// (`widget/bench/browser.mjs` measures; the verdicts are made here).
+fn widget_browser(report: &mut Report) -> Outcome {
+    let root = tools::root();
+    let (ok, output) = cmd::run_teed(
+        Command::new(tools::node22())
+            .arg("widget/bench/browser.mjs")
+            .current_dir(&root),
+    )?;
+    let json = output
+        .lines()
+        .find_map(|l| l.strip_prefix("BENCH-JSON "))
+        .filter(|_| ok)
+        .ok_or("widget/bench/browser.mjs printed no result")?;
+    let r: Value = serde_json::from_str(json).map_err(|e| format!("browser result: {e}"))?;
+    let num = |v: &Value| v.as_f64().unwrap_or(f64::NAN);
+    report.section("widget start-up in headless Chromium, medians (fresh context per run)");
+    for (network, key) in [("localhost", "localhost"), ("Slow 4G (DevTools preset, via CDP)", "slow_4g")] {
+        let (callme, plain) = (&r["startup"][key]["callme"], &r["startup"][key]["plain"]);
+        report.line(format!(
+            "{network}: button painted (script tag to first paint) {:.1} ms, plain JS {:.1} ms; intent to interactive form {:.1} ms, plain JS {:.1} ms ({:.2}x); {} runs each",
+            num(&callme["painted"]),
+            num(&plain["painted"]),
+            num(&callme["interactive"]),
+            num(&plain["interactive"]),
+            num(&callme["interactive"]) / num(&plain["interactive"]),
+            callme["n"]
+        ));
+    }
+    let local = &r["startup"]["localhost"];
+    let painted = num(&local["callme"]["painted"]);
+    let interactive = num(&local["callme"]["interactive"]);
+    let ratio = interactive / num(&local["plain"]["interactive"]);
+    report.target(
+        "button painted after its script tag (localhost)",
+        format!("{painted:.1} ms"),
+        "<= 50 ms",
+        painted <= 50.0,
+    );
+    report.target(
+        "form interactive after the first intent (localhost)",
+        format!("{interactive:.1} ms"),
+        "<= 150 ms",
+        interactive <= 150.0,
+    );
+    report.target(
+        "form interactive after the first intent, against plain JavaScript (localhost)",
+        format!("{ratio:.2}x"),
+        "<= 1.5x",
+        ratio <= 1.5,
+    );
+    let render = &r["render"];
+    report.section("history rendering against a plain JavaScript table in the same page, medians");
+    for (what, key, rows) in [
+        ("all calls", "full", &render["calls"]),
+        ("status filter", "filter", &render["failed_calls"]),
+    ] {
+        let (callme, plain) = (&render[key]["callme"], &render[key]["plain"]);
+        report.line(format!(
+            "{what} ({rows} rows): DOM built {:.1} ms against {:.1} ms; laid out {:.1} ms against {:.1} ms; {} runs",
+            num(&callme["dom"]),
+            num(&plain["dom"]),
+            num(&callme["layout"]),
+            num(&plain["layout"]),
+            callme["n"]
+        ));
+        for (stage, field, goal) in [("DOM build", "dom", 2.0), ("laid out", "layout", 1.3)] {
+            let ratio = num(&callme[field]) / num(&plain[field]);
+            report.target(
+                &format!("history, {what}: {stage} against plain JavaScript"),
+                format!("{ratio:.2}x"),
+                &format!("<= {goal}x"),
+                ratio <= goal,
+            );
+        }
+    }
+    Ok(())
 }
 
 /// The button against the smallest Leptos widget built the same way.

@@ -7,6 +7,28 @@ use std::time::Instant;
 use crate::cmd::{self, Outcome};
 use crate::{build, setup, tools};
 
+/// Tests passed and failed.
+type Counts = (u64, u64);
+
+/// Why a step failed, with the tests it counted before it did (so a failed
+/// suite's failures reach the summary's total).
+struct Failure {
+    message: String,
+    counts: Option<Counts>,
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Self {
+            message,
+            counts: None,
+        }
+    }
+}
+
+/// What a step gives: the tests it counted, if it runs tests.
+type StepOutcome = Result<Option<Counts>, Failure>;
+
 /// One step's outcome for the summary.
 struct Report {
     name: &'static str,
@@ -23,23 +45,28 @@ pub fn run(args: &[String]) -> Outcome {
     }
     let root = tools::root();
     let mut reports = Vec::new();
-    let mut step = |name: &'static str, action: &mut dyn FnMut() -> Outcome<Option<(u64, u64)>>| {
+    let mut step = |name: &'static str, action: &mut dyn FnMut() -> StepOutcome| {
         println!("\n== {name}");
         let started = Instant::now();
         let result = action();
-        if let Err(message) = &result {
-            eprintln!("{name}: {message}");
-        }
+        let (ok, counts) = match result {
+            Ok(counts) => (true, counts),
+            Err(failure) => {
+                eprintln!("{name}: {}", failure.message);
+                (false, failure.counts)
+            }
+        };
         reports.push(Report {
             name,
-            ok: result.is_ok(),
+            ok,
             seconds: started.elapsed().as_secs_f64(),
-            counts: result.ok().flatten(),
+            counts,
         });
     };
 
     step("formatting (cargo fmt --check)", &mut || {
-        cmd::run(cmd::cargo(&root).args(["fmt", "--all", "--", "--check"])).map(|()| None)
+        cmd::run(cmd::cargo(&root).args(["fmt", "--all", "--", "--check"]))?;
+        Ok(None)
     });
     step("lints (cargo clippy -D warnings)", &mut || {
         cmd::run(cmd::cargo(&root).args([
@@ -49,8 +76,8 @@ pub fn run(args: &[String]) -> Outcome {
             "--",
             "-D",
             "warnings",
-        ]))
-        .map(|()| None)
+        ]))?;
+        Ok(None)
     });
     step("lints for wasm32 (edge glue, widget)", &mut || {
         cmd::run(cmd::cargo(&root).args([
@@ -67,20 +94,16 @@ pub fn run(args: &[String]) -> Outcome {
             "--",
             "-D",
             "warnings",
-        ]))
-        .map(|()| None)
+        ]))?;
+        Ok(None)
     });
     step("shared builds for wasm32", &mut || {
-        build::shared_for_wasm().map(|()| None)
+        build::shared_for_wasm()?;
+        Ok(None)
     });
     step("unit and integration tests (cargo test)", &mut || {
         let (ok, output) = cmd::run_teed(cmd::cargo(&root).args(["test", "--workspace"]))?;
-        let counts = cargo_test_counts(&output);
-        if ok {
-            Ok(Some(counts))
-        } else {
-            Err(format!("{} test(s) failed", counts.1.max(1)))
-        }
+        verdict(ok, cargo_test_counts(&output))
     });
 
     step(
@@ -89,7 +112,8 @@ pub fn run(args: &[String]) -> Outcome {
             // Two checks: the committed tables are what the pinned metadata
             // gives, and the edge agrees with libphonenumber on every number.
             crate::numbers::check_fresh()?;
-            crate::numbers::differential().map(|_| Some((2, 0)))
+            crate::numbers::differential()?;
+            Ok(Some((2, 0)))
         },
     );
     step("fuzzing (libFuzzer, 30 s per target)", &mut || {
@@ -106,7 +130,7 @@ pub fn run(args: &[String]) -> Outcome {
         if ran == runs.len() {
             Ok(Some((u64::try_from(ran).unwrap_or(0), 0)))
         } else {
-            Err("a fuzz target ran no input".into())
+            Err(Failure::from("a fuzz target ran no input".to_owned()))
         }
     });
     step(
@@ -138,10 +162,10 @@ pub fn run(args: &[String]) -> Outcome {
         },
     );
     step("widget bundles and edge worker build", &mut || {
-        build::widget()
-            .and_then(|()| build::edge())
-            .and_then(|()| build::sandbox())
-            .map(|()| None)
+        build::widget()?;
+        build::edge()?;
+        build::sandbox()?;
+        Ok(None)
     });
     step(
         "edge in workerd (node --test, miniflare + wrangler dev)",
@@ -181,7 +205,7 @@ fn cargo_test_counts(output: &str) -> (u64, u64) {
 
 /// Runs Node's test runner (Node 22) on `glob`, one file at a time, and
 /// reads its counts.
-fn node_suite(root: &std::path::Path, glob: &str) -> Outcome<Option<(u64, u64)>> {
+fn node_suite(root: &std::path::Path, glob: &str) -> StepOutcome {
     let mut node = std::process::Command::new(tools::node22());
     node.current_dir(root)
         .args(["--test", "--test-concurrency=1", "--test-reporter=tap"])
@@ -190,12 +214,17 @@ fn node_suite(root: &std::path::Path, glob: &str) -> Outcome<Option<(u64, u64)>>
     verdict(ok, node_test_counts(&output))
 }
 
-/// A suite passes when its runner succeeded and it ran at least one test.
-fn verdict(ok: bool, (passed, failed): (u64, u64)) -> Outcome<Option<(u64, u64)>> {
+/// A suite passes when its runner succeeded and it ran at least one test;
+/// either way its counts go to the summary (a runner that failed without
+/// a failed test counts one, so the total never says "0 failed").
+fn verdict(ok: bool, (passed, failed): Counts) -> StepOutcome {
     if ok && passed > 0 {
         Ok(Some((passed, failed)))
     } else {
-        Err(format!("{failed} failed, {passed} passed"))
+        Err(Failure {
+            message: format!("{failed} failed, {passed} passed"),
+            counts: Some((passed, failed.max(1))),
+        })
     }
 }
 
@@ -260,5 +289,15 @@ test result: FAILED. 13 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out;
     #[test]
     fn no_result_lines_count_nothing() {
         assert_eq!(cargo_test_counts("error: could not compile"), (0, 0));
+    }
+
+    #[test]
+    fn a_failed_suite_keeps_its_counts_for_the_total() {
+        let failure = verdict(false, (12, 2)).unwrap_err();
+        assert_eq!(failure.counts, Some((12, 2)));
+        // A runner that died without a failed test still counts one.
+        assert_eq!(verdict(false, (0, 0)).unwrap_err().counts, Some((0, 1)));
+        assert_eq!(verdict(true, (5, 0)).ok().flatten(), Some((5, 0)));
+        assert!(verdict(true, (0, 0)).is_err(), "a suite that ran nothing fails");
     }
 }
