@@ -331,5 +331,4 @@ mod tests {
         assert_eq!(errors[11].retry_after(), Some(5));
         assert_eq!(errors[6].allow(), Some("GET"));
     }
-
 }

@@ -191,10 +191,20 @@ async function rendering(browser, pages) {
     const page = await freshPage(browser);
     await page.addInitScript(RECORD_ANSWERS);
     await page.goto(`${pages}/render.html`);
+    const profiler = process.env.BENCH_PROFILE && i === RENDER_RUNS - 1 ? await page.context().newCDPSession(page) : null;
+    if (profiler) {
+      await profiler.send("Profiler.enable");
+      await profiler.send("Profiler.setSamplingInterval", { interval: 100 });
+      await profiler.send("Profiler.start");
+    }
     runs.full.callme.push(await historyTimes(page, CALLS).catch(async (error) => {
       const shown = await page.evaluate(() => document.querySelector("callme-history").shadowRoot.textContent.slice(0, 300));
       throw new Error(`${error.message}; the history shows: ${shown}`);
     }));
+    if (profiler) {
+      const { profile } = await profiler.send("Profiler.stop");
+      (await import("node:fs")).writeFileSync(process.env.BENCH_PROFILE, JSON.stringify(profile));
+    }
     runs.full.plain.push(await plainTimes(page));
     // A status filter: the answer's failed calls replace the table.
     await page.evaluate(() => (window.__answer = null));
@@ -248,9 +258,11 @@ try {
     executablePath: "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
+  // BENCH_ONLY=render (or startup) measures one part, for quick loops.
+  const only = process.env.BENCH_ONLY;
   const result = {
-    render: await rendering(browser, pages.url),
-    startup: { localhost: await startup(browser, pages.url), slow_4g: await startup(browser, pages.url, SLOW_4G) },
+    render: only === "startup" ? null : await rendering(browser, pages.url),
+    startup: only === "render" ? null : { localhost: await startup(browser, pages.url), slow_4g: await startup(browser, pages.url, SLOW_4G) },
   };
   console.log(`BENCH-JSON ${JSON.stringify(result)}`);
 } finally {

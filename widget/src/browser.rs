@@ -50,25 +50,32 @@ pub fn random_key() -> String {
         )
 }
 
+/// An `Intl.DateTimeFormat` and its options, made once per language:
+/// making one costs far more than formatting (about 0.3 ms), and a page of
+/// 1000 calls formats 1000 dates and a label per day in one language.
 #[cfg(feature = "history")]
-thread_local! {
-    /// The date-and-time formatter of the last language asked for: making
-    /// one is most of the cost of formatting, and a page of 1000 calls
-    /// formats 1000 dates in one language.
-    static DATE_TIME: std::cell::RefCell<Option<(String, js_sys::Function)>> =
-        const { std::cell::RefCell::new(None) };
+struct Formatter {
+    options: &'static [(&'static str, &'static str)],
+    cached: std::cell::RefCell<Option<(String, js_sys::Function)>>,
 }
 
 #[cfg(feature = "history")]
-/// A local date and time in the visitor's language, e.g. "13 dec 2025, 11:00".
-pub fn local_date_time(lang_tag: &str, rfc3339: &str) -> String {
-    let date = js_sys::Date::new(&JsValue::from_str(rfc3339));
-    DATE_TIME.with(|cached| {
-        let mut cached = cached.borrow_mut();
+impl Formatter {
+    const fn new(options: &'static [(&'static str, &'static str)]) -> Self {
+        Self {
+            options,
+            cached: std::cell::RefCell::new(None),
+        }
+    }
+
+    /// Formats `date`: a `Date`, or a number of Unix milliseconds (no
+    /// `Date` to make, no text to parse).
+    fn format(&self, lang_tag: &str, date: &JsValue) -> String {
+        let mut cached = self.cached.borrow_mut();
         if cached.as_ref().is_none_or(|(tag, _)| tag != lang_tag) {
             let options = js_sys::Object::new();
-            for (key, value) in [("dateStyle", "medium"), ("timeStyle", "short")] {
-                let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+            for (key, value) in self.options {
+                let _ = js_sys::Reflect::set(&options, &(*key).into(), &(*value).into());
             }
             let locales = js_sys::Array::of1(&JsValue::from_str(lang_tag));
             let format = js_sys::Intl::DateTimeFormat::new(&locales, &options).format();
@@ -76,21 +83,32 @@ pub fn local_date_time(lang_tag: &str, rfc3339: &str) -> String {
         }
         cached
             .as_ref()
-            .and_then(|(_, format)| format.call1(&JsValue::UNDEFINED, &date).ok())
+            .and_then(|(_, format)| format.call1(&JsValue::UNDEFINED, date).ok())
             .and_then(|text| text.as_string())
             .unwrap_or_default()
-    })
+    }
+}
+
+#[cfg(feature = "history")]
+thread_local! {
+    static DATE_TIME: Formatter = const { Formatter::new(&[("dateStyle", "medium"), ("timeStyle", "short")]) };
+    static SHORT_DAY: Formatter = const { Formatter::new(&[("day", "numeric"), ("month", "short")]) };
+}
+
+#[cfg(feature = "history")]
+/// A local date and time in the visitor's language, e.g. "13 dec 2025, 11:00".
+pub fn local_date_time(lang_tag: &str, at: &callme_shared::Timestamp) -> String {
+    // Whole milliseconds, far below 2^53: exact as a JavaScript number.
+    #[allow(clippy::cast_precision_loss)]
+    let millis = JsValue::from_f64(at.unix_millis() as f64);
+    DATE_TIME.with(|formatter| formatter.format(lang_tag, &millis))
 }
 
 #[cfg(feature = "history")]
 /// A short local day label ("13 dec") for a `YYYY-MM-DD` day.
 pub fn short_day(lang_tag: &str, day: &str) -> String {
     let date = js_sys::Date::new(&JsValue::from_str(&format!("{day}T12:00:00Z")));
-    let options = js_sys::Object::new();
-    for (key, value) in [("day", "numeric"), ("month", "short")] {
-        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
-    }
-    date.to_locale_date_string(lang_tag, &options).into()
+    SHORT_DAY.with(|formatter| formatter.format(lang_tag, &date.into()))
 }
 
 #[cfg(feature = "history")]

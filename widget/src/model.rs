@@ -119,6 +119,72 @@ pub fn chart_days(calls: &[Call]) -> Vec<ChartDay> {
     days
 }
 
+/// Appends `text` to `html` as HTML text: the five characters that could
+/// end a text or an attribute value are escaped, everything else is kept.
+pub fn escape_into(html: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => html.push_str("&amp;"),
+            '<' => html.push_str("&lt;"),
+            '>' => html.push_str("&gt;"),
+            '"' => html.push_str("&quot;"),
+            '\'' => html.push_str("&#39;"),
+            c => html.push(c),
+        }
+    }
+}
+
+/// Appends the history's row for `call` as HTML, every text from the
+/// network escaped; `when` is its local date and time.
+///
+/// The rows are one string for the browser's parser: for 1000 calls that
+/// is one crossing into JavaScript instead of some 30,000 DOM calls and
+/// string copies (`cargo xtask bench` measures it against plain DOM code).
+pub fn row_html(html: &mut String, call: &Call, when: &str, lang: Lang) {
+    let (badge_text, badge_class) = badge(lang, &call.status);
+    let cell = |html: &mut String, class: &str, text: &str| {
+        html.push_str(if class.is_empty() {
+            "<td>"
+        } else {
+            "<td class=\""
+        });
+        if !class.is_empty() {
+            html.push_str(class);
+            html.push_str("\">");
+        }
+        escape_into(html, text);
+        html.push_str("</td>");
+    };
+    html.push_str("<tr data-testid=\"row\">");
+    cell(html, "", when);
+    cell(html, "number", &call.caller_phone);
+    cell(html, "", call.agent_name.as_deref().unwrap_or_default());
+    html.push_str("<td><span class=\"badge ");
+    html.push_str(badge_class);
+    html.push_str("\" part=\"badge\">");
+    escape_into(html, &badge_text);
+    html.push_str("</span></td>");
+    let duration = call
+        .duration_seconds
+        .map(|d| crate::i18n::duration(u64::from(d)))
+        .unwrap_or_default();
+    cell(html, "duration", &duration);
+    html.push_str("<td class=\"summary\">");
+    if let Some(summary) = &call.summary {
+        html.push_str("<details><summary>");
+        escape_into(html, t(lang, Msg::Summary));
+        html.push_str("</summary><p data-testid=\"summary\">");
+        escape_into(html, summary);
+        html.push_str("</p></details>");
+    }
+    if let Some(error) = &call.error {
+        html.push_str("<p class=\"failure\">");
+        escape_into(html, error);
+        html.push_str("</p>");
+    }
+    html.push_str("</td></tr>");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,6 +195,35 @@ mod tests {
             "created_at": format!("{day}T10:00:00.000Z"), "updated_at": format!("{day}T10:00:00.000Z"),
         }))
         .unwrap()
+    }
+
+    #[test]
+    fn escaped_text_cannot_open_a_tag_or_leave_an_attribute() {
+        let mut html = String::new();
+        escape_into(&mut html, "<img src=x onerror=\"alert(1)\"> & 'q' — ok");
+        assert_eq!(
+            html,
+            "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; &#39;q&#39; — ok"
+        );
+        assert!(!html.contains(['<', '>', '"', '\'']));
+    }
+
+    #[test]
+    fn a_row_carries_every_text_escaped() {
+        let mut hostile = call("2025-12-13", "failed");
+        hostile.caller_phone = "+31<b>6</b>".into();
+        hostile.agent_name = Some("\"><script>x()</script>".into());
+        hostile.summary = Some("<img src=x onerror=alert(1)>".into());
+        hostile.error = Some("no-answer & more".into());
+        let mut html = String::new();
+        row_html(&mut html, &hostile, "13 Dec 2025, 11:00", Lang::En);
+        assert!(html.starts_with("<tr data-testid=\"row\"><td>13 Dec 2025, 11:00</td>"));
+        assert!(html.contains("<td class=\"number\">+31&lt;b&gt;6&lt;/b&gt;</td>"));
+        assert!(html.contains("<td>&quot;&gt;&lt;script&gt;x()&lt;/script&gt;</td>"));
+        assert!(html.contains("<p data-testid=\"summary\">&lt;img src=x onerror=alert(1)&gt;</p>"));
+        assert!(html.contains("<span class=\"badge failed\" part=\"badge\">Failed</span>"));
+        assert!(html.contains("<p class=\"failure\">no-answer &amp; more</p>"));
+        assert!(!html.contains("<script") && !html.contains("<img") && !html.contains("<b>"));
     }
 
     #[test]

@@ -271,7 +271,9 @@ fn first_interaction(report: &mut Report, loader: Sizes) -> Outcome {
     report.section("what each element needs before it works (gzip -9)");
     let mut button = 0;
     for kind in crate::build::WIDGET_BUNDLES {
-        let total = loader.gzip + gzip(&format!("callme_{kind}.js"))? + gzip(&format!("callme_{kind}_bg.wasm"))?;
+        let total = loader.gzip
+            + gzip(&format!("callme_{kind}.js"))?
+            + gzip(&format!("callme_{kind}_bg.wasm"))?;
         report.line(format!(
             "<callme-{kind}>: first interaction {:.1} KB, all in {:.1} KB (loader {:.1}, glue and wasm loaded whole on first use)",
             kb(total),
@@ -313,7 +315,10 @@ fn widget_browser(report: &mut Report) -> Outcome {
     let r: Value = serde_json::from_str(json).map_err(|e| format!("browser result: {e}"))?;
     let num = |v: &Value| v.as_f64().unwrap_or(f64::NAN);
     report.section("widget start-up in headless Chromium, medians (fresh context per run)");
-    for (network, key) in [("localhost", "localhost"), ("Slow 4G (DevTools preset, via CDP)", "slow_4g")] {
+    for (network, key) in [
+        ("localhost", "localhost"),
+        ("Slow 4G (DevTools preset, via CDP)", "slow_4g"),
+    ] {
         let (callme, plain) = (&r["startup"][key]["callme"], &r["startup"][key]["plain"]);
         report.line(format!(
             "{network}: button painted (script tag to first paint) {:.1} ms, plain JS {:.1} ms; intent to interactive form {:.1} ms, plain JS {:.1} ms ({:.2}x); {} runs each",

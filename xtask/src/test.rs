@@ -298,6 +298,9 @@ test result: FAILED. 13 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out;
         // A runner that died without a failed test still counts one.
         assert_eq!(verdict(false, (0, 0)).unwrap_err().counts, Some((0, 1)));
         assert_eq!(verdict(true, (5, 0)).ok().flatten(), Some((5, 0)));
-        assert!(verdict(true, (0, 0)).is_err(), "a suite that ran nothing fails");
+        assert!(
+            verdict(true, (0, 0)).is_err(),
+            "a suite that ran nothing fails"
+        );
     }
 }
