@@ -458,16 +458,21 @@ fn parse_agents(text: &str) -> Result<Vec<(AgentAlias, AgentId)>, String> {
     Ok(agents)
 }
 
-/// `scheme://host[:port]` in lower case, without a trailing slash; `None`
-/// for anything that is not an origin (a path, a wildcard, `null`).
+/// An origin as browsers write it in `Origin` (WHATWG URL's serialisation:
+/// lower-case scheme and host, IDNA for non-ASCII hosts, no default port,
+/// no trailing slash); `None` for anything that is not an http(s) origin
+/// (a path, a query, credentials, a wildcard, `null`, a port that is not a
+/// number). Parsed by `url`, which workers-rs links anyway.
 pub fn normalize_origin(origin: &str) -> Option<String> {
-    let origin = origin.trim().trim_end_matches('/').to_ascii_lowercase();
-    let (scheme, rest) = origin.split_once("://")?;
-    let host_ok = !rest.is_empty()
-        && rest
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
-    (matches!(scheme, "http" | "https") && host_ok).then_some(origin)
+    let url = url::Url::parse(origin.trim()).ok()?;
+    let bare = url.path() == "/"
+        && url.query().is_none()
+        && url.fragment().is_none()
+        && url.username().is_empty()
+        && url.password().is_none();
+    let origin = url.origin();
+    (matches!(url.scheme(), "http" | "https") && bare && origin.is_tuple())
+        .then(|| origin.ascii_serialization())
 }
 
 #[cfg(test)]
@@ -669,9 +674,46 @@ pub(crate) mod tests {
     fn origins_are_compared_in_normal_form() {
         let config = config();
         assert!(config.origin_allowed("https://SHOP.example/"));
+        assert!(config.origin_allowed("https://shop.example:443"));
         assert!(!config.origin_allowed("https://shop.example.evil.test"));
         assert!(!config.origin_allowed("null"));
         assert!(!config.origin_allowed("http://shop.example"));
+        assert!(!config.origin_allowed("https://shop.example:8443"));
+    }
+
+    #[test]
+    fn only_real_origins_normalise() {
+        assert_eq!(
+            normalize_origin("HTTPS://Shop.Example:443/").as_deref(),
+            Some("https://shop.example")
+        );
+        assert_eq!(
+            normalize_origin("http://127.0.0.1:8787").as_deref(),
+            Some("http://127.0.0.1:8787")
+        );
+        assert_eq!(
+            normalize_origin("https://bücher.example").as_deref(),
+            Some("https://xn--bcher-kva.example")
+        );
+        assert_eq!(
+            normalize_origin("http://[::1]:8080").as_deref(),
+            Some("http://[::1]:8080")
+        );
+        for not_an_origin in [
+            "http://a:b:c",
+            "https://shop.example/path",
+            "https://shop.example?x=1",
+            "https://user:pw@shop.example",
+            "https://shop.example#f",
+            "ftp://shop.example",
+            "file:///etc",
+            "*",
+            "null",
+            "",
+            "shop.example",
+        ] {
+            assert_eq!(normalize_origin(not_an_origin), None, "{not_an_origin}");
+        }
     }
 
     #[test]

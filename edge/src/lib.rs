@@ -15,6 +15,7 @@ pub mod log;
 pub mod outbound;
 pub mod policy;
 pub mod request;
+pub mod routes;
 pub mod sign;
 pub mod status;
 pub mod ticket;

@@ -5,8 +5,7 @@
 
 use std::fmt::Write as _;
 use std::fs;
-use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use serde_json::Value;
 
@@ -575,29 +574,26 @@ fn size_probe(with_shared: bool) -> Outcome<Sizes> {
 }
 
 /// Raw, gzip -9 and brotli -q 11 sizes of `bytes`.
+/// Raw, gzip -9 and brotli -q 11 sizes, compressed in process (the same
+/// formats and levels as the `gzip` and `brotli` tools, without needing
+/// them installed).
 fn measure(bytes: &[u8]) -> Outcome<Sizes> {
+    use std::io::Write as _;
+    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gzip.write_all(bytes).map_err(|e| e.to_string())?;
+    let gzip = gzip.finish().map_err(|e| e.to_string())?.len();
+    let mut brotli = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 24,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &bytes[..], &mut brotli, &params).map_err(|e| e.to_string())?;
     Ok(Sizes {
         raw: bytes.len(),
-        gzip: compressed_len(Command::new("gzip").args(["-9", "-c"]), bytes)?,
-        brotli: compressed_len(Command::new("brotli").args(["-q", "11", "-c"]), bytes)?,
+        gzip,
+        brotli: brotli.len(),
     })
-}
-
-fn compressed_len(command: &mut Command, bytes: &[u8]) -> Outcome<usize> {
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot start `{}`: {e}", cmd::describe(command)))?;
-    let mut stdin = child.stdin.take().expect("stdin is piped");
-    let input = bytes.to_vec();
-    let writer = std::thread::spawn(move || stdin.write_all(&input));
-    let output = child.wait_with_output().map_err(|e| e.to_string())?;
-    writer
-        .join()
-        .map_err(|_| "writer panicked".to_owned())?
-        .map_err(|e| e.to_string())?;
-    Ok(output.stdout.len())
 }
 
 fn print_row(report: &mut Report, name: &str, sizes: Sizes) {
@@ -605,4 +601,29 @@ fn print_row(report: &mut Report, name: &str, sizes: Sizes) {
         "{name:<32} raw {:>8} B   gzip {:>7} B   brotli {:>7} B",
         sizes.raw, sizes.gzip, sizes.brotli
     ));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_are_those_of_streams_that_decompress_to_the_input() {
+        use std::io::Read as _;
+        let text = "callme: a call-me-back widget. ".repeat(200);
+        let sizes = measure(text.as_bytes()).unwrap();
+        assert_eq!(sizes.raw, text.len());
+        assert!(sizes.gzip < sizes.raw / 10, "{sizes:?}");
+        assert!(sizes.brotli < sizes.gzip, "{sizes:?}");
+        // The gzip size is a real gzip stream's: rebuild it and read it back.
+        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        std::io::Write::write_all(&mut gzip, text.as_bytes()).unwrap();
+        let stream = gzip.finish().unwrap();
+        assert_eq!(stream.len(), sizes.gzip);
+        let mut back = String::new();
+        flate2::read::GzDecoder::new(&stream[..])
+            .read_to_string(&mut back)
+            .unwrap();
+        assert_eq!(back, text);
+    }
 }

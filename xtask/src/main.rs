@@ -50,7 +50,8 @@ fn main() -> ExitCode {
     let rest = &args[1..];
     let result = match task.as_str() {
         "setup" => setup::run(),
-        "build" => build::run(),
+        // A fresh clone has no wasm-bindgen, wasm-opt or esbuild yet.
+        "build" => setup::run().and_then(|()| build::run()),
         "test" => test::run(rest),
         "dev" => dev::run(rest),
         "token" => token::run(rest),

@@ -15,11 +15,8 @@ use crate::tools::{
 };
 
 /// Debian packages the tests need, with a file that proves each is there.
-const DEBIAN_PACKAGES: [(&str, &str); 3] = [
-    ("chromium", CHROMIUM),
-    ("chromium-driver", CHROMEDRIVER),
-    ("brotli", "/usr/bin/brotli"),
-];
+const DEBIAN_PACKAGES: [(&str, &str); 2] =
+    [("chromium", CHROMIUM), ("chromium-driver", CHROMEDRIVER)];
 
 /// Runs every step; the network-bound ones (npm, apt) run beside the
 /// CPU-bound `cargo install`s.
@@ -144,7 +141,7 @@ fn ensure_npm_packages() -> Outcome {
     fs::write(&stamp, lock).map_err(|e| format!("cannot write {}: {e}", stamp.display()))
 }
 
-/// Installs Chromium, its driver and brotli through apt when missing and
+/// Installs Chromium and its driver through apt when missing and
 /// running as root; otherwise says how.
 fn ensure_debian_packages() -> Outcome {
     let missing: Vec<&str> = DEBIAN_PACKAGES
@@ -153,7 +150,7 @@ fn ensure_debian_packages() -> Outcome {
         .map(|(package, _)| *package)
         .collect();
     if missing.is_empty() {
-        println!("setup: chromium, chromium-driver and brotli present");
+        println!("setup: chromium and chromium-driver present");
         return Ok(());
     }
     let is_root = probe(Command::new("id").arg("-u")).is_some_and(|uid| uid.trim() == "0");

@@ -18,7 +18,8 @@ use std::rc::Rc;
 use crate::config::{ConfigError, EdgeConfig};
 use crate::cors::{self, Caller};
 use crate::error::EdgeError;
-use crate::log::{LogLine, route_of};
+use crate::log::LogLine;
+use crate::routes::{self, Route};
 
 /// What one request carries through its handler.
 pub struct Ctx {
@@ -40,7 +41,7 @@ async fn fetch(request: Request, env: Env, _ctx: Context) -> worker::Result<Resp
     let path = request.path();
     let mut log = LogLine {
         method: request.method().to_string(),
-        route: route_of(&path),
+        route: routes::log_name(&path),
         ..LogLine::default()
     };
     let (caller, result) = match prepare(&request, env, &mut log) {
@@ -128,12 +129,15 @@ async fn route(ctx: &mut Ctx, request: Request, path: &str) -> Result<Response, 
     if method == Method::Options {
         return respond::preflight(&ctx.caller);
     }
-    match (path, method) {
-        ("/api/health", Method::Get | Method::Head) => {
+    let Some(route) = Route::of(path) else {
+        return Err(EdgeError::NotFound("No such endpoint."));
+    };
+    match (route, method) {
+        (Route::Health, Method::Get | Method::Head) => {
             let health = crate::config::health(&ctx.config);
             respond::json(if health.ok { 200 } else { 503 }, &health)
         }
-        ("/api/config", Method::Get | Method::Head) => {
+        (Route::Config, Method::Get | Method::Head) => {
             let response = respond::json(200, &callback::public_config(&ctx.config))?;
             // Public and the same for everyone: a minute of caching saves a
             // round trip on every page view of a busy site.
@@ -143,16 +147,9 @@ async fn route(ctx: &mut Ctx, request: Request, path: &str) -> Result<Response, 
                 .map_err(respond::internal)?;
             Ok(response)
         }
-        ("/api/calls", Method::Get | Method::Head) => calls::handle_calls(ctx, &request).await,
-        ("/api/health" | "/api/config" | "/api/calls", _) => {
-            Err(EdgeError::MethodNotAllowed("GET, HEAD, OPTIONS"))
-        }
-        ("/api/callback", Method::Post) => callback::handle_callback(ctx, request).await,
-        ("/api/callback", _) => Err(EdgeError::MethodNotAllowed("POST, OPTIONS")),
-        ("/api/callback/status", Method::Get | Method::Head) => {
-            status::handle_status(ctx, &request).await
-        }
-        ("/api/callback/status", _) => Err(EdgeError::MethodNotAllowed("GET, HEAD, OPTIONS")),
-        _ => Err(EdgeError::NotFound("No such endpoint.")),
+        (Route::Calls, Method::Get | Method::Head) => calls::handle_calls(ctx, &request).await,
+        (Route::Callback, Method::Post) => callback::handle_callback(ctx, request).await,
+        (Route::Status, Method::Get | Method::Head) => status::handle_status(ctx, &request).await,
+        (route, _) => Err(EdgeError::MethodNotAllowed(route.allow())),
     }
 }

@@ -1,0 +1,88 @@
+//! The API's endpoints in one table: the router dispatches on them, the
+//! log line names them (never the raw path, which could carry anything a
+//! client puts in it), and a wrong method is answered with their `Allow`.
+
+/// An endpoint of the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    /// `GET /api/health`.
+    Health,
+    /// `GET /api/config`.
+    Config,
+    /// `GET /api/calls`.
+    Calls,
+    /// `POST /api/callback`.
+    Callback,
+    /// `GET /api/callback/status`.
+    Status,
+}
+
+/// Every route with its path and the methods it answers (besides
+/// `OPTIONS`, which every route answers as a CORS preflight).
+const TABLE: [(Route, &str, &str); 5] = [
+    (Route::Health, "/api/health", "GET, HEAD, OPTIONS"),
+    (Route::Config, "/api/config", "GET, HEAD, OPTIONS"),
+    (Route::Calls, "/api/calls", "GET, HEAD, OPTIONS"),
+    (Route::Callback, "/api/callback", "POST, OPTIONS"),
+    (Route::Status, "/api/callback/status", "GET, HEAD, OPTIONS"),
+];
+
+/// What the log says for a path that is no route.
+pub const UNKNOWN: &str = "/api/*";
+
+impl Route {
+    /// The route at `path`, exactly (no trailing slash, no prefix match).
+    pub fn of(path: &str) -> Option<Self> {
+        TABLE
+            .iter()
+            .find(|(_, p, _)| *p == path)
+            .map(|(r, _, _)| *r)
+    }
+
+    fn entry(self) -> (Self, &'static str, &'static str) {
+        TABLE
+            .into_iter()
+            .find(|(route, _, _)| *route == self)
+            .unwrap_or((self, UNKNOWN, "OPTIONS"))
+    }
+
+    /// The route's path.
+    pub fn path(self) -> &'static str {
+        self.entry().1
+    }
+
+    /// Its `Allow` header, for 405.
+    pub fn allow(self) -> &'static str {
+        self.entry().2
+    }
+}
+
+/// The name a path goes by in the log.
+pub fn log_name(path: &str) -> &'static str {
+    Route::of(path).map_or(UNKNOWN, Route::path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_is_found_by_its_own_path_only() {
+        for (route, path, allow) in TABLE {
+            assert_eq!(Route::of(path), Some(route));
+            assert_eq!(route.path(), path);
+            assert_eq!(route.allow(), allow);
+            assert!(allow.ends_with("OPTIONS"));
+            assert_eq!(Route::of(&format!("{path}/")), None);
+            assert_eq!(Route::of(&path.to_uppercase()), None);
+        }
+    }
+
+    #[test]
+    fn call_ids_and_other_paths_never_reach_the_log() {
+        assert_eq!(log_name("/api/callback/status"), "/api/callback/status");
+        assert_eq!(log_name("/api/callback/call-_+31612345678_x"), UNKNOWN);
+        assert_eq!(log_name("/api/nope"), UNKNOWN);
+        assert_eq!(log_name("/"), UNKNOWN);
+    }
+}
