@@ -19,6 +19,8 @@ export const API_KEY = "sk-sandbox-" + randomUUID();
 export const TICKET_SECRET = "ticket-" + randomUUID();
 export const PORTAL_SECRET = "portal-" + randomUUID();
 export const ORIGIN = "https://shop.example";
+/** The browser for the browser tests: `cargo xtask test` finds it (CHROME_PATH, else the usual places). */
+export const CHROME_PATH = process.env.CHROME_PATH || "/usr/bin/chromium";
 export const SUPPORT_AGENT = "0b0c0f6e-8a1d-4c55-9a43-6f1f2a7c9d01";
 
 /** Starts the sandbox binary and resolves once it prints its address. */

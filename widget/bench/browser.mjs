@@ -20,7 +20,7 @@ import { readFile } from "node:fs/promises";
 import { gzipSync } from "node:zlib";
 import path from "node:path";
 import { chromium } from "playwright-core";
-import { ROOT, mintToken, nowSeconds, settings, startEdge, startSandbox } from "../../edge/tests/support.mjs";
+import { CHROME_PATH, ROOT, mintToken, nowSeconds, settings, startEdge, startSandbox } from "../../edge/tests/support.mjs";
 
 const STARTUP_RUNS = 20;
 const RENDER_RUNS = 10;
@@ -255,7 +255,7 @@ try {
 </head><body><callme-history lang="en" endpoint="${edgeUrl}" token="${token}" page-size="${CALLS}"></callme-history><div id="plain"></div></body></html>`,
   });
   browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
+    executablePath: CHROME_PATH,
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
   // BENCH_ONLY=render (or startup) measures one part, for quick loops.

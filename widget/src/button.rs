@@ -300,22 +300,39 @@ pub fn CallmeButton(
     // Focus follows the panel: the phone field when the form shows, the
     // status region once the form gives way to it (so keyboard and screen
     // reader users are not dropped onto the page's body).
-    Effect::new(move |_| {
-        let form = match phase.get() {
-            Phase::Form => true,
-            Phase::Tracking { .. } => false,
-            Phase::Sending => return,
-        };
-        if is_open.get() {
-            request_animation_frame(move || {
-                let _ = if form {
-                    phone_input.get_untracked().map(|input| input.focus())
-                } else {
-                    live_region.get_untracked().map(|region| region.focus())
-                };
-            });
-        }
-    });
+    //
+    // The frame may come after the element was removed: the component's
+    // node refs are gone then, and reading one would panic (a trap that
+    // killed every button on the page, seen in a stress run).
+    {
+        let alive = alive.clone();
+        Effect::new(move |_| {
+            let form = match phase.get() {
+                Phase::Form => true,
+                Phase::Tracking { .. } => false,
+                Phase::Sending => return,
+            };
+            if is_open.get() {
+                let alive = alive.clone();
+                request_animation_frame(move || {
+                    if !alive.get() {
+                        return;
+                    }
+                    let _ = if form {
+                        phone_input
+                            .try_get_untracked()
+                            .flatten()
+                            .map(|input| input.focus())
+                    } else {
+                        live_region
+                            .try_get_untracked()
+                            .flatten()
+                            .map(|region| region.focus())
+                    };
+                });
+            }
+        });
+    }
 
     let consent_label = consent_text.unwrap_or_else(|| t(lang, Msg::Consent).to_owned());
     let consent_required = move || config.get().is_none_or(|c| c.consent_required);

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { chromium } from "playwright-core";
-import { API_KEY, PORTAL_SECRET, ROOT, TICKET_SECRET, freePort, mintToken, nowSeconds, startSandbox, startWrangler } from "../../edge/tests/support.mjs";
+import { CHROME_PATH, API_KEY, PORTAL_SECRET, ROOT, TICKET_SECRET, freePort, mintToken, nowSeconds, startSandbox, startWrangler } from "../../edge/tests/support.mjs";
 
 const AXE = readFileSync(path.join(ROOT, "node_modules/axe-core/axe.min.js"), "utf8");
 const WCAG21AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
@@ -23,7 +23,7 @@ before(async () => {
     ALLOWED_ORIGINS: `http://127.0.0.1:${port}`, ALLOWED_COUNTRIES: "NL,BE,GB", RATE_LIMIT_PER_IP: "100/1h", RATE_LIMIT_PER_PHONE: "20/1h",
   });
   browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
+    executablePath: CHROME_PATH,
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
 });

