@@ -6,7 +6,7 @@
 use std::fs;
 use std::process::{Child, Command};
 
-use callme_edge::token::{Claims, Scope, mint};
+use callme_tokens::token::{Claims, Scope, mint};
 
 use crate::cmd::Outcome;
 use crate::{build, setup, tools};

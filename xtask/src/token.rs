@@ -4,7 +4,7 @@
 
 use std::fs;
 
-use callme_edge::token::mint;
+use callme_tokens::token::mint;
 
 use crate::cmd::Outcome;
 use crate::dev::demo_claims;
