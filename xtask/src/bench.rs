@@ -148,21 +148,27 @@ pub fn run(args: &[String]) -> Outcome {
     Ok(())
 }
 
-/// The edge in workerd against a JavaScript worker (`edge/bench/latency.mjs`
-/// measures; the verdicts are made here).
-fn edge_latency(report: &mut Report) -> Outcome {
-    let root = tools::root();
-    let (ok, output) = cmd::run_teed(
-        Command::new(tools::node22())
-            .arg("edge/bench/latency.mjs")
-            .current_dir(&root),
-    )?;
+/// Runs a bench script under Node 22 (its output shown as it runs) and
+/// returns the JSON it prints last on a `BENCH-JSON ` line.
+fn node_bench(script: &str, env: &[(&str, &std::ffi::OsStr)]) -> Outcome<Value> {
+    let mut node = Command::new(tools::node22());
+    node.arg(script).current_dir(tools::root());
+    for (name, value) in env {
+        node.env(name, value);
+    }
+    let (ok, output) = cmd::run_teed(&mut node)?;
     let json = output
         .lines()
         .find_map(|l| l.strip_prefix("BENCH-JSON "))
         .filter(|_| ok)
-        .ok_or("edge/bench/latency.mjs printed no result")?;
-    let r: Value = serde_json::from_str(json).map_err(|e| format!("latency result: {e}"))?;
+        .ok_or_else(|| format!("{script} printed no result"))?;
+    serde_json::from_str(json).map_err(|e| format!("{script}: {e}"))
+}
+
+/// The edge in workerd against a JavaScript worker (`edge/bench/latency.mjs`
+/// measures; the verdicts are made here).
+fn edge_latency(report: &mut Report) -> Outcome {
+    let r = node_bench("edge/bench/latency.mjs", &[])?;
     let num = |v: &Value| v.as_f64().unwrap_or(f64::NAN);
     report.section("edge latency in workerd (miniflare), sequential, alternating rounds");
     for (name, key, goal) in [
@@ -300,19 +306,11 @@ fn kb(bytes: usize) -> f64 {
 /// The widget in headless Chromium against plain JavaScript
 /// (`widget/bench/browser.mjs` measures; the verdicts are made here).
 fn widget_browser(report: &mut Report) -> Outcome {
-    let root = tools::root();
-    let (ok, output) = cmd::run_teed(
-        Command::new(tools::node22())
-            .arg("widget/bench/browser.mjs")
-            .env("CHROME_PATH", crate::platform::chromium()?)
-            .current_dir(&root),
+    let chrome = crate::platform::chromium()?;
+    let r = node_bench(
+        "widget/bench/browser.mjs",
+        &[("CHROME_PATH", chrome.as_os_str())],
     )?;
-    let json = output
-        .lines()
-        .find_map(|l| l.strip_prefix("BENCH-JSON "))
-        .filter(|_| ok)
-        .ok_or("widget/bench/browser.mjs printed no result")?;
-    let r: Value = serde_json::from_str(json).map_err(|e| format!("browser result: {e}"))?;
     let num = |v: &Value| v.as_f64().unwrap_or(f64::NAN);
     report.section("widget start-up in headless Chromium, medians (fresh context per run)");
     for (network, key) in [

@@ -130,30 +130,26 @@ pub fn is_debian() -> bool {
 
 /// Chromium for the browser tests, or why not.
 pub fn chromium() -> Result<PathBuf, String> {
-    find(
-        std::env::var("CHROME_PATH").ok(),
-        browser_candidates(std::env::consts::OS),
-        Path::exists,
-    )
-    .ok_or_else(|| {
-        format!(
-            "no Chromium or Chrome found (CHROME_PATH is not set); {}",
-            browser_install_hint(std::env::consts::OS, is_debian())
-        )
-    })
+    locate("CHROME_PATH", browser_candidates, "Chromium or Chrome")
 }
 
 /// ChromeDriver for wasm-bindgen-test, or why not.
 pub fn chromedriver() -> Result<PathBuf, String> {
-    find(
-        std::env::var("CHROMEDRIVER").ok(),
-        driver_candidates(std::env::consts::OS),
-        Path::exists,
-    )
-    .ok_or_else(|| {
+    locate("CHROMEDRIVER", driver_candidates, "ChromeDriver")
+}
+
+/// A browser tool named by `variable`, else found in this OS's usual places;
+/// the error names the platform's install command.
+fn locate(
+    variable: &str,
+    candidates: fn(&str) -> &'static [&'static str],
+    what: &str,
+) -> Result<PathBuf, String> {
+    let os = std::env::consts::OS;
+    find(std::env::var(variable).ok(), candidates(os), Path::exists).ok_or_else(|| {
         format!(
-            "no ChromeDriver found (CHROMEDRIVER is not set); {}",
-            browser_install_hint(std::env::consts::OS, is_debian())
+            "no {what} found ({variable} is not set); {}",
+            browser_install_hint(os, is_debian())
         )
     })
 }
