@@ -2,6 +2,8 @@
 //! Only origins in `ALLOWED_ORIGINS` are reflected, always with
 //! `Vary: Origin`; there is no wildcard.
 
+use callme_shared::ErrorCode;
+
 use crate::config::EdgeConfig;
 use crate::error::EdgeError;
 
@@ -31,7 +33,7 @@ pub fn classify(
             Ok(Caller::AllowedOrigin(origin.trim().to_owned()))
         }
         Some(_) => Err(EdgeError::Forbidden {
-            code: "origin_not_allowed",
+            code: ErrorCode::OriginNotAllowed,
             message: "This website is not allowed to use this callme service.".into(),
             field: None,
         }),
@@ -43,7 +45,7 @@ pub fn classify(
 /// The refusal for a route that only browsers may use.
 pub fn browser_only() -> EdgeError {
     EdgeError::Forbidden {
-        code: "origin_required",
+        code: ErrorCode::OriginRequired,
         message: "This endpoint is for the callme widget in a browser.".into(),
         field: None,
     }

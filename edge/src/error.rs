@@ -1,7 +1,7 @@
 //! `EdgeError`: every way a request can fail, and the one place that turns
 //! each into a status and the documented error body.
 
-use callme_shared::{ErrorBody, FieldError};
+use callme_shared::{ErrorBody, ErrorCode, FieldError};
 
 use crate::config::ConfigError;
 use crate::policy::PolicyError;
@@ -18,7 +18,7 @@ pub enum EdgeError {
     #[error("{message}")]
     Invalid {
         /// Stable code.
-        code: &'static str,
+        code: ErrorCode,
         /// Human message.
         message: String,
         /// The field at fault.
@@ -31,7 +31,7 @@ pub enum EdgeError {
     #[error("{message}")]
     Unauthorized {
         /// Stable code.
-        code: &'static str,
+        code: ErrorCode,
         /// Human message.
         message: &'static str,
     },
@@ -39,7 +39,7 @@ pub enum EdgeError {
     #[error("{message}")]
     Forbidden {
         /// Stable code.
-        code: &'static str,
+        code: ErrorCode,
         /// Human message.
         message: String,
         /// The field at fault.
@@ -78,7 +78,7 @@ pub enum EdgeError {
     #[error("The voice platform answered badly.")]
     Upstream {
         /// Client-facing code (`upstream_error`, `agent_not_found`, ...).
-        code: &'static str,
+        code: ErrorCode,
         /// The platform's status, if it answered.
         status: Option<u16>,
         /// Detail for the log.
@@ -139,22 +139,22 @@ impl EdgeError {
             Self::Invalid { code, field, .. } | Self::Forbidden { code, field, .. } => {
                 (*code, *field)
             }
-            Self::BadJson(_) => ("invalid_json", None),
+            Self::BadJson(_) => (ErrorCode::InvalidJson, None),
             Self::Unauthorized { code, .. } => (*code, None),
-            Self::NotFound(_) => ("not_found", None),
-            Self::CallNotFound => ("call_not_found", None),
-            Self::MethodNotAllowed(_) => ("method_not_allowed", None),
-            Self::IdempotencyInProgress => ("idempotency_in_progress", None),
-            Self::TooLarge(_) => ("body_too_large", None),
-            Self::UnsupportedMediaType => ("unsupported_media_type", None),
-            Self::IdempotencyConflict => ("idempotency_conflict", None),
-            Self::RateLimited { .. } => ("rate_limited", None),
+            Self::NotFound(_) => (ErrorCode::NotFound, None),
+            Self::CallNotFound => (ErrorCode::CallNotFound, None),
+            Self::MethodNotAllowed(_) => (ErrorCode::MethodNotAllowed, None),
+            Self::IdempotencyInProgress => (ErrorCode::IdempotencyInProgress, None),
+            Self::TooLarge(_) => (ErrorCode::BodyTooLarge, None),
+            Self::UnsupportedMediaType => (ErrorCode::UnsupportedMediaType, None),
+            Self::IdempotencyConflict => (ErrorCode::IdempotencyConflict, None),
+            Self::RateLimited { .. } => (ErrorCode::RateLimited, None),
             Self::Upstream { code, .. } => (*code, None),
-            Self::UpstreamRejected => ("upstream_rejected", Some("phone")),
-            Self::UpstreamTimeout => ("upstream_timeout", None),
-            Self::Config(_) => ("misconfigured", None),
-            Self::GuardUnavailable(_) => ("unavailable", None),
-            Self::Internal(_) => ("internal", None),
+            Self::UpstreamRejected => (ErrorCode::UpstreamRejected, Some("phone")),
+            Self::UpstreamTimeout => (ErrorCode::UpstreamTimeout, None),
+            Self::Config(_) => (ErrorCode::Misconfigured, None),
+            Self::GuardUnavailable(_) => (ErrorCode::Unavailable, None),
+            Self::Internal(_) => (ErrorCode::Internal, None),
         };
         let mut body = ErrorBody::new(code, self.to_string());
         body.error.field = field.map(str::to_owned);
@@ -235,7 +235,7 @@ mod tests {
         );
         assert!(error.log_detail().unwrap().contains("deadbeef"));
         let error = EdgeError::Upstream {
-            code: "upstream_error",
+            code: ErrorCode::UpstreamError,
             status: Some(500),
             detail: "stack trace".into(),
         };
@@ -288,11 +288,11 @@ mod tests {
             EdgeError::invalid(&PhoneNumber::parse("0612").unwrap_err()),
             EdgeError::BadJson("x".into()),
             EdgeError::Unauthorized {
-                code: "token_missing",
+                code: ErrorCode::TokenMissing,
                 message: "m",
             },
             EdgeError::Forbidden {
-                code: "origin_not_allowed",
+                code: ErrorCode::OriginNotAllowed,
                 message: "m".into(),
                 field: None,
             },
@@ -308,7 +308,7 @@ mod tests {
                 limit: "ip".into(),
             },
             EdgeError::Upstream {
-                code: "upstream_error",
+                code: ErrorCode::UpstreamError,
                 status: None,
                 detail: String::new(),
             },

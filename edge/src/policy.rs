@@ -3,7 +3,7 @@
 //! type it is, and what its one canonical form is.
 
 use callme_numbers::Kind;
-use callme_shared::{CountryCode, PhoneNumber};
+use callme_shared::{CountryCode, ErrorCode, PhoneNumber};
 
 /// Number types, as configuration names them (`ALLOWED_NUMBER_TYPES`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,11 +92,11 @@ pub enum PolicyError {
 
 impl PolicyError {
     /// The stable code of the error body.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::InvalidNumber => "invalid_phone",
-            Self::CountryNotAllowed => "country_not_allowed",
-            Self::NumberTypeNotAllowed => "number_type_not_allowed",
+            Self::InvalidNumber => ErrorCode::InvalidPhone,
+            Self::CountryNotAllowed => ErrorCode::CountryNotAllowed,
+            Self::NumberTypeNotAllowed => ErrorCode::NumberTypeNotAllowed,
         }
     }
 }

@@ -2,7 +2,7 @@
 //! only the status is trusted; a 2xx body must parse as the documented
 //! shape or the answer counts as malformed (502).
 
-use callme_shared::{CallList, CallsQuery, OutboundCallResponse};
+use callme_shared::{CallList, CallsQuery, ErrorCode, OutboundCallResponse};
 
 use crate::error::EdgeError;
 
@@ -32,14 +32,18 @@ pub fn outbound_answer(raw: &Raw) -> Result<OutboundCallResponse, EdgeError> {
             if answer.success {
                 Ok(answer)
             } else {
-                Err(upstream("upstream_refused", raw, "success: false".into()))
+                Err(upstream(
+                    ErrorCode::UpstreamRefused,
+                    raw,
+                    "success: false".into(),
+                ))
             }
         }
         400 => Err(EdgeError::UpstreamRejected),
         // To a visitor these are like any other platform failure: the
         // operator's mistake is theirs to read in the log, not the world's.
         404 => Err(upstream(
-            "upstream_error",
+            ErrorCode::UpstreamError,
             raw,
             format!(
                 "agent_not_found: the configured agent does not exist ({})",
@@ -47,14 +51,14 @@ pub fn outbound_answer(raw: &Raw) -> Result<OutboundCallResponse, EdgeError> {
             ),
         )),
         401 | 403 => Err(upstream(
-            "upstream_error",
+            ErrorCode::UpstreamError,
             raw,
             format!(
                 "upstream_auth: the platform refused the key ({})",
                 digest(&raw.body)
             ),
         )),
-        _ => Err(upstream("upstream_error", raw, digest(&raw.body))),
+        _ => Err(upstream(ErrorCode::UpstreamError, raw, digest(&raw.body))),
     }
 }
 
@@ -66,23 +70,28 @@ pub fn list_answer(raw: &Raw) -> Result<CallList, EdgeError> {
     match raw.status {
         200..=299 => parse(raw),
         401 | 403 => Err(upstream(
-            "upstream_error",
+            ErrorCode::UpstreamError,
             raw,
             format!(
                 "upstream_auth: the platform refused the key ({})",
                 digest(&raw.body)
             ),
         )),
-        _ => Err(upstream("upstream_error", raw, digest(&raw.body))),
+        _ => Err(upstream(ErrorCode::UpstreamError, raw, digest(&raw.body))),
     }
 }
 
 fn parse<T: serde::de::DeserializeOwned>(raw: &Raw) -> Result<T, EdgeError> {
-    serde_json::from_str(&raw.body)
-        .map_err(|e| upstream("upstream_malformed", raw, format!("unreadable body: {e}")))
+    serde_json::from_str(&raw.body).map_err(|e| {
+        upstream(
+            ErrorCode::UpstreamMalformed,
+            raw,
+            format!("unreadable body: {e}"),
+        )
+    })
 }
 
-fn upstream(code: &'static str, raw: &Raw, detail: String) -> EdgeError {
+fn upstream(code: ErrorCode, raw: &Raw, detail: String) -> EdgeError {
     EdgeError::Upstream {
         code,
         status: Some(raw.status),

@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::FieldError;
+use crate::{ErrorCode, FieldError};
 
 /// The platform's agent id: a UUID in canonical 8-4-4-4-12 hex form, kept in
 /// lower case. Only configuration supplies these; a visitor never does.
@@ -25,10 +25,10 @@ pub enum AgentIdError {
 }
 
 impl FieldError for AgentIdError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
-            Self::NotUuidShape => "agent_id_not_uuid",
-            Self::NotHex => "agent_id_not_hex",
+            Self::NotUuidShape => ErrorCode::AgentIdNotUuid,
+            Self::NotHex => ErrorCode::AgentIdNotHex,
         }
     }
 
@@ -114,12 +114,12 @@ pub enum AgentAliasError {
 }
 
 impl FieldError for AgentAliasError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
-            Self::Empty => "agent_empty",
-            Self::TooLong => "agent_too_long",
-            Self::NotStartingWithLetter => "agent_not_starting_with_letter",
-            Self::InvalidCharacter => "agent_invalid_character",
+            Self::Empty => ErrorCode::AgentEmpty,
+            Self::TooLong => ErrorCode::AgentTooLong,
+            Self::NotStartingWithLetter => ErrorCode::AgentNotStartingWithLetter,
+            Self::InvalidCharacter => ErrorCode::AgentInvalidCharacter,
         }
     }
 

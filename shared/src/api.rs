@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    AgentAlias, AgentAliasError, CallId, CallStatus, CountryCode, FieldError, Locale, LocaleError,
-    PhoneError, PhoneNumber, TextError, Timestamp, VisitorName, VisitorNote,
+    AgentAlias, AgentAliasError, CallId, CallStatus, CountryCode, ErrorCode, FieldError, Locale,
+    LocaleError, PhoneError, PhoneNumber, TextError, Timestamp, VisitorName, VisitorNote,
 };
 
 /// The longest Turnstile token accepted (Cloudflare's documented maximum).
@@ -82,14 +82,14 @@ pub enum CallbackRequestError {
 }
 
 impl FieldError for CallbackRequestError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
-            Self::MissingPhone => "phone_missing",
+            Self::MissingPhone => ErrorCode::PhoneMissing,
             Self::Phone(inner) => inner.code(),
             Self::Agent(inner) => inner.code(),
             Self::Text(inner) => inner.code(),
             Self::Locale(inner) => inner.code(),
-            Self::TurnstileToken => "turnstile_token_malformed",
+            Self::TurnstileToken => ErrorCode::TurnstileTokenMalformed,
         }
     }
 
@@ -285,7 +285,7 @@ mod tests {
     fn a_missing_phone_names_the_phone_field() {
         let error = parse(r#"{"consent": true}"#).unwrap_err();
         assert_eq!(
-            (error.code(), error.field()),
+            (error.code().as_str(), error.field()),
             ("phone_missing", Some("phone"))
         );
     }

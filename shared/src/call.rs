@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::{FieldError, Timestamp};
+use crate::{ErrorCode, FieldError, Timestamp};
 
 /// The platform's opaque call id. It may contain `+` and `_`
 /// (`call-_+31612345678_abc123`), so it is percent-encoded in paths.
@@ -28,11 +28,11 @@ pub enum CallIdError {
 }
 
 impl FieldError for CallIdError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
-            Self::Empty => "call_id_empty",
-            Self::TooLong => "call_id_too_long",
-            Self::InvalidCharacter => "call_id_invalid_character",
+            Self::Empty => ErrorCode::CallIdEmpty,
+            Self::TooLong => ErrorCode::CallIdTooLong,
+            Self::InvalidCharacter => ErrorCode::CallIdInvalidCharacter,
         }
     }
 

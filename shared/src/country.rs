@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::FieldError;
+use crate::{ErrorCode, FieldError};
 
 /// An ISO 3166-1 alpha-2 country code, upper case (`NL`, `GB`, ...).
 ///
@@ -24,9 +24,9 @@ pub enum CountryError {
 }
 
 impl FieldError for CountryError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
-            Self::NotTwoLetters => "country_invalid",
+            Self::NotTwoLetters => ErrorCode::CountryInvalid,
         }
     }
 

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::ErrorCode;
+
 /// A validation error that knows its stable machine code and the input field
 /// it belongs to.
 ///
@@ -9,7 +11,7 @@ use serde::{Deserialize, Serialize};
 /// `code`, so codes never change once shipped.
 pub trait FieldError: std::error::Error {
     /// A stable, machine-readable code such as `phone_missing_plus`.
-    fn code(&self) -> &'static str;
+    fn code(&self) -> ErrorCode;
     /// The request field the error belongs to, when there is one.
     fn field(&self) -> Option<&'static str>;
 }
@@ -25,7 +27,8 @@ pub struct ErrorBody {
 /// The inside of an [`ErrorBody`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorDetail {
-    /// Stable machine code, e.g. `invalid_phone`.
+    /// Stable machine code, e.g. `invalid_phone`: an [`ErrorCode`]'s wire
+    /// name, kept as text so that a code newer than the reader still reads.
     pub code: String,
     /// Human-readable English message.
     pub message: String,
@@ -35,11 +38,11 @@ pub struct ErrorDetail {
 }
 
 impl ErrorBody {
-    /// Builds a body from any code and message, with no field.
-    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+    /// Builds a body from a code and message, with no field.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
             error: ErrorDetail {
-                code: code.into(),
+                code: code.as_str().to_owned(),
                 message: message.into(),
                 field: None,
             },
@@ -50,11 +53,18 @@ impl ErrorBody {
     pub fn from_field_error(error: &dyn FieldError) -> Self {
         Self {
             error: ErrorDetail {
-                code: error.code().to_owned(),
+                code: error.code().as_str().to_owned(),
                 message: error.to_string(),
                 field: error.field().map(str::to_owned),
             },
         }
+    }
+}
+
+impl ErrorDetail {
+    /// The code, when this build knows it.
+    pub fn known_code(&self) -> Option<ErrorCode> {
+        ErrorCode::from_wire(&self.code)
     }
 }
 
@@ -74,7 +84,8 @@ mod tests {
 
     #[test]
     fn a_body_without_field_omits_the_key() {
-        let json = serde_json::to_string(&ErrorBody::new("rate_limited", "Slow down")).unwrap();
+        let json =
+            serde_json::to_string(&ErrorBody::new(ErrorCode::RateLimited, "Slow down")).unwrap();
         assert_eq!(
             json,
             r#"{"error":{"code":"rate_limited","message":"Slow down"}}"#

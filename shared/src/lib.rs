@@ -11,6 +11,7 @@
 mod agent;
 mod api;
 mod call;
+mod code;
 mod country;
 mod error;
 mod locale;
@@ -28,6 +29,7 @@ pub use api::{
     LiveStatus, PublicConfig, TURNSTILE_TOKEN_MAX_CHARS,
 };
 pub use call::{Call, CallId, CallIdError, CallList, CallStatus, Pagination};
+pub use code::ErrorCode;
 pub use country::{CountryCode, CountryError, DialingPlan};
 pub use error::{ErrorBody, ErrorDetail, FieldError};
 pub use locale::{Locale, LocaleError};

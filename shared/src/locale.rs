@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::FieldError;
+use crate::{ErrorCode, FieldError};
 
 /// A language tag of the simple form `ll` or `ll-RR` (`nl`, `en-GB`),
 /// normalised to lower-case language and upper-case region.
@@ -21,8 +21,8 @@ pub enum LocaleError {
 }
 
 impl FieldError for LocaleError {
-    fn code(&self) -> &'static str {
-        "locale_malformed"
+    fn code(&self) -> ErrorCode {
+        ErrorCode::LocaleMalformed
     }
 
     fn field(&self) -> Option<&'static str> {

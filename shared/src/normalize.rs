@@ -2,7 +2,7 @@
 
 use crate::country::plan_for_international;
 use crate::phone::classify_non_digit;
-use crate::{CountryCode, DialingPlan, FieldError, PhoneError, PhoneNumber};
+use crate::{CountryCode, DialingPlan, ErrorCode, FieldError, PhoneError, PhoneNumber};
 
 /// Why a typed number could not be turned into E.164.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -70,18 +70,18 @@ pub enum NormalizeError {
 }
 
 impl FieldError for NormalizeError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
-            Self::Empty => "phone_empty",
-            Self::InvalidCharacter(_) => "phone_invalid_character",
-            Self::NonAsciiDigit => "phone_non_ascii_digit",
-            Self::MisplacedPlus => "phone_misplaced_plus",
-            Self::NeedsCountry => "phone_needs_country",
-            Self::UnknownDialingPlan => "phone_unknown_dialing_plan",
-            Self::ExtraZero { .. } => "phone_extra_zero",
-            Self::MissingTrunkPrefix { .. } => "phone_missing_trunk_prefix",
-            Self::TooShort { .. } => "phone_too_short",
-            Self::TooLong { .. } => "phone_too_long",
+            Self::Empty => ErrorCode::PhoneEmpty,
+            Self::InvalidCharacter(_) => ErrorCode::PhoneInvalidCharacter,
+            Self::NonAsciiDigit => ErrorCode::PhoneNonAsciiDigit,
+            Self::MisplacedPlus => ErrorCode::PhoneMisplacedPlus,
+            Self::NeedsCountry => ErrorCode::PhoneNeedsCountry,
+            Self::UnknownDialingPlan => ErrorCode::PhoneUnknownDialingPlan,
+            Self::ExtraZero { .. } => ErrorCode::PhoneExtraZero,
+            Self::MissingTrunkPrefix { .. } => ErrorCode::PhoneMissingTrunkPrefix,
+            Self::TooShort { .. } => ErrorCode::PhoneTooShort,
+            Self::TooLong { .. } => ErrorCode::PhoneTooLong,
             Self::Phone(inner) => inner.code(),
         }
     }
@@ -344,7 +344,7 @@ mod tests {
     fn every_error_names_the_phone_field() {
         let error = normalize("x", None).unwrap_err();
         assert_eq!(error.field(), Some("phone"));
-        assert_eq!(error.code(), "phone_invalid_character");
+        assert_eq!(error.code(), ErrorCode::PhoneInvalidCharacter);
     }
 
     proptest! {

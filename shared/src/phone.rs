@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::FieldError;
+use crate::{ErrorCode, FieldError};
 
 /// The most digits E.164 allows after the `+`.
 const MAX_DIGITS: usize = 15;
@@ -49,16 +49,16 @@ pub enum PhoneError {
 }
 
 impl FieldError for PhoneError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
-            Self::Empty => "phone_empty",
-            Self::MissingPlus => "phone_missing_plus",
-            Self::ContainsWhitespace => "phone_contains_whitespace",
-            Self::NonAsciiDigit => "phone_non_ascii_digit",
-            Self::InvalidCharacter(_) => "phone_invalid_character",
-            Self::NoDigits => "phone_no_digits",
-            Self::LeadingZero => "phone_leading_zero",
-            Self::TooLong => "phone_too_long",
+            Self::Empty => ErrorCode::PhoneEmpty,
+            Self::MissingPlus => ErrorCode::PhoneMissingPlus,
+            Self::ContainsWhitespace => ErrorCode::PhoneContainsWhitespace,
+            Self::NonAsciiDigit => ErrorCode::PhoneNonAsciiDigit,
+            Self::InvalidCharacter(_) => ErrorCode::PhoneInvalidCharacter,
+            Self::NoDigits => ErrorCode::PhoneNoDigits,
+            Self::LeadingZero => ErrorCode::PhoneLeadingZero,
+            Self::TooLong => ErrorCode::PhoneTooLong,
         }
     }
 

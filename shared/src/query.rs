@@ -6,7 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::percent::{percent_decode, percent_encode};
-use crate::{FieldError, Timestamp, TimestampError};
+use crate::{ErrorCode, FieldError, Timestamp, TimestampError};
 
 /// How many calls one page holds: 1 to 1000, 100 when not given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -240,17 +240,17 @@ pub enum QueryError {
 }
 
 impl FieldError for QueryError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
-            Self::LimitNotANumber => "limit_not_a_number",
-            Self::LimitOutOfRange => "limit_out_of_range",
-            Self::OffsetNotANumber => "offset_not_a_number",
-            Self::UnknownStatus => "status_unknown",
-            Self::StartDate(_) => "start_date_invalid",
-            Self::EndDate(_) => "end_date_invalid",
-            Self::StartAfterEnd => "start_after_end",
-            Self::UnknownParameter(_) => "unknown_parameter",
-            Self::RepeatedParameter(_) => "repeated_parameter",
+            Self::LimitNotANumber => ErrorCode::LimitNotANumber,
+            Self::LimitOutOfRange => ErrorCode::LimitOutOfRange,
+            Self::OffsetNotANumber => ErrorCode::OffsetNotANumber,
+            Self::UnknownStatus => ErrorCode::StatusUnknown,
+            Self::StartDate(_) => ErrorCode::StartDateInvalid,
+            Self::EndDate(_) => ErrorCode::EndDateInvalid,
+            Self::StartAfterEnd => ErrorCode::StartAfterEnd,
+            Self::UnknownParameter(_) => ErrorCode::UnknownParameter,
+            Self::RepeatedParameter(_) => ErrorCode::RepeatedParameter,
         }
     }
 
@@ -446,7 +446,11 @@ mod tests {
         ];
         for (input, code, field) in cases {
             let error = CallsQuery::parse(input).unwrap_err();
-            assert_eq!((error.code(), error.field()), (code, field), "{input:?}");
+            assert_eq!(
+                (error.code().as_str(), error.field()),
+                (code, field),
+                "{input:?}"
+            );
         }
     }
 

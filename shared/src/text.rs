@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::FieldError;
+use crate::{ErrorCode, FieldError};
 
 /// Why a visitor's text was refused; the field says which input.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -48,13 +48,13 @@ pub enum TextError {
 }
 
 impl FieldError for TextError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
-            Self::Empty { .. } => "text_empty",
-            Self::TooLong { .. } => "text_too_long",
-            Self::ControlCharacter { .. } => "text_control_character",
-            Self::BidiOverride { .. } => "text_bidi_override",
-            Self::InvisibleCharacter { .. } => "text_invisible_character",
+            Self::Empty { .. } => ErrorCode::TextEmpty,
+            Self::TooLong { .. } => ErrorCode::TextTooLong,
+            Self::ControlCharacter { .. } => ErrorCode::TextControlCharacter,
+            Self::BidiOverride { .. } => ErrorCode::TextBidiOverride,
+            Self::InvisibleCharacter { .. } => ErrorCode::TextInvisibleCharacter,
         }
     }
 
@@ -248,7 +248,10 @@ mod tests {
     fn five_hundred_characters_is_the_longest_note() {
         assert!(VisitorNote::parse(&"x".repeat(500)).is_ok());
         assert_eq!(
-            VisitorNote::parse(&"x".repeat(501)).unwrap_err().code(),
+            VisitorNote::parse(&"x".repeat(501))
+                .unwrap_err()
+                .code()
+                .as_str(),
             "text_too_long"
         );
     }

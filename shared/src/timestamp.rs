@@ -6,7 +6,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::FieldError;
+use crate::{ErrorCode, FieldError};
 
 /// An instant written as RFC 3339 (`2025-12-13T10:00:00.000Z`, or with an
 /// offset such as `+01:00`).
@@ -36,11 +36,11 @@ pub enum TimestampError {
 }
 
 impl FieldError for TimestampError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
-            Self::Malformed => "timestamp_malformed",
-            Self::NoSuchDate => "timestamp_no_such_date",
-            Self::NoSuchTime => "timestamp_no_such_time",
+            Self::Malformed => ErrorCode::TimestampMalformed,
+            Self::NoSuchDate => ErrorCode::TimestampNoSuchDate,
+            Self::NoSuchTime => ErrorCode::TimestampNoSuchTime,
         }
     }
 

@@ -7,7 +7,7 @@
 //! present but null, of another type, or (for `phone`) not an E.164 number
 //! refuses the token rather than meaning "no restriction".
 
-use callme_shared::PhoneNumber;
+use callme_shared::{ErrorCode, PhoneNumber};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -134,18 +134,18 @@ pub enum TokenError {
 
 impl TokenError {
     /// The stable code of the 401 body.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::Malformed => "token_malformed",
-            Self::WrongAlgorithm => "token_wrong_algorithm",
-            Self::BadSignature => "token_bad_signature",
-            Self::Expired => "token_expired",
-            Self::NotYetValid => "token_not_yet_valid",
-            Self::MissingScope => "token_missing_scope",
-            Self::BadClaim(_) => "token_bad_claim",
-            Self::LifetimeTooLong => "token_lifetime_too_long",
-            Self::WrongAudience => "token_wrong_audience",
-            Self::WrongIssuer => "token_wrong_issuer",
+            Self::Malformed => ErrorCode::TokenMalformed,
+            Self::WrongAlgorithm => ErrorCode::TokenWrongAlgorithm,
+            Self::BadSignature => ErrorCode::TokenBadSignature,
+            Self::Expired => ErrorCode::TokenExpired,
+            Self::NotYetValid => ErrorCode::TokenNotYetValid,
+            Self::MissingScope => ErrorCode::TokenMissingScope,
+            Self::BadClaim(_) => ErrorCode::TokenBadClaim,
+            Self::LifetimeTooLong => ErrorCode::TokenLifetimeTooLong,
+            Self::WrongAudience => ErrorCode::TokenWrongAudience,
+            Self::WrongIssuer => ErrorCode::TokenWrongIssuer,
         }
     }
 }

@@ -1,8 +1,8 @@
 //! `<callme-button>`: the launcher, the form, and the live call status.
 
 use callme_shared::{
-    AgentAlias, CallbackAccepted, CallbackRequest, CountryCode, FieldError, LiveStatus, Locale,
-    PhoneNumber, PublicConfig, TextError, VisitorName, VisitorNote, normalize,
+    AgentAlias, CallbackAccepted, CallbackRequest, CountryCode, ErrorCode, FieldError, LiveStatus,
+    Locale, PhoneNumber, PublicConfig, TextError, VisitorName, VisitorNote, normalize,
 };
 use leptos::html;
 use leptos::prelude::*;
@@ -219,7 +219,7 @@ pub fn CallmeButton(
             if needs_bot_check && token.is_none() {
                 server_error.set(Some(WidgetError::Field {
                     field: "turnstile_token".into(),
-                    code: "bot_check_missing".into(),
+                    code: Some(ErrorCode::BotCheckMissing),
                     message: "Complete the security check first.".into(),
                 }));
                 return;

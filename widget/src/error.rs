@@ -1,7 +1,7 @@
 //! `WidgetError`: every way a request to the edge can fail, as the widget
 //! tells it to the visitor.
 
-use callme_shared::ErrorBody;
+use callme_shared::{ErrorBody, ErrorCode};
 
 use crate::i18n::{Lang, Msg, error_text, rate_limited, t};
 
@@ -12,8 +12,8 @@ pub enum WidgetError {
     Field {
         /// The input it belongs to (`phone`, `consent`, ...).
         field: String,
-        /// The edge's code.
-        code: String,
+        /// The edge's code, when this build knows it.
+        code: Option<ErrorCode>,
         /// The edge's English message, used when the widget has no words.
         message: String,
     },
@@ -36,8 +36,8 @@ pub enum WidgetError {
     Refused {
         /// HTTP status.
         status: u16,
-        /// The edge's code.
-        code: String,
+        /// The edge's code, when this build knows it.
+        code: Option<ErrorCode>,
         /// The edge's English message.
         message: String,
     },
@@ -56,6 +56,7 @@ impl WidgetError {
         let Some(body) = body else {
             return Self::Unreadable { status };
         };
+        let code = body.error.known_code();
         let detail = body.error;
         match (status, detail.field) {
             (429, _) => Self::RateLimited {
@@ -64,12 +65,12 @@ impl WidgetError {
             (401, _) => Self::Unauthorized,
             (400 | 403, Some(field)) => Self::Field {
                 field,
-                code: detail.code,
+                code,
                 message: detail.message,
             },
             _ => Self::Refused {
                 status,
-                code: detail.code,
+                code,
                 message: detail.message,
             },
         }
@@ -87,8 +88,9 @@ impl WidgetError {
     /// The visitor's words for it.
     pub fn text(&self, lang: Lang) -> String {
         match self {
+            // A code newer than this build: the edge's own (English) words.
             Self::Field { code, message, .. } | Self::Refused { code, message, .. } => {
-                error_text(lang, code).map_or_else(|| message.clone(), str::to_owned)
+                code.map_or_else(|| message.clone(), |code| error_text(lang, code).to_owned())
             }
             Self::Invalid { text, .. } => text.clone(),
             Self::RateLimited { retry_after_s } => rate_limited(lang, *retry_after_s),
@@ -118,7 +120,8 @@ mod tests {
     use super::*;
 
     fn body(code: &str, field: Option<&str>) -> Option<ErrorBody> {
-        let mut body = ErrorBody::new(code, "English words");
+        let mut body = ErrorBody::new(ErrorCode::Internal, "English words");
+        body.error.code = code.to_owned();
         body.error.field = field.map(str::to_owned);
         Some(body)
     }

@@ -1,6 +1,6 @@
 //! Every word the widget shows, in English and Dutch, from one table.
 
-use callme_shared::{CountryCode, FieldError, NormalizeError, TextError};
+use callme_shared::{CountryCode, ErrorCode, FieldError, NormalizeError, TextError};
 
 /// A supported language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -227,95 +227,164 @@ pub fn range_of(lang: Lang, first: u64, last: u64, total: u64) -> String {
     }
 }
 
-/// The words for an error code of the edge or of `shared`, when the widget
-/// has better words than the edge's English message.
-pub fn error_text(lang: Lang, code: &str) -> Option<&'static str> {
+/// The visitor's words for an error code of the edge or of `shared`. The
+/// `match` has no wildcard: a code added to [`ErrorCode`] does not compile
+/// until it has words in both languages here.
+pub fn error_text(lang: Lang, code: ErrorCode) -> &'static str {
+    use ErrorCode as C;
     let (en, nl) = match code {
-        "phone_empty" | "phone_missing" => {
+        C::PhoneEmpty | C::PhoneMissing => {
             ("Enter your phone number.", "Vul uw telefoonnummer in.")
         }
-        "phone_needs_country" => (
+        C::PhoneNeedsCountry => (
             "Choose a country, or start with + and the country code.",
             "Kies een land, of begin met + en de landcode.",
         ),
-        "phone_missing_trunk_prefix" => (
+        C::PhoneMissingTrunkPrefix => (
             "Start the number with 0, or with + and the country code.",
             "Begin het nummer met 0, of met + en de landcode.",
         ),
-        "phone_too_short" => ("This number is too short.", "Dit nummer is te kort."),
-        "phone_too_long" => ("This number is too long.", "Dit nummer is te lang."),
-        "phone_unknown_dialing_plan" | "phone_missing_plus" => (
+        C::PhoneTooShort => ("This number is too short.", "Dit nummer is te kort."),
+        C::PhoneTooLong => ("This number is too long.", "Dit nummer is te lang."),
+        C::PhoneUnknownDialingPlan | C::PhoneMissingPlus => (
             "Start the number with + and the country code.",
             "Begin het nummer met + en de landcode.",
         ),
-        "phone_no_digits" => ("Type the number after the +.", "Typ het nummer na de +."),
-        "phone_leading_zero" => (
+        C::PhoneNoDigits => ("Type the number after the +.", "Typ het nummer na de +."),
+        C::PhoneLeadingZero => (
             "A country code never starts with 0.",
             "Een landcode begint nooit met 0.",
         ),
-        "phone_invalid_character"
-        | "phone_non_ascii_digit"
-        | "phone_misplaced_plus"
-        | "phone_contains_whitespace" => (
+        C::PhoneExtraZero => (
+            "After the country code the number cannot start with 0.",
+            "Na de landcode begint het nummer niet met 0.",
+        ),
+        C::PhoneInvalidCharacter
+        | C::PhoneNonAsciiDigit
+        | C::PhoneMisplacedPlus
+        | C::PhoneContainsWhitespace => (
             "Use digits only, like 06 12345678.",
             "Gebruik alleen cijfers, zoals 06 12345678.",
         ),
-        "invalid_phone" => (
+        C::InvalidPhone => (
             "This phone number does not exist. Check the number and the country.",
             "Dit telefoonnummer bestaat niet. Controleer het nummer en het land.",
         ),
-        "country_not_allowed" => (
+        C::CountryNotAllowed => (
             "We cannot call numbers in this country.",
             "Wij kunnen geen nummers in dit land bellen.",
         ),
-        "number_type_not_allowed" => (
+        C::NumberTypeNotAllowed => (
             "We can only call mobile and landline numbers.",
             "Wij kunnen alleen mobiele en vaste nummers bellen.",
         ),
-        "consent_required" => (
+        C::ConsentRequired => (
             "Tick the box to agree to be called.",
             "Vink het vakje aan om akkoord te gaan.",
         ),
-        "bot_check_missing" => (
+        C::BotCheckMissing => (
             "Complete the security check first.",
             "Voltooi eerst de beveiligingscontrole.",
         ),
-        "bot_check_failed" => (
+        C::BotCheckFailed | C::TurnstileTokenMalformed => (
             "The security check failed. Reload the page and try again.",
             "De beveiligingscontrole is mislukt. Herlaad de pagina en probeer het opnieuw.",
         ),
-        "origin_not_allowed" | "origin_required" => (
+        C::OriginNotAllowed | C::OriginRequired => (
             "This website may not use this call service.",
             "Deze website mag deze belservice niet gebruiken.",
         ),
-        "text_too_long" => ("This text is too long.", "Deze tekst is te lang."),
-        "text_empty" => ("This field is empty.", "Dit veld is leeg."),
-        "text_control_character" | "text_bidi_override" => (
+        C::TextTooLong => ("This text is too long.", "Deze tekst is te lang."),
+        C::TextEmpty => ("This field is empty.", "Dit veld is leeg."),
+        C::TextControlCharacter | C::TextBidiOverride => (
             "This text contains characters that are not allowed.",
             "Deze tekst bevat tekens die niet zijn toegestaan.",
         ),
-        "text_invisible_character" => (
+        C::TextInvisibleCharacter => (
             "This text contains an invisible character. Type it again without copying.",
             "Deze tekst bevat een onzichtbaar teken. Typ hem opnieuw zonder te kopiëren.",
         ),
-        "upstream_rejected" => (
+        C::UpstreamRejected => (
             "This number cannot be called. Check it and try again.",
             "Dit nummer kan niet worden gebeld. Controleer het en probeer het opnieuw.",
         ),
-        "upstream_timeout" | "upstream_error" | "upstream_malformed" | "upstream_unreachable" => (
+        C::UpstreamTimeout
+        | C::UpstreamError
+        | C::UpstreamRefused
+        | C::UpstreamMalformed
+        | C::UpstreamUnreachable => (
             "Our phone service did not answer. Try again in a moment.",
             "Onze telefoondienst reageerde niet. Probeer het zo opnieuw.",
         ),
-        "unavailable" => (
+        C::Unavailable | C::RateLimited | C::IdempotencyInProgress => (
             "We are busy right now. Try again in a moment.",
             "Het is nu erg druk. Probeer het zo opnieuw.",
         ),
-        _ => return None,
+        // What a visitor cannot change: the site's setup or the widget's
+        // own request. The site owner's log says which.
+        C::AgentUnknown
+        | C::AgentEmpty
+        | C::AgentTooLong
+        | C::AgentNotStartingWithLetter
+        | C::AgentInvalidCharacter
+        | C::LocaleMalformed
+        | C::Misconfigured => (
+            "This call button is not set up correctly. Please tell the website.",
+            "Deze belknop is niet goed ingesteld. Laat het de website weten.",
+        ),
+        C::IdempotencyKeyInvalid
+        | C::IdempotencyConflict
+        | C::InvalidJson
+        | C::BodyTooLarge
+        | C::UnsupportedMediaType
+        | C::NotFound
+        | C::MethodNotAllowed
+        | C::Internal => (
+            "Something went wrong. Reload the page and try again.",
+            "Er ging iets mis. Herlaad de pagina en probeer het opnieuw.",
+        ),
+        C::TicketMissing | C::TicketInvalid | C::CallNotFound => (
+            "This call can no longer be followed here.",
+            "Dit gesprek is hier niet meer te volgen.",
+        ),
+        C::TokenMissing
+        | C::TokenNotAccepted
+        | C::TokenMalformed
+        | C::TokenWrongAlgorithm
+        | C::TokenBadSignature
+        | C::TokenExpired
+        | C::TokenNotYetValid
+        | C::TokenMissingScope
+        | C::TokenBadClaim
+        | C::TokenLifetimeTooLong
+        | C::TokenWrongAudience
+        | C::TokenWrongIssuer => return t(lang, Msg::Unauthorized),
+        C::StartAfterEnd => (
+            "The start date is after the end date.",
+            "De begindatum ligt na de einddatum.",
+        ),
+        C::LimitNotANumber
+        | C::LimitOutOfRange
+        | C::OffsetNotANumber
+        | C::StatusUnknown
+        | C::StartDateInvalid
+        | C::EndDateInvalid
+        | C::UnknownParameter
+        | C::RepeatedParameter
+        | C::CallIdEmpty
+        | C::CallIdTooLong
+        | C::CallIdInvalidCharacter
+        | C::CountryInvalid
+        | C::AgentIdNotUuid
+        | C::AgentIdNotHex
+        | C::TimestampMalformed
+        | C::TimestampNoSuchDate
+        | C::TimestampNoSuchTime => ("Check what you entered.", "Controleer wat u hebt ingevuld."),
     };
-    Some(match lang {
+    match lang {
         Lang::En => en,
         Lang::Nl => nl,
-    })
+    }
 }
 
 /// The visitor's words for a number `normalize` refused, with the details
@@ -372,7 +441,7 @@ pub fn normalize_text(lang: Lang, error: &NormalizeError) -> String {
                 )
             }
         }
-        other => code_text(lang, other.code()).to_owned(),
+        other => error_text(lang, other.code()).to_owned(),
     }
 }
 
@@ -385,16 +454,8 @@ pub fn text_error_text(lang: Lang, error: &TextError) -> String {
         (TextError::TooLong { max, .. }, Lang::Nl) => {
             format!("Deze tekst is te lang: hoogstens {max} tekens.")
         }
-        (other, _) => code_text(lang, other.code()).to_owned(),
+        (other, _) => error_text(lang, other.code()).to_owned(),
     }
-}
-
-/// [`error_text`] for a code of the shared rules, which all have words.
-fn code_text(lang: Lang, code: &str) -> &'static str {
-    error_text(lang, code).unwrap_or(match lang {
-        Lang::En => "Check what you entered.",
-        Lang::Nl => "Controleer wat u hebt ingevuld.",
-    })
 }
 
 /// A duration as `m:ss` (or `h:mm:ss`), the same in both languages.
@@ -543,14 +604,15 @@ mod tests {
         for (typed, country) in refused_numbers() {
             let country = country.map(|c| CountryCode::parse(c).unwrap());
             let error = normalize(typed, country).unwrap_err();
-            codes.push(error.code());
+            codes.push(error.code().as_str());
             for lang in [Lang::En, Lang::Nl] {
                 let text = normalize_text(lang, &error);
                 assert_ne!(
                     text,
-                    code_text(lang, "no_such_code"),
+                    error_text(lang, ErrorCode::Internal),
                     "{typed:?}: {error:?}"
                 );
+                assert!(!text.is_empty());
             }
         }
         codes.sort_unstable();
@@ -599,16 +661,13 @@ mod tests {
     }
 
     #[test]
-    fn the_edges_codes_have_dutch_words() {
-        for code in [
-            "country_not_allowed",
-            "number_type_not_allowed",
-            "invalid_phone",
-            "consent_required",
-            "unavailable",
-        ] {
-            assert!(error_text(Lang::Nl, code).is_some(), "{code}");
+    fn every_code_has_words_of_its_own_language() {
+        // Both languages exist by construction (the `match`); here: no
+        // empty text, and the two are not the same words.
+        for code in ErrorCode::ALL {
+            let (en, nl) = (error_text(Lang::En, *code), error_text(Lang::Nl, *code));
+            assert!(!en.is_empty() && !nl.is_empty(), "{code}");
+            assert_ne!(en, nl, "{code}");
         }
-        assert_eq!(error_text(Lang::En, "no_such_code"), None);
     }
 }

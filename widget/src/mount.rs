@@ -5,7 +5,9 @@ use std::any::Any;
 
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
-use web_sys::{HtmlElement, ShadowRoot};
+use web_sys::HtmlElement;
+#[cfg(feature = "history")]
+use web_sys::ShadowRoot;
 
 use crate::api::Edge;
 use crate::browser::navigator_language;

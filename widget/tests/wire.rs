@@ -6,7 +6,8 @@
 
 use callme_shared::{
     AgentAlias, CallId, CallList, CallbackAccepted, CallbackRequest, CallbackStatus, CountryCode,
-    ErrorBody, LiveStatus, Locale, PhoneNumber, PublicConfig, Timestamp, VisitorName, VisitorNote,
+    ErrorBody, ErrorCode, LiveStatus, Locale, PhoneNumber, PublicConfig, Timestamp, VisitorName,
+    VisitorNote,
 };
 use callme_widget::wire;
 use serde::Serialize;
@@ -87,7 +88,7 @@ fn the_callback_answers_read_as_the_edge_writes_them() {
 
 #[wasm_bindgen_test]
 fn error_bodies_read_with_and_without_a_field() {
-    let mut body = ErrorBody::new("invalid_phone", "The phone number is not valid.");
+    let mut body = ErrorBody::new(ErrorCode::InvalidPhone, "The phone number is not valid.");
     assert_eq!(wire::error_body(as_edge_writes(&body)), Some(body.clone()));
     body.error.field = Some("phone".into());
     assert_eq!(wire::error_body(as_edge_writes(&body)), Some(body));

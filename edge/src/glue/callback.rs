@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use callme_shared::{CallbackAccepted, CallbackRequest, LiveStatus, PublicConfig};
+use callme_shared::{CallbackAccepted, CallbackRequest, ErrorCode, LiveStatus, PublicConfig};
 use worker::{Delay, Method, Request, Response};
 
 use crate::config::EdgeConfig;
@@ -52,7 +52,7 @@ pub async fn handle_callback(ctx: &mut Ctx, req: Request) -> Result<Response, Ed
         .map(|k| crate::guard::idempotency_key(&k))
         .transpose()
         .map_err(|e| EdgeError::Invalid {
-            code: "idempotency_key_invalid",
+            code: ErrorCode::IdempotencyKeyInvalid,
             message: e.to_string(),
             field: None,
         })?;
@@ -76,7 +76,7 @@ pub async fn handle_callback(ctx: &mut Ctx, req: Request) -> Result<Response, Ed
     callback.phone = destination.phone;
     if config.consent_required && !callback.consent {
         return Err(EdgeError::Invalid {
-            code: "consent_required",
+            code: ErrorCode::ConsentRequired,
             message: "Tick the box to agree to be called.".into(),
             field: Some("consent"),
         });
@@ -85,7 +85,7 @@ pub async fn handle_callback(ctx: &mut Ctx, req: Request) -> Result<Response, Ed
         .agent(callback.agent.as_ref())
         .cloned()
         .ok_or_else(|| EdgeError::Invalid {
-            code: "agent_unknown",
+            code: ErrorCode::AgentUnknown,
             message: "There is no agent by that name.".into(),
             field: Some("agent"),
         })?;

@@ -1,6 +1,6 @@
 //! `GET /api/calls`: call history for a portal token.
 
-use callme_shared::CallsQuery;
+use callme_shared::{CallsQuery, ErrorCode};
 use worker::{Method, Request, Response};
 
 use crate::error::EdgeError;
@@ -22,7 +22,7 @@ pub async fn handle_calls(ctx: &mut Ctx, req: &Request) -> Result<Response, Edge
         .flatten()
         .and_then(|v| v.strip_prefix("Bearer ").map(|t| t.trim().to_owned()))
         .ok_or(EdgeError::Unauthorized {
-            code: "token_missing",
+            code: ErrorCode::TokenMissing,
             message: "Send a portal token: Authorization: Bearer <token>.",
         })?;
     let secret = ctx
@@ -30,7 +30,7 @@ pub async fn handle_calls(ctx: &mut Ctx, req: &Request) -> Result<Response, Edge
         .portal_token_secret
         .clone()
         .ok_or(EdgeError::Unauthorized {
-            code: "token_not_accepted",
+            code: ErrorCode::TokenNotAccepted,
             message: "This service does not accept portal tokens.",
         })??;
     let rules = &ctx.config.portal_token_rules;

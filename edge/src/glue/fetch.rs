@@ -1,5 +1,6 @@
 //! Outgoing HTTP with a time limit: the platform and Turnstile.
 
+use callme_shared::ErrorCode;
 use wasm_bindgen::JsValue;
 use worker::{AbortSignal, Fetch, Headers, Method, Request, RequestInit};
 
@@ -54,7 +55,7 @@ pub async fn upstream(
         }
         Err(Failure::TimedOut) => Err(EdgeError::UpstreamTimeout),
         Err(Failure::Unreachable(detail)) => Err(EdgeError::Upstream {
-            code: "upstream_unreachable",
+            code: ErrorCode::UpstreamUnreachable,
             status: None,
             detail,
         }),

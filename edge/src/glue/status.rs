@@ -10,7 +10,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use callme_shared::CallsQuery;
+use callme_shared::{CallsQuery, ErrorCode};
 use worker::{Delay, Method, Request, Response};
 
 use crate::cors::{self, Caller};
@@ -56,7 +56,7 @@ pub async fn handle_status(ctx: &mut Ctx, req: &Request) -> Result<Response, Edg
         .flatten()
         .and_then(|v| v.strip_prefix("Ticket ").map(str::to_owned))
         .ok_or(EdgeError::Unauthorized {
-            code: "ticket_missing",
+            code: ErrorCode::TicketMissing,
             message: "Send the ticket of this callback: Authorization: Ticket <ticket>.",
         })?;
     let ticket = ticket::open(
@@ -67,7 +67,7 @@ pub async fn handle_status(ctx: &mut Ctx, req: &Request) -> Result<Response, Edg
     .map_err(|e| {
         ctx.log.detail = Some(e.to_string());
         EdgeError::Unauthorized {
-            code: "ticket_invalid",
+            code: ErrorCode::TicketInvalid,
             message: "This ticket is not valid.",
         }
     })?;

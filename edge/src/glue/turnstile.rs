@@ -4,7 +4,7 @@ use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use worker::{Headers, Method, Request, RequestInit};
 
-use callme_shared::percent_encode;
+use callme_shared::{ErrorCode, percent_encode};
 
 use crate::error::EdgeError;
 
@@ -53,7 +53,7 @@ fn fits(verdict: &Verdict, origin: Option<&str>, dummy: bool) -> bool {
 
 fn failed(message: &str) -> EdgeError {
     EdgeError::Forbidden {
-        code: "bot_check_failed",
+        code: ErrorCode::BotCheckFailed,
         message: message.to_owned(),
         field: Some("turnstile_token"),
     }
