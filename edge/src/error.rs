@@ -4,6 +4,7 @@
 use callme_shared::{ErrorBody, ErrorCode, FieldError};
 
 use crate::config::ConfigError;
+use crate::limits::LimitKind;
 use crate::policy::PolicyError;
 
 /// Seconds a client is asked to wait when the Guard is unavailable: a
@@ -72,7 +73,7 @@ pub enum EdgeError {
         /// Seconds until a retry can succeed.
         retry_after_s: u64,
         /// Which limit (for the log).
-        limit: String,
+        limit: LimitKind,
     },
     /// 502: the platform answered with an error or something unreadable.
     #[error("The voice platform answered badly.")]
@@ -186,7 +187,7 @@ impl EdgeError {
             }
             Self::Config(error) => Some(error.to_string()),
             Self::Internal(detail) | Self::GuardUnavailable(detail) => Some(detail.clone()),
-            Self::RateLimited { limit, .. } => Some(format!("limit {limit}")),
+            Self::RateLimited { limit, .. } => Some(format!("limit {}", limit.name())),
             _ => None,
         }
     }
@@ -305,7 +306,7 @@ mod tests {
             EdgeError::IdempotencyConflict,
             EdgeError::RateLimited {
                 retry_after_s: 5,
-                limit: "ip".into(),
+                limit: LimitKind::Client,
             },
             EdgeError::Upstream {
                 code: ErrorCode::UpstreamError,

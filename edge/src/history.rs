@@ -244,7 +244,7 @@ mod tests {
     }
 
     fn query(text: &str) -> CallsQuery {
-        CallsQuery::parse(text).unwrap()
+        CallsQuery::from_pairs(url::form_urlencoded::parse(text.as_bytes())).unwrap()
     }
 
     #[test]

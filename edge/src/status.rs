@@ -9,10 +9,13 @@
 //! than 1000 recent calls), reads a list of its own, also shared for a
 //! second. The glue does the I/O; this module decides.
 
+use std::rc::Rc;
+
 use callme_shared::{
     CallId, CallList, CallbackStatus, CallsQuery, DateRange, PageLimit, PageOffset, Timestamp,
 };
 
+use crate::error::EdgeError;
 use crate::history::{self, LOOKUP_SKEW_MS, UNKNOWN_AFTER_MS};
 
 /// How far back the shared snapshot reaches: longer than a callback is
@@ -118,6 +121,119 @@ pub fn read(snapshot: &Snapshot, call_id: &CallId, issued_ms: i64, now_ms: i64) 
         Reading::NotFound
     } else {
         Reading::Status(history::status_view(call_id, None))
+    }
+}
+
+/// Lists kept at once (the recent snapshot and a few tickets' own lists).
+pub const KEPT_LISTS: usize = 16;
+
+/// A list read (or being read) from the platform, by its path.
+#[derive(Debug)]
+struct Entry {
+    path: String,
+    /// The first creation time the list covers.
+    start_ms: i64,
+    /// When the fetch started.
+    started_ms: i64,
+    /// The answer, once there; a failure is shared too, for a second, so
+    /// that an outage does not turn every waiting poll into a request.
+    outcome: Option<Result<Rc<Snapshot>, EdgeError>>,
+}
+
+/// The lists one isolate holds, shared by every poll in it. Requests may
+/// not await each other's I/O in workerd, so a poll that finds a list
+/// being fetched waits on a timer and looks again ([`Found::InFlight`])
+/// instead of sharing the fetch's promise. The glue keeps one of these per
+/// isolate and does the fetching.
+#[derive(Debug, Default)]
+pub struct SharedLists {
+    entries: Vec<Entry>,
+}
+
+/// What memory holds for a poll.
+#[derive(Debug)]
+pub enum Found {
+    /// A list (or a fresh failure) that answers it.
+    Ready(Result<Rc<Snapshot>, EdgeError>),
+    /// A list that will answer it is being fetched: look again shortly.
+    InFlight,
+    /// Nothing: fetch.
+    Nothing,
+}
+
+/// What a poll looks for.
+#[derive(Debug, Clone, Copy)]
+pub struct Wanted<'a> {
+    /// The platform path of the list it would fetch.
+    pub path: &'a str,
+    /// When its ticket was issued.
+    pub issued_ms: i64,
+    /// Only a list made by this very path will do (the shared one was cut
+    /// short without the call).
+    pub exact: bool,
+    /// How long a fetch may be waited on (the platform's timeout).
+    pub wait_limit_ms: i64,
+}
+
+impl SharedLists {
+    /// What memory holds for `wanted` at `now_ms`. A complete list answers
+    /// any ticket it covers, whatever second its query was made in; so
+    /// does one being fetched, which the poll then waits for.
+    pub fn lookup(&self, wanted: &Wanted<'_>, now_ms: i64) -> Found {
+        let found = self.entries.iter().rev().find_map(|entry| {
+            let same = entry.path == wanted.path;
+            let covers =
+                same || (!wanted.exact && entry.start_ms <= wanted.issued_ms - LOOKUP_SKEW_MS);
+            match &entry.outcome {
+                Some(Ok(snapshot))
+                    if snapshot.answers(wanted.issued_ms, now_ms)
+                        && (same || (!wanted.exact && snapshot.is_complete())) =>
+                {
+                    Some(Found::Ready(Ok(snapshot.clone())))
+                }
+                Some(Err(error)) if same && now_ms < entry.started_ms + SNAPSHOT_TTL_MS => {
+                    Some(Found::Ready(Err(error.clone())))
+                }
+                None if covers && now_ms < entry.started_ms + wanted.wait_limit_ms => {
+                    Some(Found::InFlight)
+                }
+                _ => None,
+            }
+        });
+        found.unwrap_or(Found::Nothing)
+    }
+
+    /// Notes that the list at `path` (covering calls from `start_ms`) is
+    /// being fetched since `started_ms`, replacing an older one of the
+    /// same path and, past [`KEPT_LISTS`], the oldest.
+    pub fn begin(&mut self, path: &str, start_ms: i64, started_ms: i64) {
+        self.entries.retain(|e| e.path != path);
+        if self.entries.len() >= KEPT_LISTS {
+            self.entries.remove(0);
+        }
+        self.entries.push(Entry {
+            path: path.to_owned(),
+            start_ms,
+            started_ms,
+            outcome: None,
+        });
+    }
+
+    /// Keeps the outcome of the fetch begun at `started_ms` (unless a
+    /// newer fetch of the same path replaced it meanwhile).
+    pub fn settle(
+        &mut self,
+        path: &str,
+        started_ms: i64,
+        outcome: Result<Rc<Snapshot>, EdgeError>,
+    ) {
+        if let Some(entry) = self
+            .entries
+            .iter_mut()
+            .find(|e| e.path == path && e.started_ms == started_ms)
+        {
+            entry.outcome = Some(outcome);
+        }
     }
 }
 
@@ -236,5 +352,87 @@ mod tests {
             read(&s, &id("call-a"), NOW - UNKNOWN_AFTER_MS - 1, NOW),
             Reading::ReadOwn
         );
+    }
+
+    fn wanted(path: &str, issued_ms: i64, exact: bool) -> Wanted<'_> {
+        Wanted {
+            path,
+            issued_ms,
+            exact,
+            wait_limit_ms: 10_000,
+        }
+    }
+
+    #[test]
+    fn a_poll_waits_for_a_list_being_fetched_then_shares_it() {
+        let mut lists = SharedLists::default();
+        let path = "/calls?recent";
+        let start = start_of(&recent_query(NOW));
+        assert!(matches!(
+            lists.lookup(&wanted(path, NOW - 5_000, false), NOW),
+            Found::Nothing
+        ));
+        lists.begin(path, start, NOW);
+        // Another ticket, another second's query: the list in flight covers it.
+        let other = wanted("/calls?other-second", NOW - 9_000, false);
+        assert!(matches!(lists.lookup(&other, NOW + 5), Found::InFlight));
+        // ...but not past the platform's timeout.
+        assert!(matches!(lists.lookup(&other, NOW + 10_000), Found::Nothing));
+        lists.settle(path, NOW, Ok(Rc::new(snapshot(vec![], 0, NOW + 50))));
+        assert!(matches!(
+            lists.lookup(&other, NOW + 60),
+            Found::Ready(Ok(_))
+        ));
+        // A second later it answers nobody.
+        let late = NOW + 50 + SNAPSHOT_TTL_MS;
+        assert!(matches!(lists.lookup(&other, late), Found::Nothing));
+    }
+
+    #[test]
+    fn a_cut_short_list_answers_only_its_own_query() {
+        let mut lists = SharedLists::default();
+        let start = start_of(&recent_query(NOW));
+        lists.begin("/calls?recent", start, NOW);
+        lists.settle(
+            "/calls?recent",
+            NOW,
+            Ok(Rc::new(snapshot(vec![], 5_000, NOW))),
+        );
+        let own = wanted("/calls?own", NOW - 5_000, true);
+        assert!(matches!(lists.lookup(&own, NOW + 1), Found::Nothing));
+        let other = wanted("/calls?other-second", NOW - 5_000, false);
+        assert!(matches!(lists.lookup(&other, NOW + 1), Found::Nothing));
+        let same = wanted("/calls?recent", NOW - 5_000, false);
+        assert!(matches!(lists.lookup(&same, NOW + 1), Found::Ready(Ok(_))));
+    }
+
+    #[test]
+    fn a_failure_is_shared_for_a_second_by_the_same_query_only() {
+        let mut lists = SharedLists::default();
+        lists.begin("/calls?a", 0, NOW);
+        lists.settle("/calls?a", NOW, Err(EdgeError::UpstreamTimeout));
+        let same = wanted("/calls?a", NOW - 5_000, false);
+        assert!(matches!(
+            lists.lookup(&same, NOW + 999),
+            Found::Ready(Err(EdgeError::UpstreamTimeout))
+        ));
+        assert!(matches!(lists.lookup(&same, NOW + 1_000), Found::Nothing));
+        let other = wanted("/calls?b", NOW - 5_000, false);
+        assert!(matches!(lists.lookup(&other, NOW + 1), Found::Nothing));
+    }
+
+    #[test]
+    fn a_late_answer_of_a_replaced_fetch_is_dropped_and_memory_stays_bounded() {
+        let mut lists = SharedLists::default();
+        lists.begin("/calls?a", 0, NOW);
+        lists.begin("/calls?a", 0, NOW + 10);
+        lists.settle("/calls?a", NOW, Ok(Rc::new(snapshot(vec![], 0, NOW))));
+        let a = wanted("/calls?a", NOW - 5_000, true);
+        assert!(matches!(lists.lookup(&a, NOW + 20), Found::InFlight));
+        for i in 0..40 {
+            lists.begin(&format!("/calls?{i}"), 0, NOW);
+        }
+        assert_eq!(lists.entries.len(), KEPT_LISTS);
+        assert!(matches!(lists.lookup(&a, NOW + 20), Found::Nothing));
     }
 }

@@ -28,7 +28,7 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(again.unix_millis(), stamp.unix_millis());
         assert_eq!(Timestamp::parse(again.as_str()).unwrap().unix_millis(), stamp.unix_millis());
     }
-    let _ = CallsQuery::parse(text);
+    let _ = CallsQuery::from_pairs(form_urlencoded::parse(text.as_bytes()));
     if let Ok(name) = VisitorName::parse(text) {
         assert_eq!(VisitorName::parse(name.as_str()).unwrap(), name);
     }

@@ -126,7 +126,7 @@ fn bearer_matches(headers: &HeaderMap, key: &str) -> bool {
 /// `GET /calls`.
 async fn handle_list(State(state): State<Arc<AppState>>, request: Request) -> Response {
     let query = request.uri().query().unwrap_or_default();
-    match CallsQuery::parse(query) {
+    match CallsQuery::from_pairs(form_urlencoded::parse(query.as_bytes())) {
         Ok(query) => Json(lock(&state.store).list(&query, now_ms())).into_response(),
         Err(error) => platform_error(StatusCode::BAD_REQUEST, &error.to_string()),
     }

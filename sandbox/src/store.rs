@@ -334,12 +334,12 @@ mod tests {
         assert_eq!(page.calls.len(), 10);
         assert_eq!(page.calls[0].id, all.calls[150].id);
 
-        let week = CallsQuery::parse(&format!(
+        let week = format!(
             "start_date={}&end_date={}",
             Timestamp::from_unix_millis(NOW - 7 * 86_400_000),
             Timestamp::from_unix_millis(NOW)
-        ))
-        .unwrap();
+        );
+        let week = CallsQuery::from_pairs(form_urlencoded::parse(week.as_bytes())).unwrap();
         let in_week = store.list(&week, NOW);
         let expected = all
             .calls

@@ -35,7 +35,7 @@ pub use error::{ErrorBody, ErrorDetail, FieldError};
 pub use locale::{Locale, LocaleError};
 pub use normalize::{NormalizeError, normalize};
 pub use outbound::{OutboundCallRequest, OutboundCallResponse};
-pub use percent::{percent_decode, percent_decode_path, percent_encode};
+pub use percent::percent_encode;
 pub use phone::{PhoneError, PhoneNumber};
 pub use query::{CallsQuery, DateRange, PageLimit, PageOffset, QueryError, StatusFilter};
 pub use text::{TextError, VisitorName, VisitorNote};

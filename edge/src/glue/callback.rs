@@ -5,11 +5,11 @@ use std::time::Duration;
 use callme_shared::{CallbackAccepted, CallbackRequest, ErrorCode, LiveStatus, PublicConfig};
 use worker::{Delay, Method, Request, Response};
 
+use crate::callback::{self as rules, CallbackLimits};
 use crate::config::EdgeConfig;
 use crate::cors::{self, Caller};
 use crate::error::EdgeError;
 use crate::guard::{Answer, Claim, Command};
-use crate::limits::{Check, ClientKey, LimitKind, RateRule};
 use crate::{outbound, policy, request, ticket, upstream};
 
 use super::guard_object::ask;
@@ -74,32 +74,19 @@ pub async fn handle_callback(ctx: &mut Ctx, req: Request) -> Result<Response, Ed
     // limits, the idempotency fingerprint and the call all see the same
     // number however the visitor wrote it.
     callback.phone = destination.phone;
-    if config.consent_required && !callback.consent {
-        return Err(EdgeError::Invalid {
-            code: ErrorCode::ConsentRequired,
-            message: "Tick the box to agree to be called.".into(),
-            field: Some("consent"),
-        });
-    }
-    let agent_id = config
-        .agent(callback.agent.as_ref())
-        .cloned()
-        .ok_or_else(|| EdgeError::Invalid {
-            code: ErrorCode::AgentUnknown,
-            message: "There is no agent by that name.".into(),
-            field: Some("agent"),
-        })?;
+    rules::check_consent(config, callback.consent)?;
+    let agent_id = rules::choose_agent(config, callback.agent.as_ref())?;
 
     // Without Turnstile one Guard round trip claims the key and counts the
     // limits; with it the bot check must come between the two (a one-use
     // token must not be spent on a replay, and a failed bot check must not
     // use up anybody's limits), so the limits are counted after it.
-    let checks = limit_checks(config, &callback, ip.as_deref());
+    let limits = CallbackLimits::new(config, &callback.phone, ip.as_deref());
     let bot_check = config.turnstile_secret.is_some();
-    let (admit_checks, later_checks) = if bot_check {
-        (Vec::new(), checks)
+    let admit_checks = if bot_check {
+        Vec::new()
     } else {
-        (checks, Vec::new())
+        limits.checks()
     };
     let claim = idempotency_key.map(|key| Claim {
         key,
@@ -122,7 +109,7 @@ pub async fn handle_callback(ctx: &mut Ctx, req: Request) -> Result<Response, Ed
                 Answer::Replay { answer } => return replay(&answer),
                 Answer::Conflict => return Err(EdgeError::IdempotencyConflict),
                 Answer::Limited { key, retry_after_s } => {
-                    return Err(rate_limited(&key, retry_after_s));
+                    return Err(limits.refusal(&key, retry_after_s));
                 }
                 Answer::Pending if now_ms < give_up_at => {
                     Delay::from(Duration::from_millis(PENDING_POLL_MS)).await;
@@ -140,7 +127,7 @@ pub async fn handle_callback(ctx: &mut Ctx, req: Request) -> Result<Response, Ed
         &agent_id,
         origin.as_deref(),
         ip.as_deref().unwrap_or_default(),
-        later_checks,
+        bot_check.then_some(&limits),
     )
     .await;
     if let Some(claim) = claim {
@@ -164,36 +151,7 @@ pub async fn handle_callback(ctx: &mut Ctx, req: Request) -> Result<Response, Ed
     result.map(|(response, _)| response)
 }
 
-/// The rate limits a callback counts against: the client (and its IPv6
-/// network), the number (per hour and per day), and everybody (per hour
-/// and per day).
-fn limit_checks(config: &EdgeConfig, callback: &CallbackRequest, ip: Option<&str>) -> Vec<Check> {
-    let client = ClientKey::of(ip);
-    let phone = callback.phone.as_str();
-    let per = |count: u32, window_ms: i64| RateRule { count, window_ms };
-    let mut checks = vec![LimitKind::Client.check(&client.client, config.limit_per_ip)];
-    if let Some(network) = &client.network {
-        checks.push(LimitKind::ClientNetwork.check(network, config.limit_per_network));
-    }
-    checks.extend([
-        LimitKind::Number.check(phone, config.limit_per_phone),
-        LimitKind::NumberDaily.check(phone, config.limit_per_phone_daily),
-        LimitKind::AllHourly.check("", per(config.hourly_cap, 3_600_000)),
-        LimitKind::AllDaily.check("", per(config.daily_cap, 86_400_000)),
-    ]);
-    checks
-}
-
-fn rate_limited(key: &str, retry_after_s: u64) -> EdgeError {
-    EdgeError::RateLimited {
-        retry_after_s,
-        limit: LimitKind::of_key(key)
-            .map_or("limit", LimitKind::name)
-            .to_owned(),
-    }
-}
-
-/// The bot check and the limits it must precede (when Turnstile is on),
+/// The bot check and the limits it must precede (given when Turnstile is on),
 /// then the platform. Returns the response and its JSON (kept for
 /// idempotent replays).
 async fn place(
@@ -202,19 +160,19 @@ async fn place(
     agent_id: &callme_shared::AgentId,
     origin: Option<&str>,
     ip: &str,
-    checks: Vec<Check>,
+    limits: Option<&CallbackLimits>,
 ) -> Result<(Response, String), EdgeError> {
     turnstile::verify(ctx, callback.turnstile_token.as_deref(), ip, origin).await?;
-    if !checks.is_empty() {
+    if let Some(limits) = limits {
         let hit = Command::Admit {
             claim: None,
-            checks,
+            checks: limits.checks(),
             now_ms: ctx.now_ms,
         };
         match ask(ctx, &hit).await? {
             Answer::Proceed => {}
             Answer::Limited { key, retry_after_s } => {
-                return Err(rate_limited(&key, retry_after_s));
+                return Err(limits.refusal(&key, retry_after_s));
             }
             other => {
                 return Err(EdgeError::Internal(format!(

@@ -63,7 +63,7 @@ pub async fn handle_calls(ctx: &mut Ctx, req: &Request) -> Result<Response, Edge
         Answer::Limited { retry_after_s, .. } => {
             return Err(EdgeError::RateLimited {
                 retry_after_s,
-                limit: LimitKind::Token.name().into(),
+                limit: LimitKind::Token,
             });
         }
         other => {
@@ -73,8 +73,9 @@ pub async fn handle_calls(ctx: &mut Ctx, req: &Request) -> Result<Response, Edge
         }
     }
     let url = req.url().map_err(respond::internal)?;
-    let query =
-        CallsQuery::parse(url.query().unwrap_or_default()).map_err(|e| EdgeError::invalid(&e))?;
+    // WHATWG form decoding (`+` is a space, bad escapes kept, invalid
+    // UTF-8 as U+FFFD), then the query's own rules.
+    let query = CallsQuery::from_pairs(url.query_pairs()).map_err(|e| EdgeError::invalid(&e))?;
 
     let mut scan = HistoryScan::new(
         query,

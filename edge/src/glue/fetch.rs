@@ -68,8 +68,6 @@ fn platform_request(
     path: &str,
     body: Option<String>,
 ) -> Result<Request, EdgeError> {
-    let internal = |e: worker::Error| EdgeError::Internal(e.to_string());
-    let headers = Headers::new();
     let credential = if config.upstream_auth_scheme.is_empty() {
         config.api_key.expose().to_owned()
     } else {
@@ -79,20 +77,36 @@ fn platform_request(
             config.api_key.expose()
         )
     };
-    headers
-        .set(&config.upstream_auth_header, &credential)
-        .map_err(internal)?;
-    headers
-        .set("Accept", "application/json")
-        .map_err(internal)?;
+    let mut headers = vec![
+        (config.upstream_auth_header.as_str(), credential.as_str()),
+        ("Accept", "application/json"),
+    ];
+    if body.is_some() {
+        headers.push(("Content-Type", "application/json"));
+    }
+    let url = format!("{}{path}", config.upstream_url);
+    build(method, &url, &headers, body).map_err(|e| EdgeError::Internal(e.to_string()))
+}
+
+/// The one place the glue builds an outgoing request (the platform,
+/// Turnstile, the Guard).
+///
+/// # Errors
+/// When a header or the URL is not acceptable to the runtime.
+pub fn build(
+    method: Method,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Option<String>,
+) -> Result<Request, worker::Error> {
+    let map = Headers::new();
+    for (name, value) in headers {
+        map.set(name, value)?;
+    }
     let mut init = RequestInit::new();
-    init.with_method(method);
+    init.with_method(method).with_headers(map);
     if let Some(body) = body {
-        headers
-            .set("Content-Type", "application/json")
-            .map_err(internal)?;
         init.with_body(Some(JsValue::from_str(&body)));
     }
-    init.with_headers(headers);
-    Request::new_with_init(&format!("{}{path}", config.upstream_url), &init).map_err(internal)
+    Request::new_with_init(url, &init)
 }

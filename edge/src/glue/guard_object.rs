@@ -7,8 +7,8 @@ use std::cell::RefCell;
 
 use serde::Deserialize;
 use worker::{
-    DurableObject, Env, Headers, Method, Request, RequestInit, Response, SqlStorage,
-    SqlStorageValue, State, durable_object,
+    DurableObject, Env, Headers, Method, Request, Response, SqlStorage, SqlStorageValue, State,
+    durable_object,
 };
 
 use crate::error::EdgeError;
@@ -37,13 +37,13 @@ pub async fn ask(ctx: &mut Ctx, command: &Command) -> Result<Answer, EdgeError> 
     // Command and answer travel in headers (base64url JSON): neither side
     // then reads a body stream, which is most of a round trip's cost here.
     let command = serde_json::to_vec(command).map_err(|e| EdgeError::Internal(e.to_string()))?;
-    let headers = Headers::new();
-    headers
-        .set(COMMAND_HEADER, &b64(&command))
-        .map_err(unavailable)?;
-    let mut init = RequestInit::new();
-    init.with_method(Method::Post).with_headers(headers);
-    let request = Request::new_with_init("https://guard.internal/", &init).map_err(unavailable)?;
+    let request = super::fetch::build(
+        Method::Post,
+        "https://guard.internal/",
+        &[(COMMAND_HEADER, &b64(&command))],
+        None,
+    )
+    .map_err(unavailable)?;
     let mut response = stub
         .fetch_with_request(request)
         .await

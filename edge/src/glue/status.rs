@@ -1,10 +1,8 @@
 //! `GET /api/callback/status`: a callback's live status, found by its
 //! ticket alone (no call id in the URL), with polls sharing platform
 //! answers (see `crate::status` for the rules).
-//!
-//! Shared lists live in the isolate's memory. Requests may not await each
-//! other's I/O in workerd, so a poll that finds a list being fetched waits
-//! on a timer and looks again, instead of sharing the fetch's promise.
+//! The lists shared by polls live in the isolate's memory
+//! (`crate::status::SharedLists`); this module fetches them.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -15,32 +13,17 @@ use worker::{Delay, Method, Request, Response};
 
 use crate::cors::{self, Caller};
 use crate::error::EdgeError;
-use crate::history::LOOKUP_SKEW_MS;
 use crate::limits::{LimitKind, LocalLimits};
-use crate::status::{self, Reading, SNAPSHOT_TTL_MS, Snapshot, Source};
+use crate::status::{self, Found, Reading, SharedLists, Snapshot, Source, Wanted};
 use crate::{ticket, upstream};
 
 use super::{Ctx, fetch, respond};
 
 /// How often a poll looks again while another fetches its list.
 const WAIT_STEP_MS: u64 = 10;
-/// Lists kept at once (the recent snapshot and a few tickets' own lists).
-const KEPT_LISTS: usize = 16;
-
-/// A list read (or being read) from the platform, by its path.
-struct Entry {
-    path: String,
-    /// The first creation time the list covers.
-    start_ms: i64,
-    /// When the fetch started.
-    started_ms: i64,
-    /// The answer, once there; a failure is shared too, for a second, so
-    /// that an outage does not turn every waiting poll into a request.
-    outcome: Option<Result<Rc<Snapshot>, EdgeError>>,
-}
 
 thread_local! {
-    static LISTS: RefCell<Vec<Entry>> = const { RefCell::new(Vec::new()) };
+    static LISTS: RefCell<SharedLists> = RefCell::new(SharedLists::default());
     static POLLS: RefCell<LocalLimits> = RefCell::new(LocalLimits::default());
 }
 
@@ -83,7 +66,7 @@ pub async fn handle_status(ctx: &mut Ctx, req: &Request) -> Result<Response, Edg
         .with(|polls| polls.borrow_mut().hit(&check, now_ms))
         .map_err(|retry_after_s| EdgeError::RateLimited {
             retry_after_s,
-            limit: LimitKind::Ticket.name().into(),
+            limit: LimitKind::Ticket,
         })?;
 
     let mut query = match status::source(ticket.issued_ms, ctx.now_ms) {
@@ -119,90 +102,29 @@ async fn shared_list(
         wait_limit_ms: i64::try_from(ctx.config.upstream_timeout_ms).unwrap_or(i64::MAX),
     };
     loop {
-        match wanted.lookup(super::now()) {
+        match LISTS.with(|lists| lists.borrow().lookup(&wanted, super::now())) {
             Found::Ready(outcome) => return outcome,
             Found::InFlight => Delay::from(Duration::from_millis(WAIT_STEP_MS)).await,
             Found::Nothing => break,
         }
     }
     let started_ms = super::now();
-    LISTS.with(|lists| {
-        let mut lists = lists.borrow_mut();
-        lists.retain(|e| e.path != path);
-        if lists.len() >= KEPT_LISTS {
-            lists.remove(0);
-        }
-        lists.push(Entry {
-            path: path.clone(),
-            start_ms: status::start_of(query),
-            started_ms,
-            outcome: None,
-        });
-    });
+    let start_ms = status::start_of(query);
+    LISTS.with(|lists| lists.borrow_mut().begin(&path, start_ms, started_ms));
     let outcome = fetch::upstream(ctx, Method::Get, &path, None)
         .await
         .and_then(|raw| upstream::list_answer(&raw))
         .map(|list| {
             Rc::new(Snapshot {
-                start_ms: status::start_of(query),
+                start_ms,
                 fetched_ms: super::now(),
                 list,
             })
         });
     LISTS.with(|lists| {
-        if let Some(entry) = lists
+        lists
             .borrow_mut()
-            .iter_mut()
-            .find(|e| e.path == path && e.started_ms == started_ms)
-        {
-            entry.outcome = Some(outcome.clone());
-        }
+            .settle(&path, started_ms, outcome.clone());
     });
     outcome
-}
-
-enum Found {
-    Ready(Result<Rc<Snapshot>, EdgeError>),
-    InFlight,
-    Nothing,
-}
-
-/// What a poll looks for in memory.
-struct Wanted<'a> {
-    path: &'a str,
-    issued_ms: i64,
-    exact: bool,
-    wait_limit_ms: i64,
-}
-
-impl Wanted<'_> {
-    /// What memory holds for this poll. A complete list answers any ticket
-    /// it covers, whatever second its query was made in; so does one being
-    /// fetched, which the poll then waits for.
-    fn lookup(&self, now_ms: i64) -> Found {
-        LISTS.with(|lists| {
-            let lists = lists.borrow();
-            let found = lists.iter().rev().find_map(|entry| {
-                let same = entry.path == self.path;
-                let covers =
-                    same || (!self.exact && entry.start_ms <= self.issued_ms - LOOKUP_SKEW_MS);
-                match &entry.outcome {
-                    Some(Ok(snapshot))
-                        if snapshot.answers(self.issued_ms, now_ms)
-                            && (same || (!self.exact && snapshot.is_complete())) =>
-                    {
-                        Some(Found::Ready(Ok(snapshot.clone())))
-                    }
-                    Some(Err(error)) if same && now_ms < entry.started_ms + SNAPSHOT_TTL_MS => {
-                        Some(Found::Ready(Err(error.clone())))
-                    }
-                    None if covers && now_ms < entry.started_ms + self.wait_limit_ms => {
-                        Some(Found::InFlight)
-                    }
-                    _ => None,
-                }
-            });
-            found.unwrap_or(Found::Nothing)
-        })
-    }
 }

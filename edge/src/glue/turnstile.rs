@@ -1,15 +1,15 @@
 //! Cloudflare Turnstile: verify the widget's token with the secret.
 
 use serde::Deserialize;
-use wasm_bindgen::JsValue;
-use worker::{Headers, Method, Request, RequestInit};
+use url::form_urlencoded;
+use worker::Method;
 
-use callme_shared::{ErrorCode, percent_encode};
+use callme_shared::ErrorCode;
 
 use crate::error::EdgeError;
 
 use super::Ctx;
-use super::fetch::{Failure, send};
+use super::fetch::{Failure, build, send};
 
 #[derive(Deserialize)]
 struct Verdict {
@@ -77,23 +77,18 @@ pub async fn verify(
         return Ok(());
     };
     let token = token.ok_or_else(|| failed("Complete the bot check first."))?;
-    let form = format!(
-        "secret={}&response={}&remoteip={}",
-        percent_encode(secret.expose()),
-        percent_encode(token),
-        percent_encode(ip)
-    );
-    let internal = |e: worker::Error| EdgeError::Internal(e.to_string());
-    let headers = Headers::new();
-    headers
-        .set("Content-Type", "application/x-www-form-urlencoded")
-        .map_err(internal)?;
-    let mut init = RequestInit::new();
-    init.with_method(Method::Post)
-        .with_headers(headers)
-        .with_body(Some(JsValue::from_str(&form)));
-    let request =
-        Request::new_with_init(&ctx.config.turnstile_verify_url, &init).map_err(internal)?;
+    let form = form_urlencoded::Serializer::new(String::new())
+        .append_pair("secret", secret.expose())
+        .append_pair("response", token)
+        .append_pair("remoteip", ip)
+        .finish();
+    let request = build(
+        Method::Post,
+        &ctx.config.turnstile_verify_url,
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        Some(form),
+    )
+    .map_err(|e| EdgeError::Internal(e.to_string()))?;
     match send(request, ctx.config.upstream_timeout_ms).await {
         Ok(raw) => match serde_json::from_str::<Verdict>(&raw.body) {
             Ok(verdict) if verdict.success => {

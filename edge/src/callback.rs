@@ -1,0 +1,185 @@
+//! The rules of `POST /api/callback` that need no I/O: consent, the agent,
+//! the limits a callback counts against, and which of them a Guard refusal
+//! names. The glue (`glue/callback.rs`) reads the request, asks the Guard
+//! and the platform, and applies these in the documented order.
+
+use callme_shared::{AgentAlias, AgentId, ErrorCode, PhoneNumber};
+
+use crate::config::EdgeConfig;
+use crate::error::EdgeError;
+use crate::limits::{Check, ClientKey, LimitKind, RateRule};
+
+/// Refuses a callback without consent when the site asks for it.
+///
+/// # Errors
+/// 400 `consent_required` under the `consent` field.
+pub fn check_consent(config: &EdgeConfig, consent: bool) -> Result<(), EdgeError> {
+    if config.consent_required && !consent {
+        return Err(EdgeError::Invalid {
+            code: ErrorCode::ConsentRequired,
+            message: "Tick the box to agree to be called.".into(),
+            field: Some("consent"),
+        });
+    }
+    Ok(())
+}
+
+/// The platform's agent for the alias the visitor's page asked for (the
+/// first configured one when it named none).
+///
+/// # Errors
+/// 400 `agent_unknown` under the `agent` field.
+pub fn choose_agent(config: &EdgeConfig, alias: Option<&AgentAlias>) -> Result<AgentId, EdgeError> {
+    config
+        .agent(alias)
+        .cloned()
+        .ok_or_else(|| EdgeError::Invalid {
+            code: ErrorCode::AgentUnknown,
+            message: "There is no agent by that name.".into(),
+            field: Some("agent"),
+        })
+}
+
+/// The limits one callback counts against, each with its kind: the client
+/// (and its IPv6 network), the number (per hour and per day), and everybody
+/// (per hour and per day).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallbackLimits(Vec<(LimitKind, Check)>);
+
+impl CallbackLimits {
+    /// The limits for a callback to `phone` from the client at `ip` (the
+    /// `CF-Connecting-IP` value).
+    pub fn new(config: &EdgeConfig, phone: &PhoneNumber, ip: Option<&str>) -> Self {
+        let client = ClientKey::of(ip);
+        let phone = phone.as_str();
+        let per = |count: u32, window_ms: i64| RateRule { count, window_ms };
+        let mut limits = vec![(
+            LimitKind::Client,
+            client.client.as_str(),
+            config.limit_per_ip,
+        )];
+        if let Some(network) = &client.network {
+            limits.push((LimitKind::ClientNetwork, network, config.limit_per_network));
+        }
+        limits.extend([
+            (LimitKind::Number, phone, config.limit_per_phone),
+            (LimitKind::NumberDaily, phone, config.limit_per_phone_daily),
+            (LimitKind::AllHourly, "", per(config.hourly_cap, 3_600_000)),
+            (LimitKind::AllDaily, "", per(config.daily_cap, 86_400_000)),
+        ]);
+        Self(
+            limits
+                .into_iter()
+                .map(|(kind, subject, rule)| (kind, kind.check(subject, rule)))
+                .collect(),
+        )
+    }
+
+    /// The checks as the Guard takes them.
+    pub fn checks(&self) -> Vec<Check> {
+        self.0.iter().map(|(_, check)| check.clone()).collect()
+    }
+
+    /// The 429 for a Guard refusal naming `key`. The kind is looked up
+    /// among this callback's own checks, never parsed out of the key; a
+    /// key it was not asked about is the Guard's fault (500).
+    pub fn refusal(&self, key: &str, retry_after_s: u64) -> EdgeError {
+        match self.0.iter().find(|(_, check)| check.key == key) {
+            Some((kind, _)) => EdgeError::RateLimited {
+                retry_after_s,
+                limit: *kind,
+            },
+            None => EdgeError::Internal(format!("guard refused a key it was not asked: {key}")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::tests::{config, config_with};
+
+    fn phone() -> PhoneNumber {
+        PhoneNumber::parse("+31612345678").unwrap()
+    }
+
+    #[test]
+    fn consent_is_needed_only_where_the_site_asks_for_it() {
+        let error = check_consent(&config(), false).unwrap_err();
+        assert_eq!(error.status(), 400);
+        assert_eq!(error.body().error.code, "consent_required");
+        assert_eq!(error.body().error.field.as_deref(), Some("consent"));
+        assert_eq!(check_consent(&config(), true), Ok(()));
+        let relaxed = config_with(&[("CONSENT_REQUIRED", "false")]).unwrap();
+        assert_eq!(check_consent(&relaxed, false), Ok(()));
+    }
+
+    #[test]
+    fn the_agent_is_the_named_one_or_the_first() {
+        let config = config();
+        let first = choose_agent(&config, None).unwrap();
+        assert_eq!(first, config.agents[0].1);
+        let sales = AgentAlias::parse("sales").unwrap();
+        assert_eq!(
+            choose_agent(&config, Some(&sales)).unwrap(),
+            config.agents[1].1
+        );
+        let nobody = AgentAlias::parse("nobody").unwrap();
+        let error = choose_agent(&config, Some(&nobody)).unwrap_err();
+        assert_eq!(error.body().error.code, "agent_unknown");
+        assert_eq!(error.body().error.field.as_deref(), Some("agent"));
+    }
+
+    #[test]
+    fn an_ipv4_client_counts_against_five_limits_an_ipv6_one_against_six() {
+        let kinds = |ip: Option<&str>| -> Vec<LimitKind> {
+            CallbackLimits::new(&config(), &phone(), ip)
+                .0
+                .iter()
+                .map(|(kind, _)| *kind)
+                .collect()
+        };
+        let shared = [
+            LimitKind::Number,
+            LimitKind::NumberDaily,
+            LimitKind::AllHourly,
+            LimitKind::AllDaily,
+        ];
+        assert_eq!(kinds(Some("192.0.2.1"))[1..], shared);
+        assert_eq!(kinds(Some("192.0.2.1"))[0], LimitKind::Client);
+        assert_eq!(
+            kinds(Some("2001:db8:1:2::1"))[..2],
+            [LimitKind::Client, LimitKind::ClientNetwork]
+        );
+        assert_eq!(kinds(Some("2001:db8:1:2::1"))[2..], shared);
+        // No address at all still counts (one shared bucket), never skips.
+        assert_eq!(kinds(None).len(), 5);
+    }
+
+    #[test]
+    fn the_number_limits_follow_the_number_not_the_client() {
+        let a = CallbackLimits::new(&config(), &phone(), Some("192.0.2.1"));
+        let b = CallbackLimits::new(&config(), &phone(), Some("192.0.2.2"));
+        let number = |l: &CallbackLimits| l.checks()[1].key.clone();
+        assert_eq!(number(&a), number(&b));
+        assert_ne!(a.checks()[0].key, b.checks()[0].key);
+    }
+
+    #[test]
+    fn a_refusal_names_the_limit_it_was_asked_about() {
+        let limits = CallbackLimits::new(&config(), &phone(), Some("2001:db8::1"));
+        for (kind, check) in &limits.0 {
+            match limits.refusal(&check.key, 7) {
+                EdgeError::RateLimited {
+                    retry_after_s,
+                    limit,
+                } => assert_eq!((retry_after_s, limit), (7, *kind)),
+                other => panic!("{other:?}"),
+            }
+        }
+        // A key of another making (or a Guard answering nonsense) is not
+        // taken for any limit.
+        let error = limits.refusal("client:198.51.100.7", 7);
+        assert_eq!(error.status(), 500);
+    }
+}
