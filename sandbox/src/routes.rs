@@ -10,7 +10,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use callme_shared::{AgentId, CallsQuery, OutboundCallResponse, PhoneNumber};
+use callme_shared::{AgentId, CallsQuery, LiveStatus, OutboundCallResponse, PhoneNumber};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -171,7 +171,7 @@ async fn handle_outbound(State(state): State<Arc<AppState>>, body: Bytes) -> Res
                 success: true,
                 call_id: call.id,
                 room_name: Some(room),
-                status: "dialing".into(),
+                status: LiveStatus::Dialing.as_str().into(),
             })
             .into_response()
         }

@@ -193,7 +193,7 @@ impl Store {
             .filter(|call| {
                 query
                     .status
-                    .is_none_or(|status| call.status.as_str() == status.as_str())
+                    .is_none_or(|status| status.matches(&call.status))
             })
             .filter(|call| query.range.contains(&call.created_at))
             .collect();

@@ -1,8 +1,6 @@
 //! `AgentId` (the platform's agent UUID) and `AgentAlias` (the public name a
 //! site uses for an agent; only the edge maps one to the other).
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 use crate::{ErrorCode, FieldError};
@@ -65,30 +63,7 @@ impl AgentId {
     }
 }
 
-impl TryFrom<String> for AgentId {
-    type Error = AgentIdError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<AgentId> for String {
-    fn from(value: AgentId) -> Self {
-        value.0
-    }
-}
-
-impl AsRef<str> for AgentId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for AgentId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+text_conversions!(AgentId, AgentIdError, |value| value.0);
 
 /// The public name of an agent (`support`, `sales`): 1 to 32 characters of
 /// `a-z`, `0-9`, `-` and `_`, starting with a letter. Upper case is folded.
@@ -159,30 +134,7 @@ impl AgentAlias {
     }
 }
 
-impl TryFrom<String> for AgentAlias {
-    type Error = AgentAliasError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<AgentAlias> for String {
-    fn from(value: AgentAlias) -> Self {
-        value.0
-    }
-}
-
-impl AsRef<str> for AgentAlias {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for AgentAlias {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+text_conversions!(AgentAlias, AgentAliasError, |value| value.0);
 
 #[cfg(test)]
 mod tests {

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::call::STATUS_NAMES;
 use crate::{
     AgentAlias, AgentAliasError, CallId, CallStatus, CountryCode, ErrorCode, FieldError, Locale,
     LocaleError, PhoneError, PhoneNumber, TextError, Timestamp, VisitorName, VisitorNote,
@@ -138,8 +139,7 @@ impl TryFrom<CallbackRequestWire> for CallbackRequest {
 
 /// A callback's status as the visitor sees it: the platform's `dialing`
 /// first, then the four history statuses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LiveStatus {
     /// The platform accepted the call and is dialing.
     Dialing,
@@ -182,18 +182,26 @@ impl LiveStatus {
 
     /// The wire value (what serde writes).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Dialing => "dialing",
-            Self::Connecting => "connecting",
-            Self::InProgress => "in-progress",
-            Self::Ended => "ended",
-            Self::Failed => "failed",
-        }
+        STATUS_NAMES[self as usize]
     }
 
     /// Reads a wire value without serde (the widget's lighter path).
     pub fn from_wire(text: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|status| status.as_str() == text)
+    }
+}
+
+impl Serialize for LiveStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for LiveStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Self::from_wire(&text)
+            .ok_or_else(|| serde::de::Error::unknown_variant(&text, &STATUS_NAMES))
     }
 }
 

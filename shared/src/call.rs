@@ -1,8 +1,6 @@
 //! The platform's call records: `Call`, `CallStatus`, `CallId` and the
 //! paginated `CallList` of `GET /calls`.
 
-use std::fmt;
-
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::{ErrorCode, FieldError, Timestamp};
@@ -68,30 +66,14 @@ impl CallId {
     }
 }
 
-impl TryFrom<String> for CallId {
-    type Error = CallIdError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
+text_conversions!(CallId, CallIdError, |value| value.0);
 
-impl From<CallId> for String {
-    fn from(value: CallId) -> Self {
-        value.0
-    }
-}
-
-impl AsRef<str> for CallId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for CallId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+/// Every status name on the wire, in the order a call goes through them:
+/// the visitor's five ([`crate::LiveStatus`], by position); the history's
+/// four ([`CallStatus`], [`crate::StatusFilter`]) are the last four. The one
+/// table of these names: the types map to positions, never to strings.
+pub(crate) const STATUS_NAMES: [&str; 5] =
+    ["dialing", "connecting", "in-progress", "ended", "failed"];
 
 /// A call's status in the history. The platform documents four; any other
 /// value is kept as [`CallStatus::Other`] so one new status never breaks a
@@ -113,22 +95,23 @@ pub enum CallStatus {
 impl CallStatus {
     /// Reads a wire value; never fails.
     pub fn from_wire(text: &str) -> Self {
-        match text {
-            "connecting" => Self::Connecting,
-            "in-progress" => Self::InProgress,
-            "ended" => Self::Ended,
-            "failed" => Self::Failed,
-            other => Self::Other(other.to_owned()),
+        match STATUS_NAMES.iter().position(|name| *name == text) {
+            Some(1) => Self::Connecting,
+            Some(2) => Self::InProgress,
+            Some(3) => Self::Ended,
+            Some(4) => Self::Failed,
+            // `dialing` is the edge's word, never a history status.
+            _ => Self::Other(text.to_owned()),
         }
     }
 
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Connecting => "connecting",
-            Self::InProgress => "in-progress",
-            Self::Ended => "ended",
-            Self::Failed => "failed",
+            Self::Connecting => STATUS_NAMES[1],
+            Self::InProgress => STATUS_NAMES[2],
+            Self::Ended => STATUS_NAMES[3],
+            Self::Failed => STATUS_NAMES[4],
             Self::Other(other) => other,
         }
     }
@@ -218,7 +201,41 @@ pub struct Pagination {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{LiveStatus, StatusFilter};
     use proptest::prelude::*;
+
+    #[test]
+    fn every_status_type_reads_and_writes_the_one_table() {
+        let live: Vec<&str> = LiveStatus::ALL.iter().map(|s| s.as_str()).collect();
+        assert_eq!(live, STATUS_NAMES);
+        let filters: Vec<&str> = StatusFilter::ALL.iter().map(|s| s.as_str()).collect();
+        assert_eq!(filters, STATUS_NAMES[1..]);
+        for (live, name) in LiveStatus::ALL.into_iter().zip(STATUS_NAMES) {
+            let json = serde_json::to_string(&live).unwrap();
+            assert_eq!(json, format!("\"{name}\""));
+            assert_eq!(serde_json::from_str::<LiveStatus>(&json).unwrap(), live);
+            let history = CallStatus::from_wire(name);
+            assert_eq!(history.as_str(), name);
+            // `dialing` is not a history status; the other four are known.
+            assert_eq!(
+                matches!(history, CallStatus::Other(_)),
+                live == LiveStatus::Dialing
+            );
+            if live != LiveStatus::Dialing {
+                assert_eq!(LiveStatus::from_call_status(&history), live);
+                let filter = StatusFilter::parse(name).unwrap();
+                assert!(filter.matches(&history));
+                assert_eq!(
+                    StatusFilter::ALL
+                        .iter()
+                        .filter(|f| f.matches(&history))
+                        .count(),
+                    1
+                );
+            }
+        }
+        assert!(serde_json::from_str::<LiveStatus>("\"in_progress\"").is_err());
+    }
 
     /// The example answer of `GET /calls`, verbatim from the platform's page.
     const LIST_EXAMPLE: &str = r#"{

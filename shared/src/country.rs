@@ -1,8 +1,6 @@
 //! `CountryCode` (ISO 3166 alpha-2) and the dialing plans used to normalise
 //! national numbers.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 use crate::{ErrorCode, FieldError};
@@ -64,30 +62,7 @@ impl CountryCode {
     }
 }
 
-impl TryFrom<String> for CountryCode {
-    type Error = CountryError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<CountryCode> for String {
-    fn from(value: CountryCode) -> Self {
-        value.as_str().to_owned()
-    }
-}
-
-impl AsRef<str> for CountryCode {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl fmt::Display for CountryCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+text_conversions!(CountryCode, CountryError, |value| value.as_str().to_owned());
 
 /// How people in one country write its numbers: enough to turn a national
 /// number into E.164 and to say "too short" while someone is still typing.

@@ -8,6 +8,9 @@
 //! can show the message under the right input and the edge can answer 400
 //! with the same words.
 
+#[macro_use]
+mod newtype;
+
 mod agent;
 mod api;
 mod call;

@@ -1,7 +1,5 @@
 //! `Locale`: the visitor's language as a short BCP 47 tag.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 use crate::{ErrorCode, FieldError};
@@ -67,30 +65,7 @@ impl Locale {
     }
 }
 
-impl TryFrom<String> for Locale {
-    type Error = LocaleError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<Locale> for String {
-    fn from(value: Locale) -> Self {
-        value.0
-    }
-}
-
-impl AsRef<str> for Locale {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for Locale {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+text_conversions!(Locale, LocaleError, |value| value.0);
 
 #[cfg(test)]
 mod tests {

@@ -1,7 +1,5 @@
 //! `PhoneNumber`: a phone number in strict E.164 form.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 use crate::{ErrorCode, FieldError};
@@ -128,30 +126,7 @@ pub(crate) fn classify_non_digit(c: char) -> PhoneError {
     }
 }
 
-impl TryFrom<String> for PhoneNumber {
-    type Error = PhoneError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<PhoneNumber> for String {
-    fn from(value: PhoneNumber) -> Self {
-        value.0
-    }
-}
-
-impl AsRef<str> for PhoneNumber {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for PhoneNumber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+text_conversions!(PhoneNumber, PhoneError, |value| value.0);
 
 #[cfg(test)]
 mod tests {

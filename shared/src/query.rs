@@ -5,8 +5,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::call::STATUS_NAMES;
 use crate::percent::percent_encode;
-use crate::{ErrorCode, FieldError, Timestamp, TimestampError};
+use crate::{CallStatus, ErrorCode, FieldError, Timestamp, TimestampError};
 
 /// How many calls one page holds: 1 to 1000, 100 when not given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -119,11 +120,10 @@ fn parse_u32(text: &str) -> Option<u32> {
 }
 
 /// A status to filter the history by; only the four documented ones.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StatusFilter {
     /// Being connected.
-    Connecting,
+    Connecting = 1,
     /// Active.
     InProgress,
     /// Ended normally.
@@ -152,14 +152,14 @@ impl StatusFilter {
             .ok_or(QueryError::UnknownStatus)
     }
 
-    /// The wire name.
+    /// The wire name (the discriminants are positions in the one table).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Connecting => "connecting",
-            Self::InProgress => "in-progress",
-            Self::Ended => "ended",
-            Self::Failed => "failed",
-        }
+        STATUS_NAMES[self as usize]
+    }
+
+    /// Whether a call with `status` passes this filter.
+    pub fn matches(self, status: &CallStatus) -> bool {
+        status.as_str() == self.as_str()
     }
 }
 

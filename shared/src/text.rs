@@ -1,8 +1,6 @@
 //! Bounded plain text a visitor may add to a callback: `VisitorName` and
 //! `VisitorNote`.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 use crate::{ErrorCode, FieldError};
@@ -179,30 +177,7 @@ macro_rules! bounded_text {
             }
         }
 
-        impl TryFrom<String> for $name {
-            type Error = TextError;
-            fn try_from(value: String) -> Result<Self, Self::Error> {
-                Self::parse(&value)
-            }
-        }
-
-        impl From<$name> for String {
-            fn from(value: $name) -> Self {
-                value.0
-            }
-        }
-
-        impl AsRef<str> for $name {
-            fn as_ref(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
+        text_conversions!($name, TextError, |value| value.0);
     };
 }
 

@@ -2,7 +2,6 @@
 //! widget's wasm stays small.
 
 use std::cmp::Ordering;
-use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
@@ -233,30 +232,7 @@ impl Ord for Timestamp {
     }
 }
 
-impl TryFrom<String> for Timestamp {
-    type Error = TimestampError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<Timestamp> for String {
-    fn from(value: Timestamp) -> Self {
-        value.text
-    }
-}
-
-impl AsRef<str> for Timestamp {
-    fn as_ref(&self) -> &str {
-        &self.text
-    }
-}
-
-impl fmt::Display for Timestamp {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
-    }
-}
+text_conversions!(Timestamp, TimestampError, |value| value.text);
 
 #[cfg(test)]
 mod tests {
