@@ -12,7 +12,7 @@ pub const WORKER_BUILD_VERSION: &str = "0.8.7";
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 /// The toolchain the widget bundles are built with (everything else uses
-/// rustup's default, stable). Only a nightly
+/// `rust-toolchain.toml`'s stable). Only a nightly
 /// can rebuild the standard library for size (`-Z build-std`) and leave out
 /// panic messages, file names and `Debug` output that no visitor ever sees;
 /// together that is 12% of the button's gzip. Pinned by date, so a build
