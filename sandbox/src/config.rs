@@ -39,133 +39,96 @@ pub const DEFAULT_AGENTS: &str = "0b0c0f6e-8a1d-4c55-9a43-6f1f2a7c9d01=Customer 
 5d7e9a2b-3c4f-4e8a-b1d2-7a9c0e3f6b12=Sales,\
 9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c23=Old IVR:inactive";
 
-/// Why the settings could not be read.
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    /// No key anywhere.
-    #[error("no API key: pass --api-key KEY or set SANDBOX_API_KEY")]
-    MissingApiKey,
-    /// A flag this program does not have.
-    #[error("unknown argument {0:?}; see --help")]
-    UnknownArgument(String),
-    /// A flag without its value.
-    #[error("{0} needs a value")]
-    MissingValue(String),
-    /// A value that does not parse.
-    #[error("{flag}: {reason}")]
-    BadValue {
-        /// The flag or variable.
-        flag: &'static str,
-        /// What is wrong.
-        reason: String,
-    },
+/// Why the settings could not be read: clap's own error (an unknown flag,
+/// a missing value, a value that does not parse), which names the flag
+/// and its variable.
+pub type ConfigError = clap::Error;
+
+/// The command line: each flag also reads its environment variable (flags
+/// win), so scripts can set either.
+#[derive(Debug, Clone, clap::Parser)]
+#[command(
+    name = "callme-sandbox",
+    about = "A local stand-in of the voice platform's Calls API",
+    after_help = "Test hooks (no key needed, loopback only): GET/DELETE /_sandbox/requests, \
+POST/DELETE /_sandbox/faults, POST /_sandbox/reset; header x-sandbox-fault."
+)]
+struct Args {
+    /// Port on 127.0.0.1; 0 picks a free one.
+    #[arg(long, env = "SANDBOX_PORT", default_value_t = 0)]
+    port: u16,
+    /// The bearer key clients must send.
+    #[arg(long, env = "SANDBOX_API_KEY", value_parser = non_blank)]
+    api_key: Option<String>,
+    /// Agents as uuid=Name[:inactive],...
+    #[arg(long, env = "SANDBOX_AGENTS", default_value = DEFAULT_AGENTS, value_parser = parse_agents)]
+    agents: Agents,
+    /// Length of each call stage in milliseconds.
+    #[arg(long, env = "SANDBOX_STEP_MS", default_value_t = 3_000)]
+    step_ms: u64,
+    /// RFC 3339 instant the demo calls lead up to (default: now).
+    #[arg(long, env = "SANDBOX_ANCHOR", value_parser = parse_anchor)]
+    anchor: Option<Timestamp>,
+    /// Demo calls at start.
+    #[arg(long, env = "SANDBOX_DEMO_CALLS", default_value_t = 160)]
+    demo_calls: usize,
+    /// Seed of the demo data.
+    #[arg(long, env = "SANDBOX_SEED", default_value_t = 42)]
+    seed: u64,
 }
 
-/// The `--help` text.
-pub const USAGE: &str = "\
-callme-sandbox: a local stand-in of the voice platform's Calls API
-
-Usage: callme-sandbox [options]   (each option also reads an environment variable)
-
-  --port N          SANDBOX_PORT       port on 127.0.0.1; 0 = any free one (default 0)
-  --api-key KEY     SANDBOX_API_KEY    required bearer key
-  --agents SPEC     SANDBOX_AGENTS     uuid=Name[:inactive],... (default: three demo agents)
-  --step-ms N       SANDBOX_STEP_MS    length of each call stage in ms (default 3000)
-  --anchor TIME     SANDBOX_ANCHOR     RFC 3339 instant demo calls lead up to (default: now)
-  --demo-calls N    SANDBOX_DEMO_CALLS demo calls at start (default 160)
-  --seed N          SANDBOX_SEED       seed of the demo data (default 42)
-
-Test hooks (no key needed, loopback only): GET/DELETE /_sandbox/requests,
-POST/DELETE /_sandbox/faults, POST /_sandbox/reset; header x-sandbox-fault.
-";
+/// A parsed `--agents` list (a newtype, so clap takes it as one value).
+#[derive(Debug, Clone)]
+pub struct Agents(pub Vec<Agent>);
 
 impl Config {
-    /// Reads flags first, then the environment, then defaults.
+    /// Reads the command line (`args` without the program name) and, for
+    /// flags not given, the environment; then defaults.
     ///
     /// # Errors
-    /// A [`ConfigError`] that names the flag at fault.
-    pub fn from_args_and_env(
-        args: impl IntoIterator<Item = String>,
-        env: impl Fn(&str) -> Option<String>,
-    ) -> Result<Self, ConfigError> {
-        const FLAGS: [(&str, &str); 7] = [
-            ("--port", "SANDBOX_PORT"),
-            ("--api-key", "SANDBOX_API_KEY"),
-            ("--agents", "SANDBOX_AGENTS"),
-            ("--step-ms", "SANDBOX_STEP_MS"),
-            ("--anchor", "SANDBOX_ANCHOR"),
-            ("--demo-calls", "SANDBOX_DEMO_CALLS"),
-            ("--seed", "SANDBOX_SEED"),
-        ];
-        let mut given: Vec<(&str, String)> = Vec::new();
-        let mut args = args.into_iter();
-        while let Some(arg) = args.next() {
-            let (flag, inline) = match arg.split_once('=') {
-                Some((flag, value)) => (flag.to_owned(), Some(value.to_owned())),
-                None => (arg.clone(), None),
-            };
-            let Some((name, _)) = FLAGS.iter().find(|(name, _)| *name == flag) else {
-                return Err(ConfigError::UnknownArgument(arg));
-            };
-            let value = match inline {
-                Some(value) => value,
-                None => args.next().ok_or(ConfigError::MissingValue(flag))?,
-            };
-            given.push((name, value));
-        }
-        let lookup = |flag: &str| -> Option<String> {
-            given
-                .iter()
-                .rev()
-                .find(|(name, _)| *name == flag)
-                .map(|(_, value)| value.clone())
-                .or_else(|| {
-                    let var = FLAGS.iter().find(|(name, _)| *name == flag)?.1;
-                    env(var).filter(|v| !v.is_empty())
-                })
-        };
-        let number = |flag: &'static str, default: u64| -> Result<u64, ConfigError> {
-            lookup(flag).map_or(Ok(default), |text| {
-                text.parse().map_err(|_| ConfigError::BadValue {
-                    flag,
-                    reason: format!("{text:?} is not a whole number"),
-                })
-            })
-        };
-        let too_big = |flag: &'static str| ConfigError::BadValue {
-            flag,
-            reason: "too large".into(),
-        };
+    /// clap's error, naming the flag at fault; `--help` is one too (print
+    /// it and exit as clap says).
+    pub fn from_args(args: impl IntoIterator<Item = String>) -> Result<Self, ConfigError> {
+        use clap::Parser;
+        let program = std::iter::once("callme-sandbox".to_owned());
+        let args = Args::try_parse_from(program.chain(args))?;
+        // Required, but clap's own message would not name the variable.
+        let api_key = args.api_key.ok_or_else(|| {
+            clap::Error::raw(
+                clap::error::ErrorKind::MissingRequiredArgument,
+                "no API key: pass --api-key KEY or set SANDBOX_API_KEY\n",
+            )
+        })?;
         Ok(Self {
-            port: u16::try_from(number("--port", 0)?).map_err(|_| too_big("--port"))?,
-            api_key: lookup("--api-key")
-                .filter(|key| !key.trim().is_empty())
-                .ok_or(ConfigError::MissingApiKey)?,
-            agents: parse_agents(&lookup("--agents").unwrap_or_else(|| DEFAULT_AGENTS.into()))?,
-            step: Duration::from_millis(number("--step-ms", 3_000)?),
-            anchor: lookup("--anchor")
-                .map(|text| Timestamp::parse(&text))
-                .transpose()
-                .map_err(|error| ConfigError::BadValue {
-                    flag: "--anchor",
-                    reason: error.to_string(),
-                })?,
-            demo_calls: usize::try_from(number("--demo-calls", 160)?)
-                .map_err(|_| too_big("--demo-calls"))?,
-            seed: number("--seed", 42)?,
+            port: args.port,
+            api_key,
+            agents: args.agents.0,
+            step: Duration::from_millis(args.step_ms),
+            anchor: args.anchor,
+            demo_calls: args.demo_calls,
+            seed: args.seed,
         })
     }
+}
+
+fn non_blank(text: &str) -> Result<String, String> {
+    if text.trim().is_empty() {
+        Err("the key is blank".into())
+    } else {
+        Ok(text.to_owned())
+    }
+}
+
+fn parse_anchor(text: &str) -> Result<Timestamp, String> {
+    Timestamp::parse(text).map_err(|error| error.to_string())
 }
 
 /// Parses `uuid=Name[:inactive],...`.
 ///
 /// # Errors
-/// [`ConfigError::BadValue`] for `--agents` when an entry does not parse.
-pub fn parse_agents(spec: &str) -> Result<Vec<Agent>, ConfigError> {
-    let bad = |reason: String| ConfigError::BadValue {
-        flag: "--agents",
-        reason,
-    };
+/// What is wrong with the first entry that does not parse.
+pub fn parse_agents(spec: &str) -> Result<Agents, String> {
+    let bad = |reason: String| reason;
     spec.split(',')
         .map(str::trim)
         .filter(|entry| !entry.is_empty())
@@ -184,7 +147,8 @@ pub fn parse_agents(spec: &str) -> Result<Vec<Agent>, ConfigError> {
                 active,
             })
         })
-        .collect()
+        .collect::<Result<_, _>>()
+        .map(Agents)
 }
 
 #[cfg(test)]
@@ -195,33 +159,17 @@ mod tests {
         list.iter().map(|s| (*s).to_owned()).collect()
     }
 
+    // Flags only: the environment is read by clap from the real process
+    // environment, which tests/cli.rs sets on a real child process.
+
     #[test]
-    fn flags_win_over_the_environment() {
-        let env = |name: &str| (name == "SANDBOX_PORT").then(|| "9000".to_owned());
-        let config =
-            Config::from_args_and_env(args(&["--port", "8123", "--api-key=k"]), env).unwrap();
+    fn flags_are_read_with_or_without_equals() {
+        let config = Config::from_args(args(&["--port", "8123", "--api-key=k"])).unwrap();
         assert_eq!(config.port, 8123);
         assert_eq!(config.api_key, "k");
         assert_eq!(config.agents.len(), 3);
         assert!(!config.agents[2].active);
-    }
-
-    #[test]
-    fn the_environment_is_read_when_no_flag_is_given() {
-        let env = |name: &str| match name {
-            "SANDBOX_API_KEY" => Some("from-env".to_owned()),
-            "SANDBOX_STEP_MS" => Some("50".to_owned()),
-            _ => None,
-        };
-        let config = Config::from_args_and_env(args(&[]), env).unwrap();
-        assert_eq!(config.api_key, "from-env");
-        assert_eq!(config.step, Duration::from_millis(50));
-    }
-
-    #[test]
-    fn a_missing_key_is_refused_with_a_fix() {
-        let error = Config::from_args_and_env(args(&[]), |_| None).unwrap_err();
-        assert!(error.to_string().contains("SANDBOX_API_KEY"));
+        assert_eq!(config.step, Duration::from_millis(3_000));
     }
 
     #[test]
@@ -232,11 +180,20 @@ mod tests {
             (vec!["--api-key", "k", "--agents", "nope"], "--agents"),
             (vec!["--api-key", "k", "--anchor", "today"], "--anchor"),
             (vec!["--api-key", "k", "--bogus", "1"], "--bogus"),
-            (vec!["--api-key"], "--api-key"),
+            (vec!["--api-key", "  "], "--api-key"),
         ];
         for (list, flag) in cases {
-            let error = Config::from_args_and_env(args(&list), |_| None).unwrap_err();
+            let error = Config::from_args(args(&list)).unwrap_err();
             assert!(error.to_string().contains(flag), "{list:?}: {error}");
         }
+    }
+
+    #[test]
+    fn agents_parse_with_their_state() {
+        let agents = parse_agents(DEFAULT_AGENTS).unwrap().0;
+        assert_eq!(agents.len(), 3);
+        assert_eq!(agents[0].name, "Customer Support");
+        assert!(agents[0].active && !agents[2].active);
+        assert!(parse_agents("x=Name").unwrap_err().contains("\"x\""));
     }
 }

@@ -6,17 +6,10 @@ use callme_sandbox::{Config, start};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.iter().any(|a| a == "--help" || a == "-h") {
-        print!("{}", callme_sandbox::config::USAGE);
-        return ExitCode::SUCCESS;
-    }
-    let config = match Config::from_args_and_env(args, |name| std::env::var(name).ok()) {
+    let config = match Config::from_args(std::env::args().skip(1)) {
         Ok(config) => config,
-        Err(error) => {
-            eprintln!("callme-sandbox: {error}");
-            return ExitCode::from(2);
-        }
+        // clap prints `--help` to stdout with 0 and errors to stderr with 2.
+        Err(error) => error.exit(),
     };
     let running = match start(config).await {
         Ok(running) => running,

@@ -184,7 +184,7 @@ mod tests {
     const ANCHOR: i64 = 1_765_620_000_000;
 
     fn calls() -> Vec<Call> {
-        demo_calls(160, 42, ANCHOR, &parse_agents(DEFAULT_AGENTS).unwrap())
+        demo_calls(160, 42, ANCHOR, &parse_agents(DEFAULT_AGENTS).unwrap().0)
     }
 
     #[test]

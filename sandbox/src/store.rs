@@ -221,11 +221,8 @@ mod tests {
     const NOW: i64 = 1_765_620_000_000;
 
     fn store() -> Store {
-        let config = Config::from_args_and_env(
-            ["--api-key", "k", "--step-ms", "1000"].map(String::from),
-            |_| None,
-        )
-        .unwrap();
+        let config =
+            Config::from_args(["--api-key", "k", "--step-ms", "1000"].map(String::from)).unwrap();
         assert_eq!(config.step, Duration::from_secs(1));
         Store::new(&config, NOW)
     }

@@ -25,7 +25,7 @@ async fn sandbox(extra: &[&str]) -> Running {
         "100",
     ];
     args.extend_from_slice(extra);
-    let config = Config::from_args_and_env(args.into_iter().map(String::from), |_| None).unwrap();
+    let config = Config::from_args(args.into_iter().map(String::from)).unwrap();
     start(config).await.unwrap()
 }
 

@@ -114,8 +114,7 @@ fn machine() -> Vec<String> {
 
 /// Measures everything, prints it, and writes `BENCHMARKS.md`; with
 /// `--edge-only`, only the worker's figures (and no file).
-pub fn run(args: &[String]) -> Outcome {
-    let edge_only = args.iter().any(|a| a == "--edge-only");
+pub fn run(edge_only: bool) -> Outcome {
     let mut report = Report::default();
     if !edge_only {
         shared_size(&mut report)?;

@@ -27,7 +27,7 @@ impl Drop for Guarded {
 }
 
 /// Builds, writes `.dev.vars`, starts the sandbox and `wrangler dev`.
-pub fn run(_args: &[String]) -> Outcome {
+pub fn run() -> Outcome {
     setup::run()?;
     build::run()?;
     let root = tools::root();

@@ -31,28 +31,8 @@ pub const TARGETS: [&str; 5] = [
     "phone_numbers",
 ];
 
-/// `cargo xtask fuzz`.
-pub fn run(args: &[String]) -> Outcome {
-    let mut seconds = 60;
-    let mut targets = Vec::new();
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--time" => {
-                seconds = args
-                    .next()
-                    .and_then(|v| v.parse().ok())
-                    .ok_or("--time takes a number of seconds")?;
-            }
-            name if TARGETS.contains(&name) => targets.push(name.to_owned()),
-            other => {
-                return Err(format!(
-                    "unknown fuzz target {other:?}; targets: {}",
-                    TARGETS.join(", ")
-                ));
-            }
-        }
-    }
+/// `cargo xtask fuzz`: `targets` (all when empty) for `seconds` each.
+pub fn run(seconds: u64, mut targets: Vec<String>) -> Outcome {
     if targets.is_empty() {
         targets = TARGETS.iter().map(|t| (*t).to_owned()).collect();
     }

@@ -38,9 +38,9 @@ struct Report {
     counts: Option<(u64, u64)>,
 }
 
-/// Runs everything; `args` may hold `--skip-setup` for a quick local loop.
-pub fn run(args: &[String]) -> Outcome {
-    if !args.iter().any(|a| a == "--skip-setup") {
+/// Runs everything (setup first, unless skipped for a quick local loop).
+pub fn run(skip_setup: bool) -> Outcome {
+    if !skip_setup {
         setup::run()?;
     }
     let root = tools::root();

@@ -10,38 +10,31 @@ use crate::cmd::Outcome;
 use crate::dev::demo_claims;
 use crate::tools;
 
+/// `cargo xtask token`'s flags.
+#[derive(Debug, clap::Args)]
+pub struct Options {
+    /// Restrict the token to calls with this number (E.164).
+    #[arg(long)]
+    phone: Option<String>,
+    /// Restrict the token to calls of this agent (alias).
+    #[arg(long)]
+    agent: Option<String>,
+    /// Hours the token is valid.
+    #[arg(long, default_value_t = 24)]
+    hours: i64,
+    /// The signing secret (else PORTAL_TOKEN_SECRET, else .dev.vars).
+    #[arg(long, env = "PORTAL_TOKEN_SECRET", hide_env_values = true)]
+    secret: Option<String>,
+}
+
 /// Prints a token.
-pub fn run(args: &[String]) -> Outcome {
-    let mut phone = None;
-    let mut agent = None;
-    let mut hours = 24;
-    let mut secret = std::env::var("PORTAL_TOKEN_SECRET")
-        .ok()
-        .filter(|s| !s.is_empty());
-    let mut rest = args.iter();
-    while let Some(flag) = rest.next() {
-        let mut value = || rest.next().cloned().ok_or(format!("{flag} needs a value"));
-        match flag.as_str() {
-            "--phone" => phone = Some(value()?),
-            "--agent" => agent = Some(value()?),
-            "--hours" => {
-                hours = value()?
-                    .parse()
-                    .map_err(|_| "--hours takes a whole number".to_owned())?
-            }
-            "--secret" => secret = Some(value()?),
-            other => {
-                return Err(format!(
-                    "unknown flag {other}; use --phone, --agent, --hours, --secret"
-                ));
-            }
-        }
-    }
-    let secret = match secret {
+pub fn run(options: Options) -> Outcome {
+    let secret = match options.secret.filter(|s| !s.is_empty()) {
         Some(secret) => secret,
         None => from_dev_vars()?,
     };
-    println!("{}", mint(&secret, &demo_claims(phone, agent, hours)?));
+    let claims = demo_claims(options.phone, options.agent, options.hours)?;
+    println!("{}", mint(&secret, &claims));
     Ok(())
 }
 

@@ -11,8 +11,8 @@
 
 use std::path::Path;
 
-/// The export section's id in the binary format.
-const EXPORT_SECTION: u8 = 7;
+use wasm_encoder::{ExportKind, ExportSection, Module, RawSection};
+use wasmparser::{ExternalKind, Parser, Payload};
 
 /// Removes every export whose name starts with one of `prefixes`; returns
 /// how many went.
@@ -24,119 +24,73 @@ pub fn drop_exports(path: &Path, prefixes: &[&str]) -> Result<usize, String> {
     Ok(dropped)
 }
 
+/// The module with every section as it was, but the export section
+/// rewritten without the matching exports.
 fn without_exports(bytes: &[u8], prefixes: &[&str]) -> Result<(Vec<u8>, usize), String> {
-    let mut out = bytes[..8].to_vec();
+    let mut module = Module::new();
     let mut dropped = 0;
-    for (id, body) in sections(bytes)? {
-        let body = if id == EXPORT_SECTION {
-            let (kept, count) = kept_exports(body, prefixes)?;
-            dropped = count;
-            kept
-        } else {
-            body.to_vec()
-        };
-        out.push(id);
-        write_leb128(&mut out, body.len());
-        out.extend_from_slice(&body);
-    }
-    Ok((out, dropped))
-}
-
-/// The sections of a module, in order: id and body.
-pub fn sections(bytes: &[u8]) -> Result<Vec<(u8, &[u8])>, String> {
-    if bytes.get(..4) != Some(b"\0asm".as_slice()) || bytes.len() < 8 {
-        return Err("not a wasm module".into());
-    }
-    let mut sections = Vec::new();
-    let mut at = 8;
-    while at < bytes.len() {
-        let id = bytes[at];
-        let (size, body_at) = leb128(bytes, at + 1)?;
-        let body = bytes
-            .get(body_at..body_at + size)
-            .ok_or("a section runs past the end")?;
-        sections.push((id, body));
-        at = body_at + size;
-    }
-    Ok(sections)
-}
-
-/// The export section's body without the matching exports.
-fn kept_exports(body: &[u8], prefixes: &[&str]) -> Result<(Vec<u8>, usize), String> {
-    let (count, mut at) = leb128(body, 0)?;
-    let mut kept = Vec::new();
-    let mut kept_count = 0;
-    for _ in 0..count {
-        let start = at;
-        let (name_len, name_at) = leb128(body, at)?;
-        let name = body
-            .get(name_at..name_at + name_len)
-            .ok_or("an export name runs past the end")?;
-        let name = std::str::from_utf8(name).map_err(|e| e.to_string())?;
-        // The kind byte, then the index.
-        let (_, end) = leb128(body, name_at + name_len + 1)?;
-        at = end;
-        if !prefixes.iter().any(|prefix| name.starts_with(prefix)) {
-            kept.extend_from_slice(&body[start..end]);
-            kept_count += 1;
+    for payload in Parser::new(0).parse_all(bytes) {
+        let payload = payload.map_err(|e| e.to_string())?;
+        if let Payload::ExportSection(reader) = &payload {
+            let mut kept = ExportSection::new();
+            for export in reader.clone() {
+                let export = export.map_err(|e| e.to_string())?;
+                if prefixes
+                    .iter()
+                    .any(|prefix| export.name.starts_with(prefix))
+                {
+                    dropped += 1;
+                } else {
+                    kept.export(export.name, export_kind(export.kind)?, export.index);
+                }
+            }
+            module.section(&kept);
+        } else if let Some((id, range)) = payload.as_section() {
+            module.section(&RawSection {
+                id,
+                data: &bytes[range],
+            });
         }
     }
-    let mut section = Vec::new();
-    write_leb128(&mut section, kept_count);
-    section.extend_from_slice(&kept);
-    Ok((section, count - kept_count))
+    Ok((module.finish(), dropped))
 }
 
-pub fn leb128(bytes: &[u8], mut at: usize) -> Result<(usize, usize), String> {
-    let mut value = 0usize;
-    let mut shift = 0;
-    loop {
-        let byte = *bytes.get(at).ok_or("a number runs past the end")?;
-        at += 1;
-        value |= usize::from(byte & 0x7f) << shift;
-        if byte & 0x80 == 0 {
-            return Ok((value, at));
-        }
-        shift += 7;
-        if shift > 28 {
-            return Err("a number is too long".into());
-        }
-    }
-}
-
-fn write_leb128(out: &mut Vec<u8>, mut value: usize) {
-    loop {
-        let byte = (value & 0x7f) as u8;
-        value >>= 7;
-        if value == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
+fn export_kind(kind: ExternalKind) -> Result<ExportKind, String> {
+    Ok(match kind {
+        ExternalKind::Func => ExportKind::Func,
+        ExternalKind::Table => ExportKind::Table,
+        ExternalKind::Memory => ExportKind::Memory,
+        ExternalKind::Global => ExportKind::Global,
+        ExternalKind::Tag => ExportKind::Tag,
+        ExternalKind::FuncExact => return Err("an exact-type function export".into()),
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasm_encoder::{CodeSection, Function, FunctionSection, TypeSection};
 
-    /// A module with a type, a function and three exports of it.
+    /// A module with a type, a function and exports of it.
     fn module(exports: &[&str]) -> Vec<u8> {
-        let mut m = b"\0asm\x01\0\0\0".to_vec();
-        m.extend_from_slice(&[1, 4, 1, 0x60, 0, 0]); // type: () -> ()
-        m.extend_from_slice(&[3, 2, 1, 0]); // one function of type 0
-        let mut section = Vec::new();
-        write_leb128(&mut section, exports.len());
+        let mut module = Module::new();
+        let mut types = TypeSection::new();
+        types.ty().function([], []);
+        module.section(&types);
+        let mut functions = FunctionSection::new();
+        functions.function(0);
+        module.section(&functions);
+        let mut section = ExportSection::new();
         for name in exports {
-            write_leb128(&mut section, name.len());
-            section.extend_from_slice(name.as_bytes());
-            section.extend_from_slice(&[0, 0]); // function 0
+            section.export(name, ExportKind::Func, 0);
         }
-        m.push(EXPORT_SECTION);
-        write_leb128(&mut m, section.len());
-        m.extend_from_slice(&section);
-        m.extend_from_slice(&[10, 4, 1, 2, 0, 0x0b]); // code: an empty body
-        m
+        module.section(&section);
+        let mut code = CodeSection::new();
+        let mut body = Function::new([]);
+        body.instructions().end();
+        code.function(&body);
+        module.section(&code);
+        module.finish()
     }
 
     #[test]
@@ -150,6 +104,7 @@ mod tests {
             without_exports(&input, &["intounderlying", "__wbg_intounderlying"]).unwrap();
         assert_eq!(dropped, 2);
         assert_eq!(output, module(&["mount_button"]));
+        wasmparser::validate(&output).unwrap();
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::wasm_exports::{leb128, sections};
+use wasmparser::{KnownCustom, Name, Parser, Payload, TypeRef};
 
 /// Bytes of code per crate, and of data, in one module.
 pub struct Composition {
@@ -18,24 +18,44 @@ pub struct Composition {
 
 /// Reads a module that still has its name section (`wasm-opt -g`).
 pub fn composition(bytes: &[u8]) -> Result<Composition, String> {
+    let error = |e: wasmparser::BinaryReaderError| e.to_string();
     let mut imported_functions = 0;
     let mut bodies: Vec<usize> = Vec::new();
-    let mut names: BTreeMap<usize, String> = BTreeMap::new();
+    let mut names: BTreeMap<u32, String> = BTreeMap::new();
     let mut data = 0;
-    for (id, body) in sections(bytes)? {
-        match id {
-            2 => imported_functions = count_function_imports(body)?,
-            10 => bodies = function_sizes(body)?,
-            11 => data = body.len(),
-            0 => names.extend(function_names(body)?),
+    for payload in Parser::new(0).parse_all(bytes) {
+        match payload.map_err(error)? {
+            Payload::ImportSection(reader) => {
+                for import in reader.into_imports() {
+                    if matches!(
+                        import.map_err(error)?.ty,
+                        TypeRef::Func(_) | TypeRef::FuncExact(_)
+                    ) {
+                        imported_functions += 1;
+                    }
+                }
+            }
+            Payload::CodeSectionEntry(body) => bodies.push(body.range().len()),
+            Payload::DataSection(reader) => data = reader.range().len(),
+            Payload::CustomSection(reader) => {
+                if let KnownCustom::Name(reader) = reader.as_known() {
+                    for name in reader {
+                        if let Name::Function(map) = name.map_err(error)? {
+                            for naming in map {
+                                let naming = naming.map_err(error)?;
+                                names.insert(naming.index, naming.name.to_owned());
+                            }
+                        }
+                    }
+                }
+            }
             _ => {}
         }
     }
     let mut crates: BTreeMap<String, usize> = BTreeMap::new();
     for (i, size) in bodies.iter().enumerate() {
-        let name = names
-            .get(&(imported_functions + i))
-            .map_or("(unnamed)", String::as_str);
+        let index = u32::try_from(imported_functions + i).map_err(|e| e.to_string())?;
+        let name = names.get(&index).map_or("(unnamed)", String::as_str);
         *crates.entry(crate_of(name)).or_default() += size;
     }
     let mut crates: Vec<(String, usize)> = crates.into_iter().collect();
@@ -65,84 +85,48 @@ fn crate_of(symbol: &str) -> String {
     }
 }
 
-fn count_function_imports(body: &[u8]) -> Result<usize, String> {
-    let (count, mut at) = leb128(body, 0)?;
-    let mut functions = 0;
-    for _ in 0..count {
-        for _ in 0..2 {
-            let (len, name_at) = leb128(body, at)?;
-            at = name_at + len;
-        }
-        let kind = *body.get(at).ok_or("an import runs past the end")?;
-        at += 1;
-        match kind {
-            0 => {
-                functions += 1;
-                at = leb128(body, at)?.1;
-            }
-            1 => at = limits(body, at + 1)?,
-            2 => at = limits(body, at)?,
-            3 => at += 2,
-            4 => at = leb128(body, at + 1)?.1,
-            other => return Err(format!("unknown import kind {other}")),
-        }
-    }
-    Ok(functions)
-}
-
-/// Skips a table's or memory's limits.
-fn limits(body: &[u8], at: usize) -> Result<usize, String> {
-    let flags = *body.get(at).ok_or("limits run past the end")?;
-    let at = leb128(body, at + 1)?.1;
-    if flags & 1 == 1 {
-        Ok(leb128(body, at)?.1)
-    } else {
-        Ok(at)
-    }
-}
-
-fn function_sizes(body: &[u8]) -> Result<Vec<usize>, String> {
-    let (count, mut at) = leb128(body, 0)?;
-    let mut sizes = Vec::with_capacity(count);
-    for _ in 0..count {
-        let (size, code_at) = leb128(body, at)?;
-        sizes.push(size + (code_at - at));
-        at = code_at + size;
-    }
-    Ok(sizes)
-}
-
-/// The function names of a custom section, if it is the name section.
-fn function_names(body: &[u8]) -> Result<Vec<(usize, String)>, String> {
-    let (len, at) = leb128(body, 0)?;
-    if body.get(at..at + len) != Some(b"name".as_slice()) {
-        return Ok(Vec::new());
-    }
-    let mut at = at + len;
-    let mut names = Vec::new();
-    while at < body.len() {
-        let id = body[at];
-        let (size, sub_at) = leb128(body, at + 1)?;
-        if id == 1 {
-            let (count, mut entry) = leb128(body, sub_at)?;
-            for _ in 0..count {
-                let (index, name_at) = leb128(body, entry)?;
-                let (len, text_at) = leb128(body, name_at)?;
-                let text = body
-                    .get(text_at..text_at + len)
-                    .ok_or("a name runs past the end")?;
-                names.push((index, String::from_utf8_lossy(text).into_owned()));
-                entry = text_at + len;
-            }
-        }
-        at = sub_at + size;
-    }
-    Ok(names)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasm_encoder::{
+        CodeSection, EntityType, Function, FunctionSection, ImportSection, Module, NameMap,
+        NameSection, TypeSection,
+    };
+
+    #[test]
+    fn function_bodies_count_for_their_crates_after_the_imports() {
+        let mut module = Module::new();
+        let mut types = TypeSection::new();
+        types.ty().function([], []);
+        module.section(&types);
+        let mut imports = ImportSection::new();
+        imports.import("env", "imported", EntityType::Function(0));
+        module.section(&imports);
+        let mut functions = FunctionSection::new();
+        functions.function(0).function(0);
+        module.section(&functions);
+        let mut code = CodeSection::new();
+        let mut small = Function::new([]);
+        small.instructions().end();
+        let mut large = Function::new([]);
+        large.instructions().nop().nop().nop().nop().end();
+        code.function(&small).function(&large);
+        module.section(&code);
+        let mut names = NameMap::new();
+        names.append(0, "env::imported");
+        names.append(1, "tachys::view::build");
+        names.append(2, "callme_widget::mount::mount_button");
+        let mut section = NameSection::new();
+        section.functions(&names);
+        module.section(&section);
+        let parts = composition(&module.finish()).unwrap();
+        // Index 0 is the import: the bodies are functions 1 and 2.
+        assert_eq!(
+            parts.crates,
+            [("callme_widget".to_owned(), 6), ("tachys".to_owned(), 2)]
+        );
+        assert_eq!(parts.data, 0);
+    }
 
     #[test]
     fn symbols_belong_to_the_crate_that_defines_them() {
