@@ -31,7 +31,13 @@ export async function startSandbox(extraArgs = []) {
     stdio: ["ignore", "pipe", "inherit"],
   });
   const lines = createInterface({ input: child.stdout });
-  const [line] = await once(lines, "line");
+  // A sandbox that exits instead (a bad flag) must fail the test, not
+  // leave it waiting on a line that never comes.
+  const exited = once(child, "exit").then(([code]) => {
+    throw new Error(`callme-sandbox exited (${code}) before listening`);
+  });
+  const [line] = await Promise.race([once(lines, "line"), exited]);
+  exited.catch(() => {});
   const url = line.replace("callme-sandbox listening on ", "").trim();
   if (!url.startsWith("http://127.0.0.1:")) throw new Error(`unexpected sandbox output: ${line}`);
   const sandbox = {

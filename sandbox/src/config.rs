@@ -50,6 +50,9 @@ pub type ConfigError = clap::Error;
 #[command(
     name = "callme-sandbox",
     about = "A local stand-in of the voice platform's Calls API",
+    // A flag given twice takes its last value, so a script can add to a
+    // helper's defaults (`--step-ms 150 ... --step-ms 3000`).
+    args_override_self = true,
     after_help = "Test hooks (no key needed, loopback only): GET/DELETE /_sandbox/requests, \
 POST/DELETE /_sandbox/faults, POST /_sandbox/reset; header x-sandbox-fault."
 )]
@@ -170,6 +173,8 @@ mod tests {
         assert_eq!(config.agents.len(), 3);
         assert!(!config.agents[2].active);
         assert_eq!(config.step, Duration::from_millis(3_000));
+        let config = Config::from_args(args(&["--api-key=k", "--step-ms", "1", "--step-ms=2"]));
+        assert_eq!(config.unwrap().step, Duration::from_millis(2));
     }
 
     #[test]

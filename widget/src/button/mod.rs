@@ -1,19 +1,30 @@
-//! `<callme-button>`: the launcher, the form, and the live call status.
+//! `<callme-button>`: the panel beside the loader's launcher: the form
+//! (phone field, consent, optional name and note, bot check), then the
+//! live status of the call. The parts with state of their own live in
+//! their own modules; this one holds what connects them: the edge's
+//! configuration, the request and its idempotency key, and the focus.
+
+mod consent;
+mod phone;
+mod tracking;
 
 use callme_shared::{
-    AgentAlias, CallbackAccepted, CallbackRequest, CountryCode, ErrorCode, FieldError, LiveStatus,
-    Locale, PhoneNumber, PublicConfig, TextError, VisitorName, VisitorNote, normalize,
+    AgentAlias, CallbackAccepted, CallbackRequest, CountryCode, ErrorCode, FieldError, Locale,
+    PhoneNumber, PublicConfig, TextError, VisitorName, VisitorNote,
 };
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::Edge;
-use crate::browser::{Alive, now_ms, parse_ms, random_key, sleep};
+use crate::browser::{Alive, random_key};
 use crate::erased::{handler, value};
 use crate::error::WidgetError;
-use crate::i18n::{Lang, Msg, calling, duration, normalize_text, t, text_error_text, will_call};
-use crate::model::{live_text, poll_delay_ms};
+use crate::i18n::{Lang, Msg, t, text_error_text};
+
+use consent::ConsentField;
+use phone::{PhoneField, PhoneState};
+use tracking::Tracking;
 
 /// What the panel shows.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,20 +69,16 @@ pub fn CallmeButton(
 
     let config = RwSignal::new(None::<PublicConfig>);
     let config_error = RwSignal::new(None::<WidgetError>);
-    let country = RwSignal::new(default_country.or(guessed_country));
-    let phone = RwSignal::new(String::new());
-    let phone_touched = RwSignal::new(false);
+    let phone = PhoneState::new(default_country.or(guessed_country));
+    let country = phone.country;
     let consent = RwSignal::new(false);
     let name = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
     let phase = RwSignal::new(Phase::Form);
     let server_error = RwSignal::new(None::<WidgetError>);
-    let live = RwSignal::new(None::<callme_shared::CallbackStatus>);
     let idempotency_key = RwSignal::new(None::<String>);
-    let clock = RwSignal::new(now_ms());
     let bot_token = RwSignal::new(None::<String>);
     let challenge = StoredValue::new_local(None::<crate::turnstile::Challenge>);
-    let phone_input = NodeRef::<html::Input>::new();
     let live_region = NodeRef::<html::Div>::new();
 
     {
@@ -114,21 +121,6 @@ pub fn CallmeButton(
         });
     }
 
-    let normalized = Memo::new(move |_| normalize(&phone.get(), country.get()));
-    // What the phone field says: the edge's refusal first, else the number
-    // it will call, else (once the visitor left the field) why not.
-    let phone_message = Memo::new(move |_| {
-        let error = server_error.get().filter(|e| e.field() == Some("phone"));
-        if let Some(error) = error {
-            return Some((true, error.text(lang)));
-        }
-        match normalized.get() {
-            Ok(number) => Some((false, will_call(lang, number.as_str()))),
-            Err(error) if phone_touched.get() => Some((true, normalize_text(lang, &error))),
-            Err(_) => None,
-        }
-    });
-    let phone_bad = move || phone_message.with(|m| m.as_ref().is_some_and(|(bad, _)| *bad));
     let field_error = move |field: &'static str| {
         value(move || {
             server_error
@@ -147,69 +139,12 @@ pub fn CallmeButton(
             .map(|e| e.text(lang))
     });
 
-    let start_polling = {
-        let edge = edge.clone();
-        let alive = alive.clone();
-        move |accepted: CallbackAccepted| {
-            let edge = edge.clone();
-            let alive = alive.clone();
-            spawn_local(async move {
-                let mut attempt = 0;
-                loop {
-                    sleep(poll_delay_ms(attempt)).await;
-                    attempt += 1;
-                    if !alive.get() || !matches!(phase.get_untracked(), Phase::Tracking { .. }) {
-                        return;
-                    }
-                    if let Ok(status) = edge.status(&accepted, None).await {
-                        if !alive.get() {
-                            return;
-                        }
-                        let done = status.status.is_final();
-                        live.set(Some(status));
-                        if done {
-                            return;
-                        }
-                    }
-                }
-            });
-        }
-    };
-
-    // The call timer ticks only while a call is in progress.
-    {
-        let alive = alive.clone();
-        Effect::new(move |_| {
-            let in_call = live
-                .get()
-                .is_some_and(|s| s.status == LiveStatus::InProgress);
-            if in_call {
-                let alive = alive.clone();
-                spawn_local(async move {
-                    while alive.get()
-                        && live
-                            .get_untracked()
-                            .is_some_and(|s| s.status == LiveStatus::InProgress)
-                    {
-                        clock.set(now_ms());
-                        sleep(1_000).await;
-                    }
-                });
-            }
-        });
-    }
-
     let submit = {
         let edge = edge.clone();
         let alive = alive.clone();
-        let start_polling = start_polling.clone();
         move |event: leptos::ev::SubmitEvent| {
             event.prevent_default();
-            phone_touched.set(true);
-            let Ok(number) = normalized.get_untracked() else {
-                if let Some(input) = phone_input.get_untracked() {
-                    let _ = input.focus();
-                }
+            let Some(number) = phone.submit() else {
                 return;
             };
             let needs_bot_check = config
@@ -250,21 +185,16 @@ pub fn CallmeButton(
             phase.set(Phase::Sending);
             let edge = edge.clone();
             let alive = alive.clone();
-            let start_polling = start_polling.clone();
             spawn_local(async move {
                 let result = edge.request_callback(&request, &key).await;
                 if !alive.get() {
                     return;
                 }
                 match result {
-                    Ok(accepted) => {
-                        live.set(None);
-                        phase.set(Phase::Tracking {
-                            accepted: accepted.clone(),
-                            number: number.as_str().to_owned(),
-                        });
-                        start_polling(accepted);
-                    }
+                    Ok(accepted) => phase.set(Phase::Tracking {
+                        accepted,
+                        number: number.as_str().to_owned(),
+                    }),
                     Err(error) => {
                         if !error.is_retryable() {
                             idempotency_key.set(None);
@@ -277,9 +207,8 @@ pub fn CallmeButton(
         }
     };
 
-    let again = move |_| {
+    let again = move || {
         idempotency_key.set(None);
-        live.set(None);
         server_error.set(None);
         phase.set(Phase::Form);
     };
@@ -319,7 +248,8 @@ pub fn CallmeButton(
                         return;
                     }
                     let _ = if form {
-                        phone_input
+                        phone
+                            .input
                             .try_get_untracked()
                             .flatten()
                             .map(|input| input.focus())
@@ -335,50 +265,19 @@ pub fn CallmeButton(
     }
 
     let consent_label = consent_text.unwrap_or_else(|| t(lang, Msg::Consent).to_owned());
-    let consent_required = move || config.get().is_none_or(|c| c.consent_required);
-    let countries = move || config.get().map(|c| c.countries).unwrap_or_default();
+    let consent_required = value(move || config.get().is_none_or(|c| c.consent_required));
     let sending = move || matches!(phase.get(), Phase::Sending);
 
     // The form gives way to the status once a call is accepted; a memo, so
     // the form is built again only when that flips.
     let show_form = Memo::new(move |_| !matches!(phase.get(), Phase::Tracking { .. }));
     let tracking_view = move || {
-        let Phase::Tracking { number, .. } = phase.get() else {
+        let Phase::Tracking { accepted, number } = phase.get() else {
             return None;
         };
-        let status = live.get();
-        let headline = live_text(
-            lang,
-            status.as_ref().map_or(LiveStatus::Dialing, |s| s.status),
-        );
-        let detail = status.as_ref().and_then(|s| match s.status {
-            LiveStatus::InProgress => {
-                let since = s
-                    .started_at
-                    .as_ref()
-                    .map_or(clock.get(), |t| parse_ms(t.as_str()));
-                let seconds = ((clock.get() - since) / 1_000.0).max(0.0);
-                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                Some(duration(seconds as u64))
-            }
-            LiveStatus::Ended => s.duration_seconds.map(|d| duration(u64::from(d))),
-            LiveStatus::Failed => s.error.clone(),
-            _ => None,
-        });
-        let no_detail = detail.is_none();
-        let is_final = status.as_ref().is_some_and(|s| s.status.is_final());
-        let state = status.as_ref().map_or(LiveStatus::Dialing, |s| s.status);
-        Some(view! {
-            <div class="tracking" part="status" data-testid="tracking" data-state=state.as_str()>
-                <p class="calling">{calling(lang, &number)}</p>
-                <p class="headline" data-testid="status">{headline}</p>
-                <p class="detail" data-testid="status-detail" hidden=no_detail>{detail}</p>
-                <button type="button" class="secondary" part="again-button" data-testid="again"
-                    hidden=!is_final on:click=handler(again)>
-                    {t(lang, Msg::CallAgain)}
-                </button>
-            </div>
-        })
+        Some(
+            view! { <Tracking edge=edge.clone() accepted=accepted number=number lang=lang on_again=again /> },
+        )
     };
 
     view! {
@@ -396,44 +295,9 @@ pub fn CallmeButton(
                 <form novalidate on:submit=handler(submit.clone()) data-testid="form">
                     <p class="intro">{t(lang, Msg::Intro)}</p>
                     <p class="error" role="alert">{value(move || config_error.get().map(|e| e.text(lang)))}</p>
-                    <div class="row">
-                        <label class="country">
-                            <span>{t(lang, Msg::Country)}</span>
-                            <select part="input" data-testid="country"
-                                on:change=handler(move |ev| country.set(CountryCode::parse(&event_target_value(&ev)).ok()))
-                                prop:value=value(move || country.get().map(|c| c.as_str().to_owned()).unwrap_or_default())>
-                                {move || countries().into_iter().map(|code| view! {
-                                    <option value=code.as_str().to_owned() selected=country.get_untracked() == Some(code)>
-                                        {format!("{code} +{}", code.dialing_plan().map_or("", |p| p.calling_code))}
-                                    </option>
-                                }).collect_view()}
-                            </select>
-                        </label>
-                        <label class="phone">
-                            <span>{t(lang, Msg::Phone)}</span>
-                            <input type="tel" inputmode="tel" autocomplete="tel" part="input" data-testid="phone"
-                                node_ref=phone_input placeholder=t(lang, Msg::PhoneHint)
-                                aria-describedby="callme-phone-message"
-                                aria-invalid=value(move || phone_bad().to_string())
-                                prop:value=value(move || phone.get())
-                                on:input=handler(move |ev| {
-                                    server_error.update(|e| if e.as_ref().and_then(WidgetError::field) == Some("phone") { *e = None });
-                                    phone.set(event_target_value(&ev));
-                                })
-                                on:blur=handler(move |_| phone_touched.set(!phone.get_untracked().trim().is_empty())) />
-                        </label>
-                    </div>
-                    <p id="callme-phone-message" data-testid="phone-message"
-                        class=value(move || if phone_bad() { "message error".to_owned() } else { "message".to_owned() })>
-                        {value(move || phone_message.get().map(|(_, text)| text))}
-                    </p>
-                    <label class="check">
-                        <input type="checkbox" data-testid="consent" prop:checked=value(move || consent.get())
-                            aria-describedby="callme-consent-message"
-                            on:change=handler(move |ev| consent.set(event_target_checked(&ev))) />
-                        <span>{consent_label.clone()}{value(move || consent_required().then(|| " *".to_owned()))}</span>
-                    </label>
-                    <p id="callme-consent-message" class="message error" data-testid="consent-message">{field_error("consent")}</p>
+                    <PhoneField state=phone config=config server_error=server_error lang=lang />
+                    <ConsentField checked=consent label=consent_label.clone() required=consent_required.clone()
+                        error=field_error("consent") />
                     <details>
                         <summary>{format!("{} / {} ({})", t(lang, Msg::Name), t(lang, Msg::Note), t(lang, Msg::Optional))}</summary>
                         <label><span>{t(lang, Msg::Name)}</span>

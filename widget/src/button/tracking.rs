@@ -1,0 +1,110 @@
+//! The status of an accepted callback: polled from the edge until the call
+//! is over, with a call timer while it lasts. Its state (the last status,
+//! the clock, the polling) lives and ends with this view: once the visitor
+//! asks to be called again, the view goes and so does its polling.
+
+use callme_shared::{CallbackAccepted, CallbackStatus, LiveStatus};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::Edge;
+use crate::browser::{Alive, now_ms, parse_ms, sleep};
+use crate::erased::{handler, value};
+use crate::i18n::{Lang, Msg, calling, duration, t};
+use crate::model::{live_text, poll_delay_ms};
+
+/// The call's live status, from "dialing" to "ended" or "failed".
+#[component]
+pub fn Tracking(
+    /// The edge to poll.
+    edge: Edge,
+    /// The accepted callback (its ticket proves the visitor asked).
+    accepted: CallbackAccepted,
+    /// The number being called, as the visitor should read it.
+    number: String,
+    /// The visitor's language.
+    lang: Lang,
+    /// "Call me again", once the call is over.
+    on_again: impl Fn() + 'static,
+) -> impl IntoView {
+    let alive = Alive::new();
+    let live = RwSignal::new(None::<CallbackStatus>);
+    let clock = RwSignal::new(now_ms());
+
+    {
+        let alive = alive.clone();
+        spawn_local(async move {
+            let mut attempt = 0;
+            loop {
+                sleep(poll_delay_ms(attempt)).await;
+                attempt += 1;
+                if !alive.get() {
+                    return;
+                }
+                if let Ok(status) = edge.status(&accepted, None).await {
+                    if !alive.get() {
+                        return;
+                    }
+                    let done = status.status.is_final();
+                    live.set(Some(status));
+                    if done {
+                        return;
+                    }
+                }
+            }
+        });
+    }
+
+    // The call timer ticks only while a call is in progress.
+    Effect::new(move |_| {
+        let in_call =
+            |s: Option<CallbackStatus>| s.is_some_and(|s| s.status == LiveStatus::InProgress);
+        if in_call(live.get()) {
+            let alive = alive.clone();
+            spawn_local(async move {
+                while alive.get() && in_call(live.get_untracked()) {
+                    clock.set(now_ms());
+                    sleep(1_000).await;
+                }
+            });
+        }
+    });
+
+    // Plain closures, not memos: a memo of a new type costs the bundle
+    // more than recomputing these few fields does.
+    let state = move || live.with(|s| s.as_ref().map_or(LiveStatus::Dialing, |s| s.status));
+    let detail = move || {
+        live.with(|status| {
+            let s = status.as_ref()?;
+            match s.status {
+                LiveStatus::InProgress => {
+                    let since = s
+                        .started_at
+                        .as_ref()
+                        .map_or(clock.get(), |t| parse_ms(t.as_str()));
+                    let seconds = ((clock.get() - since) / 1_000.0).max(0.0);
+                    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                    Some(duration(seconds as u64))
+                }
+                LiveStatus::Ended => s.duration_seconds.map(|d| duration(u64::from(d))),
+                LiveStatus::Failed => s.error.clone(),
+                _ => None,
+            }
+        })
+    };
+
+    view! {
+        <div class="tracking" part="status" data-testid="tracking"
+            data-state=value(move || state().as_str().to_owned())>
+            <p class="calling">{calling(lang, &number)}</p>
+            <p class="headline" data-testid="status">{value(move || live_text(lang, state()).to_owned())}</p>
+            <p class="detail" data-testid="status-detail" hidden=value(move || detail().is_none())>
+                {value(detail)}
+            </p>
+            <button type="button" class="secondary" part="again-button" data-testid="again"
+                hidden=value(move || !state().is_final()) on:click=handler(move |_| on_again())>
+                {t(lang, Msg::CallAgain)}
+            </button>
+        </div>
+    }
+}
