@@ -6,6 +6,10 @@
 // it, so no click can be lost to a swap. The history loads at once.
 // Needs no eval, no blob: URLs and no inline script: it works under a
 // strict CSP that allows this file's origin (plus 'wasm-unsafe-eval').
+// The host page follows the button through events (callme:open, :close,
+// :requested, :status, :error; bubbling and composed, never the visitor's
+// number or name) and drives it with open() and close(); callme.d.ts,
+// beside this file, types them.
 const base = new URL(".", import.meta.url);
 const KINDS = ["button", "history"];
 const bundles = new Map();
@@ -82,6 +86,10 @@ input[aria-invalid=true] { border-color: #c62828; }
 .check { display: flex; gap: .6em; align-items: flex-start; font-weight: 400; }
 .check input { width: 1.2em; height: 1.2em; margin-top: .15em; flex: none; }
 .message { min-height: 1.3em; margin: .25em 0 0; font-size: .85em; color: var(--_muted); }
+/* Two lines kept for the number's message: it appears when the field loses
+   the focus, i.e. on the press of the next control, which must not move
+   away under the pointer before the release (a lost click). */
+#callme-phone-message { min-height: 2.6em; }
 .error { color: #c62828; font-size: .9em; margin: .4em 0; } .error:empty { display: none; }
 details { margin: .6em 0; } summary { cursor: pointer; font-size: .9em; color: var(--_muted); }
 .submit, .secondary, .pager button, .filters button, .state button { min-height: 44px; padding: .55em 1.1em; border-radius: 999px; cursor: pointer; font-weight: 600; }
@@ -135,6 +143,7 @@ const PHONE_ICON = '<svg aria-hidden="true" viewBox="0 0 24 24" width="20" heigh
 class CallmeElement extends HTMLElement {
   connectedCallback() {
     if (!this.shadowRoot) this.attachShadow({ mode: "open" }).adoptedStyleSheets = [sheet];
+    this.announced = false;
     this.generation = (this.generation ?? 0) + 1;
     elements.add(this);
     this.draw();
@@ -161,6 +170,11 @@ class CallmeElement extends HTMLElement {
 
   get endpoint() {
     return this.getAttribute("endpoint") || base.origin;
+  }
+
+  /** Tells the host page: `callme:<name>`, bubbling out of the shadow root. */
+  emit(name, detail) {
+    this.dispatchEvent(new CustomEvent(`callme:${name}`, { bubbles: true, composed: true, detail }));
   }
 
   /** Loads the bundle and mounts the component, once per connection. */
@@ -224,6 +238,20 @@ class CallmeButton extends CallmeElement {
     return "button";
   }
 
+  /** Opens the form (loading its code if needed), as a click would. */
+  open() {
+    if (this.launcher) {
+      if (!this.isOpen) this.setOpen(true);
+    } else this.openOnDraw = true;
+  }
+
+  /** Closes the form. */
+  close() {
+    if (this.launcher) {
+      if (this.isOpen) this.setOpen(false);
+    } else this.openOnDraw = false;
+  }
+
   draw() {
     this.isOpen = false;
     this.shadowRoot.innerHTML = `<div class="callme"><button type="button" class="launcher" part="button" data-testid="launcher" aria-expanded="false" aria-controls="callme-panel">${PHONE_ICON}<span></span></button><div class="slot"></div></div>`;
@@ -237,10 +265,22 @@ class CallmeButton extends CallmeElement {
     this.launcher.addEventListener("click", () => this.setOpen(!this.isOpen));
     this.launcher.addEventListener("keydown", (event) => event.key === "Escape" && this.isOpen && this.setOpen(false));
     if (this.hasAttribute("preload")) this.start();
+    if (this.openOnDraw) {
+      this.openOnDraw = undefined;
+      this.setOpen(true);
+    }
+  }
+
+  /** Tells the page the panel opened or closed, once per change (a redraw
+   * after a failed download keeps what the page was told). */
+  announce(open) {
+    if (open !== Boolean(this.announced)) this.emit(open ? "open" : "close", {});
+    this.announced = open;
   }
 
   /** Opens or closes the panel; before the code is there, it opens on mount. */
   setOpen(open) {
+    this.announce(open);
     this.isOpen = open;
     this.launcher.setAttribute("aria-expanded", String(open));
     if (this.mounted) this.mounted.set_open(open);
@@ -249,13 +289,22 @@ class CallmeButton extends CallmeElement {
   }
 
   mount(glue) {
-    return glue.mount_button(this, this.panelSlot, this.endpoint, this.isOpen, (open) => {
+    const toggled = (open) => {
       // The panel closed itself: the launcher says so and takes the focus
       // back before the panel hides, so keyboard users stay in place.
+      this.announce(open);
       this.isOpen = open;
       this.launcher.setAttribute("aria-expanded", String(open));
       if (!open) this.launcher.focus();
-    });
+    };
+    // What the component tells the page, by kind: ("requested", status),
+    // ("status", status) and ("error", code, field?). Only codes and
+    // statuses ever come through here.
+    const told = (kind, value, field) => {
+      if (kind === "error") this.emit("error", field ? { code: value, field } : { code: value });
+      else this.emit(kind, { status: value });
+    };
+    return glue.mount_button(this, this.panelSlot, this.endpoint, this.isOpen, toggled, told);
   }
 
   showFailure(box) {

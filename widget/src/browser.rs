@@ -133,6 +133,32 @@ pub fn local_day_bound(day: &str, end_of_day: bool) -> Option<String> {
     )
 }
 
+/// What the button tells the host page; the loader turns each into a
+/// `callme:*` event. Only statuses and codes go through it, never the
+/// visitor's number or name.
+#[cfg(feature = "button")]
+#[derive(Clone)]
+pub struct Notify(pub js_sys::Function);
+
+#[cfg(feature = "button")]
+impl Notify {
+    /// `("requested" | "status", status)` or `("error", code, field)`.
+    pub fn tell(&self, kind: &str, value: &str, field: Option<&str>) {
+        let field = field.map_or(wasm_bindgen::JsValue::UNDEFINED, Into::into);
+        let _ = self.0.call3(
+            &wasm_bindgen::JsValue::NULL,
+            &kind.into(),
+            &value.into(),
+            &field,
+        );
+    }
+
+    /// A `callme:error` for a refusal or failure the visitor is shown.
+    pub fn error(&self, error: &crate::error::WidgetError) {
+        self.tell("error", error.code(), error.field());
+    }
+}
+
 /// Whether a component is still on the page. Async work checks it before
 /// touching signals, which are gone once the component is unmounted.
 /// (Leptos requires cleanup closures to be `Send`, hence the atomic.)

@@ -22,6 +22,8 @@ pub enum WidgetError {
     Invalid {
         /// The input it belongs to.
         field: &'static str,
+        /// The shared rule's code.
+        code: ErrorCode,
         /// What to change.
         text: String,
     },
@@ -100,6 +102,23 @@ impl WidgetError {
         }
     }
 
+    /// The code the host page is told in `callme:error`: the edge's (or the
+    /// shared rules') code, or one of the widget's own for what has none:
+    /// `rate_limited`, `unauthorized`, `network`, `unreadable`, and
+    /// `unknown` for an edge code newer than this build.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Field { code, .. } | Self::Refused { code, .. } => {
+                code.map_or("unknown", ErrorCode::as_str)
+            }
+            Self::Invalid { code, .. } => code.as_str(),
+            Self::RateLimited { .. } => ErrorCode::RateLimited.as_str(),
+            Self::Unauthorized => "unauthorized",
+            Self::Network => "network",
+            Self::Unreadable { .. } => "unreadable",
+        }
+    }
+
     /// Whether trying the same request again may succeed (and should reuse
     /// its idempotency key).
     pub fn is_retryable(&self) -> bool {
@@ -150,6 +169,23 @@ mod tests {
             "Too many requests. Try again in 2 minutes."
         );
         assert!(!error.is_retryable());
+    }
+
+    #[test]
+    fn the_host_page_is_told_codes_only() {
+        let refused =
+            WidgetError::from_answer(403, body("country_not_allowed", Some("phone")), None);
+        assert_eq!(
+            (refused.code(), refused.field()),
+            ("country_not_allowed", Some("phone"))
+        );
+        let newer = WidgetError::from_answer(400, body("something_new", None), None);
+        assert_eq!(newer.code(), "unknown");
+        assert_eq!(WidgetError::Network.code(), "network");
+        assert_eq!(
+            WidgetError::from_answer(429, body("rate_limited", None), Some(3)).code(),
+            "rate_limited"
+        );
     }
 
     #[test]

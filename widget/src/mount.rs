@@ -68,7 +68,9 @@ fn lang_of(host: &HtmlElement) -> Lang {
 /// Mounts `<callme-button>`'s panel into `slot`, beside the loader's
 /// launcher, which stays the same element for the page's whole life (so no
 /// click on it can be lost to a swap). `open` opens the panel at once;
-/// `on_toggle(false)` tells the loader the panel closed itself (Escape, ×).
+/// `on_toggle(false)` tells the loader the panel closed itself (Escape, ×);
+/// `on_event(kind, value, field?)` what the host page should hear (see
+/// `browser::Notify`). The `phone` and `name` attributes prefill the form.
 ///
 /// # Errors
 /// When the slot cannot take the component.
@@ -80,6 +82,7 @@ pub fn mount_button(
     endpoint: String,
     open: bool,
     on_toggle: js_sys::Function,
+    on_event: js_sys::Function,
 ) -> Result<Mounted, JsValue> {
     use std::cell::Cell;
     use std::rc::Rc;
@@ -98,6 +101,9 @@ pub fn mount_button(
         navigator_language().as_deref(),
     );
     let consent_text = attribute(&host, "consent-text");
+    let prefill_phone = attribute(&host, "phone");
+    let prefill_name = attribute(&host, "name");
+    let notify = crate::browser::Notify(on_event);
     let element = host.clone();
     // The signal is made inside the component's owner (so it goes with
     // it); `mount_to` runs the closure at once, and hands it out here.
@@ -109,7 +115,7 @@ pub fn mount_button(
         made.set(Some(is_open));
         view! {
             <CallmeButton edge=edge lang=lang agent=agent default_country=default_country guessed_country=guessed_country consent_text=consent_text
-                is_open=is_open on_toggle=on_toggle host=element />
+                is_open=is_open on_toggle=on_toggle notify=notify prefill_phone=prefill_phone prefill_name=prefill_name host=element />
         }
     });
     Ok(Mounted {

@@ -283,10 +283,25 @@ test("history pages, filters, and shows hostile text as text", async () => {
   assert.deepEqual(page.errors, []);
 });
 
-test("the embedding guide renders its live example", async () => {
+test("the embedding guide renders its live example, and its analytics example logs what happens", async () => {
   const page = await open(`${edge.url}/embed.html`);
-  await inside(page, "callme-button").locator('[data-testid="launcher"]').waitFor();
+  const button = inside(page, "#guide-button");
+  await testid(button, "launcher").waitFor();
+  const log = page.locator('[data-testid="event-log"] li');
+  // The page's own link opens the form through open(), code loading and all.
+  await page.locator("#talk-to-us").click();
+  await testid(button, "phone").waitFor();
+  await waitFor(async () => (await log.count()) === 1, 10_000, "the open event in the log");
+  assert.equal(await log.nth(0).textContent(), "callme:open {}");
+  await testid(button, "phone").press("Escape");
+  await waitFor(async () => (await log.count()) === 2, 5_000, "the close event in the log");
+  assert.equal(await log.nth(1).textContent(), "callme:close {}");
   await page.screenshot({ path: path.join(SHOTS, "embed.png"), fullPage: true });
+  // The types are served beside the loader, as text.
+  const types = await fetch(`${edge.url}/callme.d.ts`);
+  assert.equal(types.status, 200);
+  assert.match(types.headers.get("content-type"), /^text\/plain/);
+  assert.match(await types.text(), /"callme:requested": CustomEvent<CallmeRequestedDetail>/);
   assert.deepEqual(page.errors, []);
 });
 

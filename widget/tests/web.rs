@@ -92,6 +92,9 @@ fn button_with_toggles(
     let on_toggle = Closure::<dyn FnMut(JsValue)>::new(move |open: JsValue| {
         seen.borrow_mut().push(open.as_bool().unwrap());
     });
+    // What the host page would hear: not asserted here (the end-to-end
+    // test follows every event); kept so the component can call it.
+    let told = Closure::<dyn FnMut(JsValue, JsValue, JsValue)>::new(|_, _, _| {});
     let mounted = mount_button(
         host.clone(),
         slot,
@@ -101,9 +104,11 @@ fn button_with_toggles(
             .as_ref()
             .unchecked_ref::<js_sys::Function>()
             .clone(),
+        told.as_ref().unchecked_ref::<js_sys::Function>().clone(),
     )
     .unwrap();
     on_toggle.forget();
+    told.forget();
     (host, root, mounted, toggles)
 }
 
@@ -125,6 +130,30 @@ async fn the_phone_field_shows_the_number_it_will_call() {
             .as_deref(),
         Some("false")
     );
+}
+
+#[wasm_bindgen_test]
+async fn the_page_can_prefill_the_number_and_the_name() {
+    let (_host, root, _mounted) = button(
+        &[
+            ("lang", "en"),
+            ("default-country", "NL"),
+            ("phone", "06 1234 5678"),
+            ("name", "Ada <b>Lovelace</b>"),
+        ],
+        true,
+    );
+    settle().await;
+    let value = |id: &str| {
+        find(&root, id)
+            .dyn_into::<HtmlInputElement>()
+            .unwrap()
+            .value()
+    };
+    assert_eq!(value("phone"), "06 1234 5678");
+    assert_eq!(text(&root, "phone-message"), "We will call +31612345678");
+    // The page's text is a value, never markup.
+    assert_eq!(value("name"), "Ada <b>Lovelace</b>");
 }
 
 #[wasm_bindgen_test]

@@ -20,7 +20,7 @@ pub fn run() -> Outcome {
 }
 
 /// The widget's bundles, one per element, into `www/pkg/`, the minified
-/// loader into `www/callme.js`, and the same files under the versioned
+/// loader into `www/callme.js` with its types beside it, and the same files under the versioned
 /// path `www/v/<version>/` for sites that pin a version.
 pub fn widget() -> Outcome {
     let root = tools::root();
@@ -41,10 +41,18 @@ pub fn widget() -> Outcome {
         &root.join("widget/loader/callme.js"),
         &www.join("callme.js"),
     )?;
+    // The host page's types, served beside the loader they describe.
+    fs::copy(
+        root.join("widget/loader/callme.d.ts"),
+        www.join("callme.d.ts"),
+    )
+    .map_err(|e| format!("callme.d.ts: {e}"))?;
     let pinned = www.join("v").join(WIDGET_VERSION);
     let _ = fs::remove_dir_all(&pinned);
     fs::create_dir_all(pinned.join("pkg")).map_err(|e| e.to_string())?;
-    fs::copy(www.join("callme.js"), pinned.join("callme.js")).map_err(|e| e.to_string())?;
+    for file in ["callme.js", "callme.d.ts"] {
+        fs::copy(www.join(file), pinned.join(file)).map_err(|e| e.to_string())?;
+    }
     for entry in fs::read_dir(&pkg).map_err(|e| e.to_string())?.flatten() {
         fs::copy(entry.path(), pinned.join("pkg").join(entry.file_name()))
             .map_err(|e| e.to_string())?;

@@ -2,6 +2,7 @@
 //! summary. A failing step does not stop the others, so one run shows
 //! everything that is wrong; the exit status is failure if any step failed.
 
+use std::process::Command;
 use std::time::Instant;
 
 use crate::cmd::{self, Outcome};
@@ -159,6 +160,20 @@ pub fn run(skip_setup: bool) -> Outcome {
             .env("CHROMEDRIVER", crate::platform::chromedriver()?);
             let (ok, output) = cmd::run_teed(&mut test)?;
             verdict(ok, cargo_test_counts(&output))
+        },
+    );
+    step(
+        "host-page types (tsc --noEmit on an example of every event and method)",
+        &mut || {
+            // The example also holds `@ts-expect-error` lines: types too
+            // loose to catch those mistakes fail the check.
+            cmd::run(
+                Command::new(tools::node22())
+                    .current_dir(&root)
+                    .arg("node_modules/typescript/bin/tsc")
+                    .args(["--project", "widget/types"]),
+            )?;
+            Ok(Some((1, 0)))
         },
     );
     step("widget bundles and edge worker build", &mut || {

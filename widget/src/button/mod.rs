@@ -17,7 +17,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::Edge;
-use crate::browser::{Alive, random_key};
+use crate::browser::{Alive, Notify, random_key};
 use crate::erased::{handler, value};
 use crate::error::WidgetError;
 use crate::i18n::{Lang, Msg, t, text_error_text};
@@ -62,6 +62,12 @@ pub fn CallmeButton(
     /// Told `false` when the panel closes itself (Escape, ×), so the
     /// loader's launcher can say so and take the focus back.
     on_toggle: js_sys::Function,
+    /// What the host page is told (the loader turns it into events).
+    notify: Notify,
+    /// The number to start with (the `phone` attribute).
+    prefill_phone: Option<String>,
+    /// The name to start with (the `name` attribute).
+    prefill_name: Option<String>,
     /// The custom element itself (Turnstile renders into a slotted child).
     host: web_sys::HtmlElement,
 ) -> impl IntoView {
@@ -69,10 +75,13 @@ pub fn CallmeButton(
 
     let config = RwSignal::new(None::<PublicConfig>);
     let config_error = RwSignal::new(None::<WidgetError>);
-    let phone = PhoneState::new(default_country.or(guessed_country));
+    let phone = PhoneState::new(
+        default_country.or(guessed_country),
+        prefill_phone.unwrap_or_default(),
+    );
     let country = phone.country;
     let consent = RwSignal::new(false);
-    let name = RwSignal::new(String::new());
+    let name = RwSignal::new(prefill_name.unwrap_or_default());
     let note = RwSignal::new(String::new());
     let phase = RwSignal::new(Phase::Form);
     let server_error = RwSignal::new(None::<WidgetError>);
@@ -84,6 +93,7 @@ pub fn CallmeButton(
     {
         let edge = edge.clone();
         let alive = alive.clone();
+        let notify = notify.clone();
         spawn_local(async move {
             let result = edge.config().await;
             if !alive.get() {
@@ -116,7 +126,10 @@ pub fn CallmeButton(
                         challenge.set_value(rendered);
                     }
                 }
-                Err(error) => config_error.set(Some(error)),
+                Err(error) => {
+                    notify.error(&error);
+                    config_error.set(Some(error));
+                }
             }
         });
     }
@@ -142,21 +155,25 @@ pub fn CallmeButton(
     let submit = {
         let edge = edge.clone();
         let alive = alive.clone();
+        let notify = notify.clone();
         move |event: leptos::ev::SubmitEvent| {
             event.prevent_default();
-            let Some(number) = phone.submit() else {
-                return;
+            let number = match phone.submit() {
+                Ok(number) => number,
+                Err(error) => return notify.tell("error", error.code().as_str(), Some("phone")),
             };
             let needs_bot_check = config
                 .get_untracked()
                 .is_some_and(|c| c.turnstile_sitekey.is_some());
             let token = bot_token.get_untracked();
             if needs_bot_check && token.is_none() {
-                server_error.set(Some(WidgetError::Field {
+                let error = WidgetError::Field {
                     field: "turnstile_token".into(),
                     code: Some(ErrorCode::BotCheckMissing),
                     message: "Complete the security check first.".into(),
-                }));
+                };
+                notify.error(&error);
+                server_error.set(Some(error));
                 return;
             }
             let mut request = match build_request(
@@ -169,6 +186,7 @@ pub fn CallmeButton(
             ) {
                 Ok(request) => request,
                 Err(error) => {
+                    notify.error(&error);
                     server_error.set(Some(error));
                     return;
                 }
@@ -185,17 +203,22 @@ pub fn CallmeButton(
             phase.set(Phase::Sending);
             let edge = edge.clone();
             let alive = alive.clone();
+            let notify = notify.clone();
             spawn_local(async move {
                 let result = edge.request_callback(&request, &key).await;
                 if !alive.get() {
                     return;
                 }
                 match result {
-                    Ok(accepted) => phase.set(Phase::Tracking {
-                        accepted,
-                        number: number.as_str().to_owned(),
-                    }),
+                    Ok(accepted) => {
+                        notify.tell("requested", accepted.status.as_str(), None);
+                        phase.set(Phase::Tracking {
+                            accepted,
+                            number: number.as_str().to_owned(),
+                        });
+                    }
                     Err(error) => {
+                        notify.error(&error);
                         if !error.is_retryable() {
                             idempotency_key.set(None);
                         }
@@ -276,7 +299,7 @@ pub fn CallmeButton(
             return None;
         };
         Some(
-            view! { <Tracking edge=edge.clone() accepted=accepted number=number lang=lang on_again=again /> },
+            view! { <Tracking edge=edge.clone() accepted=accepted number=number lang=lang notify=notify.clone() on_again=again /> },
         )
     };
 
@@ -334,6 +357,7 @@ fn build_request(
 ) -> Result<CallbackRequest, WidgetError> {
     let field = |error: &TextError| WidgetError::Invalid {
         field: error.field().unwrap_or_default(),
+        code: error.code(),
         text: text_error_text(lang, error),
     };
     let optional = |text: &str| (!text.trim().is_empty()).then(|| text.to_owned());

@@ -25,11 +25,12 @@ pub struct PhoneState {
 }
 
 impl PhoneState {
-    /// An empty field, reading numbers in `country` until told otherwise.
-    pub fn new(country: Option<CountryCode>) -> Self {
+    /// The field with `typed` in it (the page's prefill, or nothing),
+    /// reading national numbers in `country` until told otherwise.
+    pub fn new(country: Option<CountryCode>, typed: String) -> Self {
         Self {
             country: RwSignal::new(country),
-            typed: RwSignal::new(String::new()),
+            typed: RwSignal::new(typed),
             touched: RwSignal::new(false),
             input: NodeRef::new(),
         }
@@ -43,11 +44,12 @@ impl PhoneState {
             .with(|typed| normalize(typed, self.country.get()))
     }
 
-    /// The number to call, or (after saying why not) focus on the field.
-    pub fn submit(self) -> Option<PhoneNumber> {
+    /// The number to call, or why not (which the field now says, with the
+    /// focus on it).
+    pub fn submit(self) -> Result<PhoneNumber, NormalizeError> {
         self.touched.set(true);
-        let number = untrack(|| self.number()).ok();
-        if number.is_none()
+        let number = untrack(|| self.number());
+        if number.is_err()
             && let Some(input) = self.input.get_untracked()
         {
             let _ = input.focus();

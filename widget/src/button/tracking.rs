@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::Edge;
-use crate::browser::{Alive, now_ms, parse_ms, sleep};
+use crate::browser::{Alive, Notify, now_ms, parse_ms, sleep};
 use crate::erased::{handler, value};
 use crate::i18n::{Lang, Msg, calling, duration, t};
 use crate::model::{live_text, poll_delay_ms};
@@ -24,6 +24,8 @@ pub fn Tracking(
     number: String,
     /// The visitor's language.
     lang: Lang,
+    /// Told each new status (`callme:status`).
+    notify: Notify,
     /// "Call me again", once the call is over.
     on_again: impl Fn() + 'static,
 ) -> impl IntoView {
@@ -92,6 +94,15 @@ pub fn Tracking(
             }
         })
     };
+
+    // The page hears each change once; "dialing" came with `requested`.
+    Effect::new(move |told: Option<LiveStatus>| {
+        let now = state();
+        if told.is_some_and(|told| told != now) {
+            notify.tell("status", now.as_str(), None);
+        }
+        now
+    });
 
     view! {
         <div class="tracking" part="status" data-testid="tracking"

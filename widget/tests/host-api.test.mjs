@@ -1,0 +1,138 @@
+// The host-page API in the system Chromium: a shop on another origin
+// (strict CSP) that prefills the button for its signed-in customer, drives
+// it with open() and close(), and follows it through callme:* events. The
+// sandbox's stages last 3 s so that the widget's polls (after 1, 2.5, 4.75
+// and 8.1 s) see every status of the call.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { once } from "node:events";
+import { createServer } from "node:http";
+import { chromium } from "playwright-core";
+import { CHROME_PATH, API_KEY, TICKET_SECRET, freePort, startSandbox, startWrangler, waitFor } from "../../edge/tests/support.mjs";
+
+let sandbox, edge, host, hostUrl, browser;
+
+before(async () => {
+  sandbox = await startSandbox(["--step-ms", "3000"]);
+  const edgePort = await freePort();
+  const hostPort = await freePort();
+  hostUrl = `http://127.0.0.1:${hostPort}`;
+  edge = await startWrangler(edgePort, {
+    UPSTREAM_URL: sandbox.url, VOICE_API_KEY: API_KEY, TICKET_SECRET,
+    ALLOWED_ORIGINS: hostUrl, ALLOWED_COUNTRIES: "NL,BE,GB", RATE_LIMIT_PER_IP: "100/1h",
+  });
+  const csp = `default-src 'none'; script-src 'self' ${edge.url} 'wasm-unsafe-eval'; connect-src ${edge.url}; style-src 'self'`;
+  const pages = {
+    "/shop.html": `<!doctype html><html><head><meta charset="utf-8"><title>shop</title>
+<script src="/heard.js"></script><script type="module" src="${edge.url}/callme.js"></script></head>
+<body><callme-button endpoint="${edge.url}" lang="en" phone="06 1234 5699" name="Ada Lovelace"></callme-button></body></html>`,
+    // What a shop's analytics would do: record every event it hears.
+    "/heard.js": `window.heard = [];
+for (const name of ["open", "close", "requested", "status", "error"]) {
+  document.addEventListener("callme:" + name, (event) => window.heard.push({
+    type: event.type, detail: event.detail, bubbles: event.bubbles, composed: event.composed,
+    fromButton: event.target.tagName === "CALLME-BUTTON",
+  }));
+}`,
+  };
+  host = createServer((req, res) => {
+    const body = pages[req.url];
+    res.writeHead(body ? 200 : 404, {
+      "content-type": req.url.endsWith(".js") ? "text/javascript" : "text/html",
+      "content-security-policy": csp,
+    });
+    res.end(body ?? "not found");
+  }).listen(hostPort, "127.0.0.1");
+  await once(host, "listening");
+  browser = await chromium.launch({
+    executablePath: CHROME_PATH,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise((resolve) => (host ? host.close(resolve) : resolve()));
+  await edge?.stop();
+  await sandbox?.stop();
+});
+
+const testid = (root, id) => root.locator(`[data-testid="${id}"]`);
+const element = (method) => (page) => page.evaluate((m) => document.querySelector("callme-button")[m](), method);
+const [openIt, closeIt] = [element("open"), element("close")];
+
+test("the host page prefills, drives and hears the button: every event in order, statuses and codes only", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(`${hostUrl}/shop.html`);
+  const button = page.locator("callme-button");
+  await testid(button, "launcher").waitFor();
+  const heard = () => page.evaluate(() => window.heard);
+  const count = async () => (await heard()).length;
+
+  // open() before the code is there: the form opens once it arrives.
+  await openIt(page);
+  await waitFor(async () => (await testid(button, "country").locator("option").count()) > 0, 10_000, "the form and its config");
+  assert.ok(await testid(button, "panel").isVisible());
+  await openIt(page);
+  assert.equal(await count(), 1, "open() on an open form says nothing more");
+  // Prefilled from the attributes, and read as the number it is.
+  assert.equal(await testid(button, "phone").inputValue(), "06 1234 5699");
+  assert.equal(await testid(button, "name").inputValue(), "Ada Lovelace");
+  await waitFor(async () => (await testid(button, "phone-message").textContent()) === "We will call +31612345699", 5_000, "the prefilled number read");
+
+  // A number the widget refuses, then one the edge refuses: both told, no call.
+  const calls = await sandbox.outboundCount();
+  await testid(button, "phone").fill("06 123");
+  // The message appears as the field loses the focus, on the press: the
+  // box must not move away before the release.
+  await testid(button, "consent").click();
+  assert.ok(await testid(button, "consent").isChecked(), "the click right after typing ticks the box");
+  await testid(button, "submit").click();
+  await waitFor(async () => (await count()) === 2, 5_000, "the widget's refusal");
+  await testid(button, "phone").fill("+49 30 12345678");
+  await testid(button, "submit").click();
+  await waitFor(async () => (await count()) === 3, 10_000, "the edge's refusal");
+  assert.equal(await sandbox.outboundCount(), calls, "refusals cost no call");
+
+  // The prefilled number again: requested, then each status to ended.
+  await testid(button, "phone").fill("06 1234 5699");
+  await testid(button, "submit").click();
+  await waitFor(async () => (await heard()).at(-1).detail.status === "ended", 30_000, "the call to end");
+  assert.equal(await sandbox.outboundCount(), calls + 1);
+
+  // close() closes; a second close() says nothing. Then the visitor opens
+  // and closes it: told the same way.
+  await closeIt(page);
+  await closeIt(page);
+  assert.ok(await testid(button, "panel").isHidden());
+  await testid(button, "launcher").click();
+  await testid(button, "again").press("Escape");
+  assert.ok(await testid(button, "panel").isHidden());
+
+  const events = await heard();
+  assert.deepEqual(events.map((e) => [e.type, e.detail]), [
+    ["callme:open", {}],
+    ["callme:error", { code: "phone_too_short", field: "phone" }],
+    ["callme:error", { code: "country_not_allowed", field: "phone" }],
+    ["callme:requested", { status: "dialing" }],
+    ["callme:status", { status: "connecting" }],
+    ["callme:status", { status: "in-progress" }],
+    ["callme:status", { status: "ended" }],
+    ["callme:close", {}],
+    ["callme:open", {}],
+    ["callme:close", {}],
+  ]);
+  for (const event of events) {
+    assert.ok(event.bubbles && event.composed && event.fromButton, `${event.type} bubbles and is composed, from the element`);
+  }
+  // Nothing personal in any of them: no form of the numbers, not the name.
+  const said = JSON.stringify(events);
+  for (const secret of ["5699", "612345", "3012345678", "Ada", "Lovelace"]) {
+    assert.ok(!said.includes(secret), `${secret} in ${said}`);
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
