@@ -121,6 +121,7 @@ td.summary { max-width: 28em; } td.summary p { margin: .3em 0 0; white-space: pr
 .pager { display: flex; justify-content: space-between; align-items: center; margin-top: 1em; gap: 1em; }
 .pager button[disabled] { opacity: .45; cursor: default; }
 .state { padding: 2em 0; text-align: center; color: var(--_muted); }
+.export { min-height: 1.3em; margin: -.4em 0 .8em; font-size: .9em; color: var(--_muted); font-variant-numeric: tabular-nums; }
 .failed p { margin: 0 0 .8em; color: var(--_text); }
 @media (prefers-color-scheme: dark) { .error, .failure, .tracking[data-state=failed] .headline, input[aria-invalid=true] { color: #ff8a80; border-color: #ff8a80; } }
 .chart { margin: 0 0 1em; } .chart figcaption { font-size: .85em; color: var(--_muted); margin-bottom: .3em; }

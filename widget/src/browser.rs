@@ -3,10 +3,8 @@
 
 #[cfg(feature = "history")]
 use wasm_bindgen::JsValue;
-#[cfg(feature = "button")]
 use wasm_bindgen_futures::JsFuture;
 
-#[cfg(feature = "button")]
 /// Waits `ms` milliseconds.
 pub async fn sleep(ms: u32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
@@ -20,7 +18,6 @@ pub async fn sleep(ms: u32) {
     let _ = JsFuture::from(promise).await;
 }
 
-#[cfg(feature = "button")]
 /// The wall clock in milliseconds.
 pub fn now_ms() -> f64 {
     js_sys::Date::now()
@@ -131,6 +128,26 @@ pub fn local_day_bound(day: &str, end_of_day: bool) -> Option<String> {
             .to_iso_string()
             .into(),
     )
+}
+
+/// Offers `text` to the visitor as a file called `name` (a download, never
+/// a navigation: the object URL lives only for the click).
+#[cfg(feature = "history")]
+pub fn download(name: &str, mime: &str, text: &str) -> Result<(), JsValue> {
+    use wasm_bindgen::JsCast;
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let link: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
+    link.set_href(&url);
+    link.set_download(name);
+    link.click();
+    web_sys::Url::revoke_object_url(&url)
 }
 
 /// What the button tells the host page; the loader turns each into a

@@ -8,10 +8,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::Edge;
-use crate::browser::{Alive, local_date_time, local_day_bound, short_day};
+use crate::browser::{Alive, download, local_date_time, local_day_bound, now_ms, short_day, sleep};
 use crate::erased::handler;
 use crate::error::WidgetError;
-use crate::i18n::{Lang, Msg, range_of, t};
+use crate::i18n::{Lang, Msg, exported, exporting, range_of, t};
 use crate::model::{ChartDay, chart_days, row_html, shown_range};
 
 /// What the table shows.
@@ -21,6 +21,23 @@ enum Load {
     Loaded(CallList),
     Failed(WidgetError),
 }
+
+/// Where the CSV export stands.
+#[derive(Debug, Clone, PartialEq)]
+enum Export {
+    Idle,
+    /// Calls written so far, of how many.
+    Running {
+        done: u64,
+        total: u64,
+    },
+    /// The file was offered, with this many calls.
+    Done(u64),
+    Failed(WidgetError),
+}
+
+/// Calls per request while exporting (what the edge allows by default).
+const EXPORT_PAGE: u32 = 100;
 
 /// The call history of one portal token.
 #[component]
@@ -42,6 +59,7 @@ pub fn CallmeHistory(
     let offset = RwSignal::new(0_u32);
     let load = RwSignal::new(Load::Loading);
     let generation = RwSignal::new(0_u32);
+    let export = RwSignal::new(Export::Idle);
 
     let query = Memo::new(move |_| {
         let start = local_day_bound(&from.get(), false).and_then(|t| Timestamp::parse(&t).ok());
@@ -54,6 +72,7 @@ pub fn CallmeHistory(
         }
     });
 
+    let for_export = (edge.clone(), token.clone(), alive.clone());
     let fetch = move || {
         let edge = edge.clone();
         let token = token.clone();
@@ -74,6 +93,80 @@ pub fn CallmeHistory(
             });
         });
     };
+    // Every page the token may see under the current filters, in order,
+    // into one CSV file. The end is fixed at the start (calls placed
+    // meanwhile would shift the pages and repeat a row); the per-token
+    // limit is waited out as the edge asks.
+    let start_export = {
+        let (edge, token, alive) = for_export;
+        move || {
+            if matches!(export.get_untracked(), Export::Running { .. }) {
+                return;
+            }
+            let edge = edge.clone();
+            let token = token.clone();
+            let alive = alive.clone();
+            let base = query.get_untracked();
+            #[allow(clippy::cast_possible_truncation)]
+            let now = Timestamp::from_unix_millis(now_ms() as i64);
+            let end = base
+                .range
+                .end()
+                .filter(|end| **end < now)
+                .cloned()
+                .unwrap_or(now);
+            let name = format!("calls-{}.csv", end.as_str().get(..10).unwrap_or("export"));
+            let range = DateRange::new(base.range.start().cloned(), Some(end)).unwrap_or_default();
+            export.set(Export::Running { done: 0, total: 0 });
+            spawn_local(async move {
+                let mut csv = String::from("\u{feff}");
+                csv.push_str(crate::csv::HEADER);
+                let mut done: u64 = 0;
+                loop {
+                    let page = CallsQuery {
+                        limit: PageLimit::new(EXPORT_PAGE).unwrap_or_default(),
+                        offset: PageOffset::new(u32::try_from(done).unwrap_or(u32::MAX)),
+                        status: base.status,
+                        range: range.clone(),
+                    };
+                    let result = edge.calls(&token, &page, None).await;
+                    if !alive.get() {
+                        return;
+                    }
+                    match result {
+                        Ok(list) => {
+                            crate::csv::write_rows(&mut csv, &list.calls);
+                            done += list.calls.len() as u64;
+                            let total = list.pagination.total;
+                            export.set(Export::Running { done, total });
+                            if list.calls.is_empty() || done >= total {
+                                break;
+                            }
+                        }
+                        Err(WidgetError::RateLimited { retry_after_s }) => {
+                            sleep(u32::try_from(retry_after_s.max(1) * 1_000).unwrap_or(u32::MAX))
+                                .await;
+                            if !alive.get() {
+                                return;
+                            }
+                        }
+                        Err(error) => return export.set(Export::Failed(error)),
+                    }
+                }
+                match download(&name, "text/csv;charset=utf-8", &csv) {
+                    Ok(()) => export.set(Export::Done(done)),
+                    Err(_) => export.set(Export::Failed(WidgetError::Unreadable { status: 0 })),
+                }
+            });
+        }
+    };
+    let export_text = move || match export.get() {
+        Export::Idle => String::new(),
+        Export::Running { done, total } => exporting(lang, done, total),
+        Export::Done(count) => exported(lang, count),
+        Export::Failed(error) => error.text(lang),
+    };
+
     let refetch = fetch.clone();
     Effect::new(move |_| {
         query.track();
@@ -175,7 +268,11 @@ pub fn CallmeHistory(
                     </select>
                 </label>
                 <button type="button" data-testid="refresh" part="refresh" on:click=handler(move |_| fetch())>{t(lang, Msg::Refresh)}</button>
+                <button type="button" data-testid="export" part="export"
+                    disabled=move || matches!(export.get(), Export::Running { .. })
+                    on:click=handler(move |_| start_export())>{t(lang, Msg::Export)}</button>
             </div>
+            <p class="export" role="status" data-testid="export-status">{export_text}</p>
             <div aria-live="polite">{body}</div>
         </section>
     }

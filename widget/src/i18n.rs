@@ -103,6 +103,7 @@ pub enum Msg {
     ChartTitle,
     History,
     Unauthorized,
+    Export,
 }
 
 /// English and Dutch for `msg`. A `match` without a wildcard: a new
@@ -172,6 +173,7 @@ const fn texts(msg: Msg) -> (&'static str, &'static str) {
         Msg::StatusFailed => ("Failed", "Mislukt"),
         Msg::ChartTitle => ("Calls per day", "Gesprekken per dag"),
         Msg::History => ("Call history", "Gespreksgeschiedenis"),
+        Msg::Export => ("Export CSV", "CSV exporteren"),
         Msg::Unauthorized => (
             "Your session has expired. Sign in again to see your calls.",
             "Uw sessie is verlopen. Log opnieuw in om uw gesprekken te zien.",
@@ -216,6 +218,24 @@ pub fn rate_limited(lang: Lang, seconds: u64) -> String {
         (Lang::Nl, false) => {
             format!("Te veel verzoeken. Probeer het over {minutes} minuten opnieuw.")
         }
+    }
+}
+
+/// The export's progress: "Exporting… 200 of 1,234".
+pub fn exporting(lang: Lang, done: u64, total: u64) -> String {
+    match lang {
+        Lang::En => format!("Exporting… {done} of {total}"),
+        Lang::Nl => format!("Exporteren… {done} van {total}"),
+    }
+}
+
+/// The export is done: "Exported 1234 calls".
+pub fn exported(lang: Lang, count: u64) -> String {
+    match (lang, count) {
+        (Lang::En, 1) => "Exported 1 call".to_owned(),
+        (Lang::En, n) => format!("Exported {n} calls"),
+        (Lang::Nl, 1) => "1 gesprek geëxporteerd".to_owned(),
+        (Lang::Nl, n) => format!("{n} gesprekken geëxporteerd"),
     }
 }
 
@@ -520,6 +540,7 @@ mod tests {
             Msg::ChartTitle,
             Msg::History,
             Msg::Unauthorized,
+            Msg::Export,
         ] {
             let (en, nl) = texts(msg);
             assert!(!en.trim().is_empty() && !nl.trim().is_empty(), "{msg:?}");

@@ -7,6 +7,7 @@
 //! Two bundles are built from this crate (features `button` and `history`)
 //! so a page pays only for the element it uses.
 
+pub mod csv;
 pub mod error;
 pub mod i18n;
 pub mod model;

@@ -6,7 +6,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { once } from "node:events";
 import { createServer } from "node:http";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { chromium } from "playwright-core";
 import { CHROME_PATH, API_KEY, PORTAL_SECRET, ROOT, TICKET_SECRET, freePort, mintToken, nowSeconds, startSandbox, startTurnstileFake, startWrangler, waitFor } from "../../edge/tests/support.mjs";
@@ -280,6 +280,63 @@ test("history pages, filters, and shows hostile text as text", async () => {
   await waitFor(async () => /^1–\d+ of \d+$/.test((await testid(history, "range").textContent()) ?? ""), 10_000, "the filtered page");
   const badges = await history.locator(".badge").allTextContents();
   assert.ok(badges.length > 0 && badges.every((b) => b === "Failed"), badges.join());
+  assert.deepEqual(page.errors, []);
+});
+
+/** Reads CSV as RFC 4180 says (quoted fields, doubled quotes, CRLF). */
+function readCsv(text) {
+  const rows = [];
+  let row = [], field = "", quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted && c === '"' && text[i + 1] === '"') { field += '"'; i++; }
+    else if (c === '"') quoted = !quoted;
+    else if (!quoted && c === ",") { row.push(field); field = ""; }
+    else if (!quoted && c === "\r") continue;
+    else if (!quoted && c === "\n") { row.push(field); rows.push(row); row = []; field = ""; }
+    else field += c;
+  }
+  return rows;
+}
+
+test("the portal exports the filtered history as CSV: every page, in order, with progress", async () => {
+  const page = await open(`${hostUrl}/portal.html`, { acceptDownloads: true });
+  const history = inside(page, "callme-history");
+  await testid(history, "table").waitFor({ timeout: 20_000 });
+  const save = async () => {
+    const [download] = await Promise.all([page.waitForEvent("download"), testid(history, "export").click()]);
+    const file = path.join(SHOTS, "..", download.suggestedFilename());
+    await download.saveAs(file);
+    return { name: download.suggestedFilename(), text: readFileSync(file, "utf8") };
+  };
+  // The API's own view of everything, newest first, to compare with.
+  const token = mintToken({ exp: nowSeconds() + 600, scope: "calls:read" });
+  const api = async (query) => (await (await fetch(`${edge.url}/api/calls?limit=200&${query}`, { headers: { authorization: `Bearer ${token}`, origin: edge.url } })).json()).calls;
+
+  const all = await save();
+  assert.match(all.name, /^calls-\d{4}-\d\d-\d\d\.csv$/);
+  assert.ok(all.text.startsWith("\ufeff"), "a BOM, so spreadsheets read UTF-8");
+  const rows = readCsv(all.text.slice(1));
+  assert.deepEqual(rows[0], ["id", "created_at", "started_at", "ended_at", "caller_phone", "agent_name", "status", "duration_seconds", "error", "summary"]);
+  const expected = await api("");
+  const ids = rows.slice(1).map((r) => r[0]);
+  assert.ok(ids.length >= 160, `${ids.length} rows`);
+  assert.equal(new Set(ids).size, ids.length, "no call twice");
+  // Same order as the API's (calls placed during the export are not in it).
+  assert.deepEqual(expected.map((c) => c.id).filter((id) => ids.includes(id)), ids);
+  assert.match(await testid(history, "export-status").textContent(), new RegExp(`^Exported ${ids.length} calls$`));
+  // Text from the network arrives as it was, in its own field.
+  const hostile = expected.find((c) => c.summary?.includes("<script>"));
+  assert.ok(hostile, "the sandbox's hostile summary is in the history");
+  assert.equal(rows.find((r) => r[0] === hostile.id)[9], hostile.summary);
+
+  // Filtered: only failed calls, all of them.
+  await testid(history, "status-filter").selectOption("failed");
+  await waitFor(async () => /^1–\d+ of \d+$/.test((await testid(history, "range").textContent()) ?? ""), 10_000, "the filtered page");
+  const failed = readCsv((await save()).text.slice(1)).slice(1);
+  const failedTotal = Number((await testid(history, "range").textContent()).match(/of (\d+)$/)[1]);
+  assert.equal(failed.length, failedTotal);
+  assert.ok(failed.every((r) => r[6] === "failed"), "only failed calls");
   assert.deepEqual(page.errors, []);
 });
 

@@ -36,6 +36,9 @@ pub fn Tracking(
     {
         let alive = alive.clone();
         spawn_local(async move {
+            // The page hears each change once; "dialing" came with
+            // `requested`.
+            let mut told = LiveStatus::Dialing;
             let mut attempt = 0;
             loop {
                 sleep(poll_delay_ms(attempt)).await;
@@ -48,6 +51,10 @@ pub fn Tracking(
                         return;
                     }
                     let done = status.status.is_final();
+                    if status.status != told {
+                        told = status.status;
+                        notify.tell("status", told.as_str(), None);
+                    }
                     live.set(Some(status));
                     if done {
                         return;
@@ -94,15 +101,6 @@ pub fn Tracking(
             }
         })
     };
-
-    // The page hears each change once; "dialing" came with `requested`.
-    Effect::new(move |told: Option<LiveStatus>| {
-        let now = state();
-        if told.is_some_and(|told| told != now) {
-            notify.tell("status", now.as_str(), None);
-        }
-        now
-    });
 
     view! {
         <div class="tracking" part="status" data-testid="tracking"
