@@ -89,6 +89,11 @@ pub struct EdgeConfig {
     pub turnstile_verify_url: String,
     /// Whether the consent box must be ticked.
     pub consent_required: bool,
+    /// The site's time zone (`TIME_ZONE`, an IANA name; checked against
+    /// workerd's `Intl` when the isolate starts).
+    pub time_zone: String,
+    /// When callbacks are taken (`OPENING_HOURS`, `CLOSED_DATES`).
+    pub schedule: crate::hours::Schedule,
     /// Which visitor fields reach the agent (`VISITOR_TEXT_TO_AGENT`).
     pub visitor_text: VisitorText,
     /// Languages offered.
@@ -383,6 +388,27 @@ impl EdgeConfig {
             turnstile_verify_url: get("TURNSTILE_VERIFY_URL")
                 .unwrap_or_else(|| TURNSTILE_VERIFY_URL.into()),
             consent_required: flag("CONSENT_REQUIRED", true)?,
+            time_zone: {
+                let zone = get("TIME_ZONE").unwrap_or_else(|| "UTC".into());
+                let plausible = zone.len() <= 64
+                    && zone
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"/_+-".contains(&b));
+                if !plausible {
+                    return Err(invalid(
+                        "TIME_ZONE",
+                        format!("{zone:?} is not an IANA time zone like Europe/Amsterdam"),
+                    ));
+                }
+                zone
+            },
+            schedule: {
+                let hours = get("OPENING_HOURS");
+                crate::hours::Schedule::parse(hours.as_deref(), None)
+                    .map_err(|reason| invalid("OPENING_HOURS", reason))?;
+                crate::hours::Schedule::parse(hours.as_deref(), get("CLOSED_DATES").as_deref())
+                    .map_err(|reason| invalid("CLOSED_DATES", reason))?
+            },
             visitor_text: VisitorText::parse(
                 &get("VISITOR_TEXT_TO_AGENT").unwrap_or_else(|| "name,note".into()),
             )
@@ -733,6 +759,9 @@ pub(crate) mod tests {
             ),
             (&[("RATE_LIMIT_PER_IP", "lots")], "RATE_LIMIT_PER_IP"),
             (&[("CONSENT_REQUIRED", "maybe")], "CONSENT_REQUIRED"),
+            (&[("TIME_ZONE", "Europe/Amster dam")], "TIME_ZONE"),
+            (&[("OPENING_HOURS", "weekdays 9-5")], "OPENING_HOURS"),
+            (&[("CLOSED_DATES", "christmas")], "CLOSED_DATES"),
         ];
         for (overrides, name) in cases {
             let mut list: Vec<(&'static str, &'static str)> = Vec::new();

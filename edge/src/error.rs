@@ -55,6 +55,12 @@ pub enum EdgeError {
     /// 405, with the methods the route takes.
     #[error("This method is not allowed here.")]
     MethodNotAllowed(&'static str),
+    /// 409: a callback now while the site is closed; when it opens next.
+    #[error("We are closed now. Ask again when we are open.")]
+    Closed {
+        /// RFC 3339 with the site's offset, if it opens within weeks.
+        next_open: Option<String>,
+    },
     /// 409: the same idempotency key is still being processed.
     #[error("A request with this Idempotency-Key is still being processed; retry in a moment.")]
     IdempotencyInProgress,
@@ -121,7 +127,7 @@ impl EdgeError {
             Self::Forbidden { .. } => 403,
             Self::NotFound(_) | Self::CallNotFound => 404,
             Self::MethodNotAllowed(_) => 405,
-            Self::IdempotencyInProgress => 409,
+            Self::IdempotencyInProgress | Self::Closed { .. } => 409,
             Self::TooLarge(_) => 413,
             Self::UnsupportedMediaType => 415,
             Self::IdempotencyConflict => 422,
@@ -146,6 +152,7 @@ impl EdgeError {
             Self::CallNotFound => (ErrorCode::CallNotFound, None),
             Self::MethodNotAllowed(_) => (ErrorCode::MethodNotAllowed, None),
             Self::IdempotencyInProgress => (ErrorCode::IdempotencyInProgress, None),
+            Self::Closed { .. } => (ErrorCode::Closed, None),
             Self::TooLarge(_) => (ErrorCode::BodyTooLarge, None),
             Self::UnsupportedMediaType => (ErrorCode::UnsupportedMediaType, None),
             Self::IdempotencyConflict => (ErrorCode::IdempotencyConflict, None),
@@ -159,6 +166,9 @@ impl EdgeError {
         };
         let mut body = ErrorBody::new(code, self.to_string());
         body.error.field = field.map(str::to_owned);
+        if let Self::Closed { next_open } = self {
+            body.error.next_open.clone_from(next_open);
+        }
         body
     }
 
@@ -270,6 +280,7 @@ mod tests {
             EdgeError::CallNotFound => (404, "call_not_found"),
             EdgeError::MethodNotAllowed(_) => (405, "method_not_allowed"),
             EdgeError::IdempotencyInProgress => (409, "idempotency_in_progress"),
+            EdgeError::Closed { .. } => (409, "closed"),
             EdgeError::TooLarge(_) => (413, "body_too_large"),
             EdgeError::UnsupportedMediaType => (415, "unsupported_media_type"),
             EdgeError::IdempotencyConflict => (422, "idempotency_conflict"),
@@ -301,6 +312,9 @@ mod tests {
             EdgeError::CallNotFound,
             EdgeError::MethodNotAllowed("GET"),
             EdgeError::IdempotencyInProgress,
+            EdgeError::Closed {
+                next_open: Some("2026-11-25T09:00:00+01:00".into()),
+            },
             EdgeError::TooLarge(8192),
             EdgeError::UnsupportedMediaType,
             EdgeError::IdempotencyConflict,
@@ -328,8 +342,12 @@ mod tests {
         let mut codes: Vec<(u16, &str)> = errors.iter().map(documented).collect();
         codes.sort_unstable();
         codes.dedup();
-        assert_eq!(codes.len(), 18);
-        assert_eq!(errors[11].retry_after(), Some(5));
+        assert_eq!(codes.len(), 19);
+        assert_eq!(errors[12].retry_after(), Some(5));
+        assert_eq!(
+            errors[8].body().error.next_open.as_deref(),
+            Some("2026-11-25T09:00:00+01:00")
+        );
         assert_eq!(errors[6].allow(), Some("GET"));
     }
 }

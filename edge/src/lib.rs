@@ -11,6 +11,7 @@ pub mod cors;
 pub mod error;
 pub mod guard;
 pub mod history;
+pub mod hours;
 pub mod limits;
 pub mod log;
 pub mod outbound;

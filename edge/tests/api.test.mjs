@@ -62,6 +62,7 @@ test("config lists what the widget needs", async () => {
   assert.deepEqual(await response.json(), {
     countries: ["NL", "BE", "GB"], default_country: "NL", agents: ["support", "sales", "retired"],
     turnstile_sitekey: null, consent_required: true, locales: ["en", "nl"],
+    hours: { time_zone: "UTC", open_now: true },
   });
 });
 

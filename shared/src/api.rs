@@ -254,6 +254,33 @@ pub struct PublicConfig {
     pub consent_required: bool,
     /// Languages the widget and agent speak.
     pub locales: Vec<Locale>,
+    /// The site's opening hours, as they stand now.
+    #[serde(default)]
+    pub hours: Hours,
+}
+
+/// Whether the site takes callbacks now, and when it opens next.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hours {
+    /// The site's IANA time zone (`Europe/Amsterdam`).
+    pub time_zone: String,
+    /// Whether a callback now would be placed.
+    pub open_now: bool,
+    /// When it opens next (RFC 3339 with the site's offset); absent while
+    /// open, and when it does not open within the coming weeks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_open: Option<String>,
+}
+
+impl Default for Hours {
+    /// Always open, in UTC (an edge without opening hours).
+    fn default() -> Self {
+        Self {
+            time_zone: "UTC".into(),
+            open_now: true,
+            next_open: None,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -375,6 +402,7 @@ mod tests {
             turnstile_sitekey: None,
             consent_required: true,
             locales: vec![Locale::parse("en").unwrap(), Locale::parse("nl").unwrap()],
+            hours: Hours::default(),
         };
         let value = serde_json::to_value(&config).unwrap();
         let keys: Vec<_> = value.as_object().unwrap().keys().cloned().collect();
@@ -385,9 +413,14 @@ mod tests {
                 "consent_required",
                 "countries",
                 "default_country",
+                "hours",
                 "locales",
                 "turnstile_sitekey"
             ]
+        );
+        assert_eq!(
+            value["hours"],
+            serde_json::json!({"time_zone": "UTC", "open_now": true})
         );
         assert_eq!(value["turnstile_sitekey"], serde_json::Value::Null);
     }

@@ -198,6 +198,10 @@ error_codes! {
     /// A ticket whose call the platform never listed.
     CallNotFound = "call_not_found",
 
+    // Opening hours.
+    /// A callback now while the site is closed (the body says `next_open`).
+    Closed = "closed",
+
     // The platform and the edge itself.
     /// The platform refused the number or agent.
     UpstreamRejected = "upstream_rejected",

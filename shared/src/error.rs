@@ -35,6 +35,9 @@ pub struct ErrorDetail {
     /// The request field at fault; absent for errors that are not about one field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// For `closed`: when the site opens next (RFC 3339, the site's offset).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_open: Option<String>,
 }
 
 impl ErrorBody {
@@ -45,6 +48,7 @@ impl ErrorBody {
                 code: code.as_str().to_owned(),
                 message: message.into(),
                 field: None,
+                next_open: None,
             },
         }
     }
@@ -56,6 +60,7 @@ impl ErrorBody {
                 code: error.code().as_str().to_owned(),
                 message: error.to_string(),
                 field: error.field().map(str::to_owned),
+                next_open: None,
             },
         }
     }

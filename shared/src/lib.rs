@@ -29,7 +29,7 @@ mod timestamp;
 pub use agent::{AgentAlias, AgentAliasError, AgentId, AgentIdError};
 pub use api::{
     CallbackAccepted, CallbackRequest, CallbackRequestError, CallbackRequestWire, CallbackStatus,
-    LiveStatus, PublicConfig, TURNSTILE_TOKEN_MAX_CHARS,
+    Hours, LiveStatus, PublicConfig, TURNSTILE_TOKEN_MAX_CHARS,
 };
 pub use call::{Call, CallId, CallIdError, CallList, CallStatus, Pagination};
 pub use code::ErrorCode;

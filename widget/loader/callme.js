@@ -77,6 +77,7 @@ button, input, select, textarea { font: inherit; color: inherit; }
 h2 { margin: 0; font-size: 1.15em; }
 .close { border: 0; background: none; font-size: 1.5em; line-height: 1; cursor: pointer; padding: 4px 8px; border-radius: 8px; }
 .intro { margin: .4em 0 1em; color: var(--_muted); font-size: .93em; }
+.notice { margin: -.4em 0 1em; padding: .6em .8em; border-radius: calc(var(--_radius) / 2); background: var(--_line); font-size: .93em; }
 label { display: block; margin: .6em 0 .2em; font-size: .9em; font-weight: 600; }
 label > span { display: block; margin-bottom: .25em; }
 .row { display: flex; gap: .6em; } .row .country { flex: 0 0 8.5em; } .row .phone { flex: 1; }

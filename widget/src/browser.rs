@@ -1,7 +1,6 @@
 //! Small doors to the browser: timers, the clock, dates in the visitor's
 //! locale through `Intl`, and random keys.
 
-#[cfg(feature = "history")]
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
@@ -50,13 +49,11 @@ pub fn random_key() -> String {
 /// An `Intl.DateTimeFormat` and its options, made once per language:
 /// making one costs far more than formatting (about 0.3 ms), and a page of
 /// 1000 calls formats 1000 dates and a label per day in one language.
-#[cfg(feature = "history")]
 struct Formatter {
     options: &'static [(&'static str, &'static str)],
     cached: std::cell::RefCell<Option<(String, js_sys::Function)>>,
 }
 
-#[cfg(feature = "history")]
 impl Formatter {
     const fn new(options: &'static [(&'static str, &'static str)]) -> Self {
         Self {
@@ -84,6 +81,20 @@ impl Formatter {
             .and_then(|text| text.as_string())
             .unwrap_or_default()
     }
+}
+
+#[cfg(feature = "button")]
+thread_local! {
+    static WHEN: Formatter = const { Formatter::new(&[("weekday", "short"), ("day", "numeric"), ("month", "short"), ("hour", "2-digit"), ("minute", "2-digit")]) };
+}
+
+#[cfg(feature = "button")]
+/// When something happens, in the visitor's own time and language, e.g.
+/// "Wed 25 Nov, 09:00".
+pub fn local_when(lang_tag: &str, at: &callme_shared::Timestamp) -> String {
+    #[allow(clippy::cast_precision_loss)]
+    let millis = JsValue::from_f64(at.unix_millis() as f64);
+    WHEN.with(|formatter| formatter.format(lang_tag, &millis))
 }
 
 #[cfg(feature = "history")]

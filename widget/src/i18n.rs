@@ -239,6 +239,18 @@ pub fn exported(lang: Lang, count: u64) -> String {
     }
 }
 
+/// The form's notice while the site is closed.
+pub fn closed_until(lang: Lang, when: Option<&str>) -> String {
+    match (lang, when) {
+        (Lang::En, Some(when)) => format!("We are closed now. We can call you from {when}."),
+        (Lang::Nl, Some(when)) => {
+            format!("Wij zijn nu gesloten. Wij kunnen u bellen vanaf {when}.")
+        }
+        (Lang::En, None) => "We are closed now.".to_owned(),
+        (Lang::Nl, None) => "Wij zijn nu gesloten.".to_owned(),
+    }
+}
+
 /// "1-20 of 160".
 pub fn range_of(lang: Lang, first: u64, last: u64, total: u64) -> String {
     match lang {
@@ -335,6 +347,10 @@ pub fn error_text(lang: Lang, code: ErrorCode) -> &'static str {
         | C::UpstreamUnreachable => (
             "Our phone service did not answer. Try again in a moment.",
             "Onze telefoondienst reageerde niet. Probeer het zo opnieuw.",
+        ),
+        C::Closed => (
+            "We are closed now. Ask again when we are open.",
+            "Wij zijn nu gesloten. Vraag het opnieuw als wij open zijn.",
         ),
         C::Unavailable | C::RateLimited | C::IdempotencyInProgress => (
             "We are busy right now. Try again in a moment.",

@@ -101,6 +101,7 @@ pub fn error_body(value: JsValue) -> Option<ErrorBody> {
             code: detail.string("code")?,
             message: detail.string("message")?,
             field: detail.optional_string("field")?,
+            next_open: detail.optional_string("next_open")?,
         },
     })
 }
@@ -117,6 +118,17 @@ pub fn public_config(value: JsValue) -> Option<callme_shared::PublicConfig> {
         turnstile_sitekey: json.optional_string("turnstile_sitekey")?,
         consent_required: json.bool("consent_required")?,
         locales: json.array("locales", |v| Locale::parse(&v.as_string()?).ok())?,
+        // An edge without opening hours sends none: always open.
+        hours: json
+            .optional("hours", |v| {
+                let hours = Json::object(v)?;
+                Some(callme_shared::Hours {
+                    time_zone: hours.string("time_zone")?,
+                    open_now: hours.bool("open_now")?,
+                    next_open: hours.optional_string("next_open")?,
+                })
+            })?
+            .unwrap_or_default(),
     })
 }
 

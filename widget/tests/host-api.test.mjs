@@ -10,7 +10,7 @@ import { createServer } from "node:http";
 import { chromium } from "playwright-core";
 import { CHROME_PATH, API_KEY, TICKET_SECRET, freePort, startSandbox, startWrangler, waitFor } from "../../edge/tests/support.mjs";
 
-let sandbox, edge, host, hostUrl, browser;
+let sandbox, edge, closedEdge, host, hostUrl, browser;
 
 before(async () => {
   sandbox = await startSandbox(["--step-ms", "3000"]);
@@ -21,11 +21,22 @@ before(async () => {
     UPSTREAM_URL: sandbox.url, VOICE_API_KEY: API_KEY, TICKET_SECRET,
     ALLOWED_ORIGINS: hostUrl, ALLOWED_COUNTRIES: "NL,BE,GB", RATE_LIMIT_PER_IP: "100/1h",
   });
-  const csp = `default-src 'none'; script-src 'self' ${edge.url} 'wasm-unsafe-eval'; connect-src ${edge.url}; style-src 'self'`;
+  // The same shop's edge on a day it is closed (today and tomorrow in
+  // Amsterdam are closed dates).
+  const day = (d) => new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Amsterdam" }).format(new Date(Date.now() + d * 86_400_000));
+  closedEdge = await startWrangler(await freePort(), {
+    UPSTREAM_URL: sandbox.url, VOICE_API_KEY: API_KEY, TICKET_SECRET,
+    ALLOWED_ORIGINS: hostUrl, ALLOWED_COUNTRIES: "NL,BE,GB", RATE_LIMIT_PER_IP: "100/1h",
+    TIME_ZONE: "Europe/Amsterdam", OPENING_HOURS: "mon-sun 09:00-17:00", CLOSED_DATES: `${day(0)},${day(1)}`,
+  });
+  const csp = `default-src 'none'; script-src 'self' ${edge.url} ${closedEdge.url} 'wasm-unsafe-eval'; connect-src ${edge.url} ${closedEdge.url}; style-src 'self'`;
   const pages = {
     "/shop.html": `<!doctype html><html><head><meta charset="utf-8"><title>shop</title>
 <script src="/heard.js"></script><script type="module" src="${edge.url}/callme.js"></script></head>
 <body><callme-button endpoint="${edge.url}" lang="en" phone="06 1234 5699" name="Ada Lovelace"></callme-button></body></html>`,
+    "/closed.html": `<!doctype html><html><head><meta charset="utf-8"><title>shop</title>
+<script src="/heard.js"></script><script type="module" src="${closedEdge.url}/callme.js"></script></head>
+<body><callme-button endpoint="${closedEdge.url}" lang="en"></callme-button></body></html>`,
     // What a shop's analytics would do: record every event it hears.
     "/heard.js": `window.heard = [];
 for (const name of ["open", "close", "requested", "status", "error"]) {
@@ -54,6 +65,7 @@ after(async () => {
   await browser?.close();
   await new Promise((resolve) => (host ? host.close(resolve) : resolve()));
   await edge?.stop();
+  await closedEdge?.stop();
   await sandbox?.stop();
 });
 
@@ -133,6 +145,38 @@ test("the host page prefills, drives and hears the button: every event in order,
   for (const secret of ["5699", "612345", "3012345678", "Ada", "Lovelace"]) {
     assert.ok(!said.includes(secret), `${secret} in ${said}`);
   }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("while the site is closed the form says until when, in the visitor's time, and a request is refused without a call", async () => {
+  const context = await browser.newContext({ timezoneId: "America/New_York", locale: "en-US" });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(`${hostUrl}/closed.html`);
+  const button = page.locator("callme-button");
+  await testid(button, "launcher").click();
+  const notice = testid(button, "closed");
+  await notice.waitFor();
+  // The edge says when (the day after tomorrow, 09:00 in Amsterdam); the
+  // visitor reads it in New York's time, in their language.
+  const config = await (await fetch(`${closedEdge.url}/api/config`)).json();
+  assert.equal(config.hours.open_now, false);
+  const expected = new Intl.DateTimeFormat("en", { timeZone: "America/New_York", weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" })
+    .format(new Date(config.hours.next_open));
+  assert.equal(await notice.textContent(), `We are closed now. We can call you from ${expected}.`);
+  // 6 hours apart; 5 in the weeks when only one of the two keeps summer time.
+  assert.match(expected, /0[34]:00 AM$/, "09:00 in Amsterdam is 03:00 (or 04:00) in New York");
+
+  const calls = await sandbox.outboundCount();
+  await testid(button, "phone").fill("06 1234 5688");
+  await testid(button, "consent").click();
+  await testid(button, "submit").click();
+  await waitFor(async () => (await testid(button, "form-error").textContent()) === "We are closed now. Ask again when we are open.", 10_000, "the refusal");
+  assert.equal(await sandbox.outboundCount(), calls);
+  const heard = await page.evaluate(() => window.heard);
+  assert.deepEqual(heard.map((e) => [e.type, e.detail]), [["callme:open", {}], ["callme:error", { code: "closed" }]]);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -6,8 +6,8 @@
 
 use callme_shared::{
     AgentAlias, CallId, CallList, CallbackAccepted, CallbackRequest, CallbackStatus, CountryCode,
-    ErrorBody, ErrorCode, LiveStatus, Locale, PhoneNumber, PublicConfig, Timestamp, VisitorName,
-    VisitorNote,
+    ErrorBody, ErrorCode, Hours, LiveStatus, Locale, PhoneNumber, PublicConfig, Timestamp,
+    VisitorName, VisitorNote,
 };
 use callme_widget::wire;
 use serde::Serialize;
@@ -42,6 +42,11 @@ fn the_config_reads_as_the_edge_writes_it() {
         turnstile_sitekey: Some("1x00000000000000000000AA".into()),
         consent_required: true,
         locales: vec![Locale::parse("nl").unwrap(), Locale::parse("en").unwrap()],
+        hours: Hours {
+            time_zone: "Europe/Amsterdam".into(),
+            open_now: false,
+            next_open: Some("2026-11-25T09:00:00+01:00".into()),
+        },
     };
     assert_eq!(
         wire::public_config(as_edge_writes(&config)),
@@ -49,7 +54,16 @@ fn the_config_reads_as_the_edge_writes_it() {
     );
     config.turnstile_sitekey = None;
     config.consent_required = false;
-    assert_eq!(wire::public_config(as_edge_writes(&config)), Some(config));
+    config.hours = Hours::default();
+    assert_eq!(
+        wire::public_config(as_edge_writes(&config)),
+        Some(config.clone())
+    );
+    // An edge without opening hours sends none: always open.
+    let mut older = serde_json::to_value(&config).unwrap();
+    older.as_object_mut().unwrap().remove("hours");
+    let older = js_sys::JSON::parse(&older.to_string()).unwrap();
+    assert_eq!(wire::public_config(older), Some(config));
 }
 
 #[wasm_bindgen_test]

@@ -2,7 +2,9 @@
 
 use std::time::Duration;
 
-use callme_shared::{CallbackAccepted, CallbackRequest, ErrorCode, LiveStatus, PublicConfig};
+use callme_shared::{
+    CallbackAccepted, CallbackRequest, ErrorCode, Hours, LiveStatus, PublicConfig,
+};
 use worker::{Delay, Method, Request, Response};
 
 use crate::callback::{self as rules, CallbackLimits};
@@ -18,9 +20,34 @@ use super::{Ctx, body, fetch, now, respond, turnstile};
 /// How often a request waits on another holding its idempotency key.
 const PENDING_POLL_MS: u64 = 100;
 
+/// How far ahead the next opening is looked for.
+const NEXT_OPEN_HORIZON_DAYS: i64 = 60;
+
+/// Whether the site is open at `now_ms`, and when it opens next.
+fn hours(config: &EdgeConfig, now_ms: i64) -> Result<Hours, EdgeError> {
+    let zone = super::zone::site_zone(&config.time_zone).map_err(EdgeError::Internal)?;
+    let open_now = config.schedule.is_open(&*zone, now_ms);
+    let next_open = (!open_now)
+        .then(|| {
+            config
+                .schedule
+                .next_open(&*zone, now_ms, NEXT_OPEN_HORIZON_DAYS)
+        })
+        .flatten()
+        .map(|at| crate::hours::local_rfc3339(&*zone, at));
+    Ok(Hours {
+        time_zone: config.time_zone.clone(),
+        open_now,
+        next_open,
+    })
+}
+
 /// What the widget needs to draw its form.
-pub fn public_config(config: &EdgeConfig) -> PublicConfig {
-    PublicConfig {
+///
+/// # Errors
+/// When the site's zone cannot be read (checked when the isolate starts).
+pub fn public_config(config: &EdgeConfig, now_ms: i64) -> Result<PublicConfig, EdgeError> {
+    Ok(PublicConfig {
         countries: config.allowed_countries.clone(),
         default_country: config.default_country,
         agents: config
@@ -31,7 +58,8 @@ pub fn public_config(config: &EdgeConfig) -> PublicConfig {
         turnstile_sitekey: config.turnstile_sitekey.clone(),
         consent_required: config.consent_required,
         locales: config.locales.clone(),
-    }
+        hours: hours(config, now_ms)?,
+    })
 }
 
 /// `POST /api/callback`, in the documented order; every refusal before the
@@ -76,6 +104,13 @@ pub async fn handle_callback(ctx: &mut Ctx, req: Request) -> Result<Response, Ed
     callback.phone = destination.phone;
     rules::check_consent(config, callback.consent)?;
     let agent_id = rules::choose_agent(config, callback.agent.as_ref())?;
+    // Outside the opening hours nothing is counted or placed.
+    let hours = hours(config, ctx.now_ms)?;
+    if !hours.open_now {
+        return Err(EdgeError::Closed {
+            next_open: hours.next_open,
+        });
+    }
 
     // Without Turnstile one Guard round trip claims the key and counts the
     // limits; with it the bot check must come between the two (a one-use

@@ -9,6 +9,7 @@ mod guard_object;
 mod respond;
 mod status;
 mod turnstile;
+mod zone;
 
 use worker::{Context, Date, Env, Method, Request, Response, console_log, event};
 
@@ -92,6 +93,15 @@ fn prepare(request: &Request, env: Env, log: &mut LogLine) -> Result<Ctx, EdgeEr
                     .or_else(|_| env.secret(name).map(|v| v.to_string()))
                     .ok()
             })
+            .and_then(|config| {
+                // The zone name is only known good once Intl knows it.
+                zone::site_zone(&config.time_zone)
+                    .map(|_| config)
+                    .map_err(|reason| ConfigError::Invalid {
+                        name: "TIME_ZONE",
+                        reason,
+                    })
+            })
             .map(Rc::new);
             // The isolate's first line says what an operator must know:
             // whether the bot check is off, and what is misconfigured.
@@ -138,7 +148,7 @@ async fn route(ctx: &mut Ctx, request: Request, path: &str) -> Result<Response, 
             respond::json(if health.ok { 200 } else { 503 }, &health)
         }
         (Route::Config, Method::Get | Method::Head) => {
-            let response = respond::json(200, &callback::public_config(&ctx.config))?;
+            let response = respond::json(200, &callback::public_config(&ctx.config, ctx.now_ms)?)?;
             // Public and the same for everyone: a minute of caching saves a
             // round trip on every page view of a busy site.
             response

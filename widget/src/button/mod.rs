@@ -20,7 +20,7 @@ use crate::api::Edge;
 use crate::browser::{Alive, Notify, random_key};
 use crate::erased::{handler, value};
 use crate::error::WidgetError;
-use crate::i18n::{Lang, Msg, t, text_error_text};
+use crate::i18n::{Lang, Msg, closed_until, t, text_error_text};
 
 use consent::ConsentField;
 use phone::{PhoneField, PhoneState};
@@ -290,6 +290,18 @@ pub fn CallmeButton(
     let consent_label = consent_text.unwrap_or_else(|| t(lang, Msg::Consent).to_owned());
     let consent_required = value(move || config.get().is_none_or(|c| c.consent_required));
     let sending = move || matches!(phase.get(), Phase::Sending);
+    // While the site is closed the form says until when, in the
+    // visitor's own time.
+    let closed_notice = move || {
+        let hours = config.get()?.hours;
+        (!hours.open_now).then(|| {
+            let when = hours
+                .next_open
+                .and_then(|at| callme_shared::Timestamp::parse(&at).ok())
+                .map(|at| crate::browser::local_when(lang.tag(), &at));
+            closed_until(lang, when.as_deref())
+        })
+    };
 
     // The form gives way to the status once a call is accepted; a memo, so
     // the form is built again only when that flips.
@@ -317,6 +329,9 @@ pub fn CallmeButton(
             {move || show_form.get().then(|| view! {
                 <form novalidate on:submit=handler(submit.clone()) data-testid="form">
                     <p class="intro">{t(lang, Msg::Intro)}</p>
+                    <p class="notice" role="status" data-testid="closed" hidden=value(move || closed_notice().is_none())>
+                        {value(closed_notice)}
+                    </p>
                     <p class="error" role="alert">{value(move || config_error.get().map(|e| e.text(lang)))}</p>
                     <PhoneField state=phone config=config server_error=server_error lang=lang />
                     <ConsentField checked=consent label=consent_label.clone() required=consent_required.clone()
