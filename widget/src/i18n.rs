@@ -222,7 +222,7 @@ pub fn rate_limited(lang: Lang, seconds: u64) -> String {
 }
 
 /// The export's progress: "Exporting… 200 of 1,234".
-pub fn exporting(lang: Lang, done: u64, total: u64) -> String {
+pub fn exporting(lang: Lang, done: u32, total: u32) -> String {
     match lang {
         Lang::En => format!("Exporting… {done} of {total}"),
         Lang::Nl => format!("Exporteren… {done} van {total}"),
@@ -230,7 +230,7 @@ pub fn exporting(lang: Lang, done: u64, total: u64) -> String {
 }
 
 /// The export is done: "Exported 1234 calls".
-pub fn exported(lang: Lang, count: u64) -> String {
+pub fn exported(lang: Lang, count: u32) -> String {
     match (lang, count) {
         (Lang::En, 1) => "Exported 1 call".to_owned(),
         (Lang::En, n) => format!("Exported {n} calls"),
