@@ -94,6 +94,12 @@ pub struct EdgeConfig {
     pub time_zone: String,
     /// When callbacks are taken (`OPENING_HOURS`, `CLOSED_DATES`).
     pub schedule: crate::hours::Schedule,
+    /// Minutes between bookable slots (`SLOT_MINUTES`).
+    pub slot_minutes: i64,
+    /// Callbacks booked per slot (`SLOT_CAPACITY`).
+    pub slot_capacity: u32,
+    /// Days ahead a slot may be booked (`SCHEDULE_DAYS`).
+    pub schedule_days: i64,
     /// Which visitor fields reach the agent (`VISITOR_TEXT_TO_AGENT`).
     pub visitor_text: VisitorText,
     /// Languages offered.
@@ -244,6 +250,24 @@ pub fn health(config: &EdgeConfig) -> Health {
             "off"
         },
         problems,
+    }
+}
+
+/// A whole number setting within `range` (its default when unset).
+fn ranged(
+    number: &dyn Fn(&'static str, u64) -> Result<u64, ConfigError>,
+    name: &'static str,
+    default: u64,
+    range: std::ops::RangeInclusive<u64>,
+) -> Result<i64, ConfigError> {
+    let value = number(name, default)?;
+    if range.contains(&value) {
+        Ok(i64::try_from(value).unwrap_or(i64::MAX))
+    } else {
+        Err(ConfigError::Invalid {
+            name,
+            reason: format!("{value} is outside {}-{}", range.start(), range.end()),
+        })
     }
 }
 
@@ -409,6 +433,10 @@ impl EdgeConfig {
                 crate::hours::Schedule::parse(hours.as_deref(), get("CLOSED_DATES").as_deref())
                     .map_err(|reason| invalid("CLOSED_DATES", reason))?
             },
+            slot_minutes: ranged(&number, "SLOT_MINUTES", 15, 1..=240)?,
+            slot_capacity: u32::try_from(ranged(&number, "SLOT_CAPACITY", 4, 1..=1_000)?)
+                .unwrap_or(1),
+            schedule_days: ranged(&number, "SCHEDULE_DAYS", 7, 1..=60)?,
             visitor_text: VisitorText::parse(
                 &get("VISITOR_TEXT_TO_AGENT").unwrap_or_else(|| "name,note".into()),
             )
@@ -762,6 +790,10 @@ pub(crate) mod tests {
             (&[("TIME_ZONE", "Europe/Amster dam")], "TIME_ZONE"),
             (&[("OPENING_HOURS", "weekdays 9-5")], "OPENING_HOURS"),
             (&[("CLOSED_DATES", "christmas")], "CLOSED_DATES"),
+            (&[("SLOT_MINUTES", "0")], "SLOT_MINUTES"),
+            (&[("SLOT_MINUTES", "241")], "SLOT_MINUTES"),
+            (&[("SLOT_CAPACITY", "many")], "SLOT_CAPACITY"),
+            (&[("SCHEDULE_DAYS", "61")], "SCHEDULE_DAYS"),
         ];
         for (overrides, name) in cases {
             let mut list: Vec<(&'static str, &'static str)> = Vec::new();

@@ -67,7 +67,7 @@ pub fn preflight_headers(caller: &Caller) -> Vec<(&'static str, String)> {
     if matches!(caller, Caller::AllowedOrigin(_)) {
         headers.push((
             "Access-Control-Allow-Methods",
-            "GET, POST, OPTIONS".to_owned(),
+            "GET, POST, DELETE, OPTIONS".to_owned(),
         ));
         headers.push((
             "Access-Control-Allow-Headers",

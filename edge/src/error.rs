@@ -61,6 +61,15 @@ pub enum EdgeError {
         /// RFC 3339 with the site's offset, if it opens within weeks.
         next_open: Option<String>,
     },
+    /// 409: the request conflicts with a booking's state (`slot_full`,
+    /// `not_cancellable`).
+    #[error("{message}")]
+    Conflict {
+        /// Stable code.
+        code: ErrorCode,
+        /// Human message.
+        message: &'static str,
+    },
     /// 409: the same idempotency key is still being processed.
     #[error("A request with this Idempotency-Key is still being processed; retry in a moment.")]
     IdempotencyInProgress,
@@ -127,7 +136,7 @@ impl EdgeError {
             Self::Forbidden { .. } => 403,
             Self::NotFound(_) | Self::CallNotFound => 404,
             Self::MethodNotAllowed(_) => 405,
-            Self::IdempotencyInProgress | Self::Closed { .. } => 409,
+            Self::IdempotencyInProgress | Self::Closed { .. } | Self::Conflict { .. } => 409,
             Self::TooLarge(_) => 413,
             Self::UnsupportedMediaType => 415,
             Self::IdempotencyConflict => 422,
@@ -153,6 +162,7 @@ impl EdgeError {
             Self::MethodNotAllowed(_) => (ErrorCode::MethodNotAllowed, None),
             Self::IdempotencyInProgress => (ErrorCode::IdempotencyInProgress, None),
             Self::Closed { .. } => (ErrorCode::Closed, None),
+            Self::Conflict { code, .. } => (*code, None),
             Self::TooLarge(_) => (ErrorCode::BodyTooLarge, None),
             Self::UnsupportedMediaType => (ErrorCode::UnsupportedMediaType, None),
             Self::IdempotencyConflict => (ErrorCode::IdempotencyConflict, None),
@@ -281,6 +291,7 @@ mod tests {
             EdgeError::MethodNotAllowed(_) => (405, "method_not_allowed"),
             EdgeError::IdempotencyInProgress => (409, "idempotency_in_progress"),
             EdgeError::Closed { .. } => (409, "closed"),
+            EdgeError::Conflict { .. } => (409, "slot_full"),
             EdgeError::TooLarge(_) => (413, "body_too_large"),
             EdgeError::UnsupportedMediaType => (415, "unsupported_media_type"),
             EdgeError::IdempotencyConflict => (422, "idempotency_conflict"),
@@ -315,6 +326,10 @@ mod tests {
             EdgeError::Closed {
                 next_open: Some("2026-11-25T09:00:00+01:00".into()),
             },
+            EdgeError::Conflict {
+                code: ErrorCode::SlotFull,
+                message: "m",
+            },
             EdgeError::TooLarge(8192),
             EdgeError::UnsupportedMediaType,
             EdgeError::IdempotencyConflict,
@@ -342,8 +357,8 @@ mod tests {
         let mut codes: Vec<(u16, &str)> = errors.iter().map(documented).collect();
         codes.sort_unstable();
         codes.dedup();
-        assert_eq!(codes.len(), 19);
-        assert_eq!(errors[12].retry_after(), Some(5));
+        assert_eq!(codes.len(), 20);
+        assert_eq!(errors[13].retry_after(), Some(5));
         assert_eq!(
             errors[8].body().error.next_open.as_deref(),
             Some("2026-11-25T09:00:00+01:00")

@@ -167,6 +167,7 @@ pub fn status_view(call_id: &CallId, call: Option<&Call>) -> CallbackStatus {
         return CallbackStatus {
             call_id: call_id.clone(),
             status: LiveStatus::Dialing,
+            at: None,
             duration_seconds: None,
             started_at: None,
             ended_at: None,
@@ -177,6 +178,7 @@ pub fn status_view(call_id: &CallId, call: Option<&Call>) -> CallbackStatus {
     CallbackStatus {
         call_id: call_id.clone(),
         status,
+        at: None,
         duration_seconds: call.duration_seconds.filter(|_| status.is_final()),
         started_at: call
             .started_at

@@ -138,6 +138,49 @@ impl Schedule {
     }
 }
 
+impl Schedule {
+    /// The bookable slot starts after `now_ms` and before `days` ahead:
+    /// every `minutes` from local midnight, inside the opening hours, not
+    /// on a closed date, in order. A start the zone skips (the spring
+    /// gap) is no slot; in the autumn overlap the first of the two is.
+    pub fn slots(&self, zone: &dyn Zone, now_ms: i64, minutes: i64, days: i64) -> Vec<i64> {
+        let minutes = minutes.clamp(1, 24 * 60);
+        let end_ms = now_ms + days * DAY_MS;
+        let today =
+            (now_ms + i64::from(zone.offset_minutes(now_ms)) * MINUTE_MS).div_euclid(DAY_MS);
+        let always = [Opening {
+            days: [true; 7],
+            start: 0,
+            end: 24 * 60,
+        }];
+        let openings: &[Opening] = if self.openings.is_empty() {
+            &always
+        } else {
+            &self.openings
+        };
+        let mut slots = Vec::new();
+        for day in today..=today + days {
+            if self.closed.contains(&day) {
+                continue;
+            }
+            for opening in openings.iter().filter(|o| o.days[weekday(day)]) {
+                let first = (opening.start + minutes - 1) / minutes * minutes;
+                for minute in (first..opening.end).step_by(usize::try_from(minutes).unwrap_or(1)) {
+                    let local = day * DAY_MS + minute * MINUTE_MS;
+                    let at = utc_of_local(zone, local);
+                    let exists = at + i64::from(zone.offset_minutes(at)) * MINUTE_MS == local;
+                    if exists && at > now_ms && at < end_ms {
+                        slots.push(at);
+                    }
+                }
+            }
+        }
+        slots.sort_unstable();
+        slots.dedup();
+        slots
+    }
+}
+
 /// The instant a local wall-clock time (as ms since the local epoch) names.
 /// In an autumn overlap (the hour that happens twice) the first; in a
 /// spring gap (a time that never happens) the moment after the gap.
@@ -455,6 +498,80 @@ mod tests {
         assert_eq!(
             never.next_open(&z, at("2026-11-29T12:00:00+01:00"), 3),
             None
+        );
+    }
+
+    #[test]
+    fn slots_are_every_slot_length_inside_the_hours_and_in_the_future() {
+        let (s, z) = (office(), amsterdam());
+        let now = at("2026-11-24T16:50:00+01:00");
+        let slots = s.slots(&z, now, 15, 2);
+        let local: Vec<String> = slots.iter().map(|&t| local_rfc3339(&z, t)).collect();
+        assert_eq!(
+            local[..3],
+            [
+                "2026-11-24T17:00:00+01:00",
+                "2026-11-24T17:15:00+01:00",
+                "2026-11-25T09:00:00+01:00"
+            ]
+        );
+        // 09:00-12:30 and 13:30-17:30: 14 and 16 starts; none at 12:30.
+        let wednesday = local.iter().filter(|t| t.starts_with("2026-11-25")).count();
+        assert_eq!(wednesday, 14 + 16);
+        assert!(!local.iter().any(|t| t.contains("T12:30")));
+        // Two days ahead and no further.
+        assert!(slots.iter().all(|&t| t < now + 2 * DAY_MS));
+        assert!(slots.windows(2).all(|w| w[0] < w[1]));
+        // Slots start on multiples of their length from midnight.
+        let odd = Schedule::parse(Some("mon-sun 09:10-10:00"), None).unwrap();
+        let starts: Vec<String> = odd
+            .slots(&z, now, 20, 1)
+            .iter()
+            .map(|&t| local_rfc3339(&z, t)[11..16].to_owned())
+            .collect();
+        assert_eq!(starts, ["09:20", "09:40"]);
+    }
+
+    #[test]
+    fn slots_follow_the_clock_across_both_daylight_saving_changes() {
+        let z = amsterdam();
+        let night = Schedule::parse(Some("sun 01:00-04:00"), None).unwrap();
+        // 2026-03-29: 02:00-03:00 never happens: no slot in it.
+        let spring: Vec<String> = night
+            .slots(&z, at("2026-03-28T12:00:00+01:00"), 60, 2)
+            .iter()
+            .map(|&t| local_rfc3339(&z, t))
+            .collect();
+        assert_eq!(
+            spring,
+            ["2026-03-29T01:00:00+01:00", "2026-03-29T03:00:00+02:00"]
+        );
+        // 2026-10-25: 02:00-03:00 happens twice: one slot at its first time.
+        let autumn: Vec<String> = night
+            .slots(&z, at("2026-10-24T12:00:00+02:00"), 60, 2)
+            .iter()
+            .map(|&t| local_rfc3339(&z, t))
+            .collect();
+        assert_eq!(
+            autumn,
+            [
+                "2026-10-25T01:00:00+02:00",
+                "2026-10-25T02:00:00+02:00",
+                "2026-10-25T03:00:00+01:00"
+            ]
+        );
+        // Always open, closed dates skipped.
+        let always = Schedule::parse(None, Some("2026-11-25")).unwrap();
+        let slots = always.slots(&FixedZone(0), at("2026-11-24T23:00:00Z"), 60, 2);
+        let days: Vec<String> = slots
+            .iter()
+            .map(|&t| local_rfc3339(&FixedZone(0), t)[..13].to_owned())
+            .collect();
+        assert_eq!(days.first().map(String::as_str), Some("2026-11-26T00"));
+        assert_eq!(
+            slots.len(),
+            23,
+            "the 26th up to 23:00 (two days from 23:00 on the 24th), not the 25th"
         );
     }
 

@@ -5,6 +5,7 @@
 //! Rust modules with native tests; `glue` (wasm32 only) wires them to the
 //! Workers runtime.
 
+pub mod booking;
 pub mod callback;
 pub mod config;
 pub mod cors;

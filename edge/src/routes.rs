@@ -11,20 +11,26 @@ pub enum Route {
     Config,
     /// `GET /api/calls`.
     Calls,
-    /// `POST /api/callback`.
+    /// `POST /api/callback` (and `DELETE` to cancel a booked one).
     Callback,
     /// `GET /api/callback/status`.
     Status,
+    /// `GET /api/slots`.
+    Slots,
+    /// `GET /api/scheduled`.
+    Scheduled,
 }
 
 /// Every route with its path and the methods it answers (besides
 /// `OPTIONS`, which every route answers as a CORS preflight).
-const TABLE: [(Route, &str, &str); 5] = [
+const TABLE: [(Route, &str, &str); 7] = [
     (Route::Health, "/api/health", "GET, HEAD, OPTIONS"),
     (Route::Config, "/api/config", "GET, HEAD, OPTIONS"),
     (Route::Calls, "/api/calls", "GET, HEAD, OPTIONS"),
-    (Route::Callback, "/api/callback", "POST, OPTIONS"),
+    (Route::Callback, "/api/callback", "POST, DELETE, OPTIONS"),
     (Route::Status, "/api/callback/status", "GET, HEAD, OPTIONS"),
+    (Route::Slots, "/api/slots", "GET, HEAD, OPTIONS"),
+    (Route::Scheduled, "/api/scheduled", "GET, HEAD, OPTIONS"),
 ];
 
 /// What the log says for a path that is no route.

@@ -184,9 +184,12 @@ export async function startEdge(bindings, { guard } = {}) {
     ],
     compatibilityDate: "2026-11-01",
     bindings,
-    durableObjects: guard
-      ? { GUARD: { className: "Guard", scriptName: "faulty-guard", useSQLite: true } }
-      : { GUARD: { className: "Guard", useSQLite: true } },
+    durableObjects: {
+      ...(guard
+        ? { GUARD: { className: "Guard", scriptName: "faulty-guard", useSQLite: true } }
+        : { GUARD: { className: "Guard", useSQLite: true } }),
+      SCHEDULER: { className: "Scheduler", useSQLite: true },
+    },
   };
   const workers = [edgeWorker];
   if (guard) {

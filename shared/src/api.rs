@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 use crate::call::STATUS_NAMES;
 use crate::{
     AgentAlias, AgentAliasError, CallId, CallStatus, CountryCode, ErrorCode, FieldError, Locale,
-    LocaleError, PhoneError, PhoneNumber, TextError, Timestamp, VisitorName, VisitorNote,
+    LocaleError, PhoneError, PhoneNumber, TextError, Timestamp, TimestampError, VisitorName,
+    VisitorNote,
 };
 
 /// The longest Turnstile token accepted (Cloudflare's documented maximum).
@@ -31,6 +32,9 @@ pub struct CallbackRequestWire {
     pub locale: Option<String>,
     /// The Turnstile token, where the edge requires one.
     pub turnstile_token: Option<String>,
+    /// A slot to be called at (RFC 3339, from `GET /api/slots`); absent:
+    /// now.
+    pub at: Option<String>,
 }
 
 /// A callback request that has passed every syntax rule. Policy (allowed
@@ -57,6 +61,9 @@ pub struct CallbackRequest {
     /// The Turnstile token.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub turnstile_token: Option<String>,
+    /// The slot asked for; `None` for a call now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<Timestamp>,
 }
 
 /// Why a callback request was refused before any policy ran.
@@ -80,6 +87,9 @@ pub enum CallbackRequestError {
     /// The Turnstile token is empty or longer than Cloudflare issues.
     #[error("The bot check token is malformed.")]
     TurnstileToken,
+    /// `at` is not an RFC 3339 time.
+    #[error("The time asked for is not a time: {0}")]
+    At(TimestampError),
 }
 
 impl FieldError for CallbackRequestError {
@@ -91,6 +101,7 @@ impl FieldError for CallbackRequestError {
             Self::Text(inner) => inner.code(),
             Self::Locale(inner) => inner.code(),
             Self::TurnstileToken => ErrorCode::TurnstileTokenMalformed,
+            Self::At(inner) => inner.code(),
         }
     }
 
@@ -102,6 +113,7 @@ impl FieldError for CallbackRequestError {
             Self::Text(inner) => inner.field(),
             Self::Locale(inner) => inner.field(),
             Self::TurnstileToken => Some("turnstile_token"),
+            Self::At(_) => Some("at"),
         }
     }
 }
@@ -133,6 +145,12 @@ impl TryFrom<CallbackRequestWire> for CallbackRequest {
             note: wire.note.as_deref().map(VisitorNote::parse).transpose()?,
             locale: wire.locale.as_deref().map(Locale::parse).transpose()?,
             turnstile_token,
+            at: wire
+                .at
+                .as_deref()
+                .map(Timestamp::parse)
+                .transpose()
+                .map_err(CallbackRequestError::At)?,
         })
     }
 }
@@ -151,6 +169,10 @@ pub enum LiveStatus {
     Ended,
     /// The call failed.
     Failed,
+    /// Booked for a slot; the edge places it then.
+    Scheduled,
+    /// A booked callback the visitor cancelled.
+    Cancelled,
 }
 
 impl LiveStatus {
@@ -168,16 +190,19 @@ impl LiveStatus {
 
     /// Whether nothing will change any more.
     pub fn is_final(self) -> bool {
-        matches!(self, Self::Ended | Self::Failed)
+        matches!(self, Self::Ended | Self::Failed | Self::Cancelled)
     }
 
-    /// Every status, in the order a call goes through them.
-    pub const ALL: [Self; 5] = [
+    /// Every status, in the order of the wire-name table (a call's own
+    /// order, then the two of a booking).
+    pub const ALL: [Self; 7] = [
         Self::Dialing,
         Self::Connecting,
         Self::InProgress,
         Self::Ended,
         Self::Failed,
+        Self::Scheduled,
+        Self::Cancelled,
     ];
 
     /// The wire value (what serde writes).
@@ -208,13 +233,17 @@ impl<'de> Deserialize<'de> for LiveStatus {
 /// The `202` answer of `POST /api/callback`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CallbackAccepted {
-    /// The platform's id of the new call.
+    /// The platform's id of the new call; for a booked one, the booking's
+    /// (`sched-...`) until the edge places it.
     pub call_id: CallId,
-    /// `dialing` right after the request.
+    /// `dialing` right after the request; `scheduled` for a booked slot.
     pub status: LiveStatus,
     /// Opaque signed proof that this client asked for this call; needed to
-    /// read its status.
+    /// read its status (and to cancel a booked one).
     pub ticket: String,
+    /// The booked slot (RFC 3339 with the site's offset).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
 }
 
 /// The answer of `GET /api/callback/{call_id}`: only what the visitor who
@@ -225,6 +254,9 @@ pub struct CallbackStatus {
     pub call_id: CallId,
     /// Where it is.
     pub status: LiveStatus,
+    /// For a booked callback: its slot (RFC 3339 with the site's offset).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
     /// Length in seconds once ended.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_seconds: Option<u32>,

@@ -68,12 +68,21 @@ impl CallId {
 
 text_conversions!(CallId, CallIdError, |value| value.0);
 
-/// Every status name on the wire, in the order a call goes through them:
-/// the visitor's five ([`crate::LiveStatus`], by position); the history's
-/// four ([`CallStatus`], [`crate::StatusFilter`]) are the last four. The one
-/// table of these names: the types map to positions, never to strings.
-pub(crate) const STATUS_NAMES: [&str; 5] =
-    ["dialing", "connecting", "in-progress", "ended", "failed"];
+/// Every status name on the wire: a call's in the order it goes through
+/// them, then a booking's two. The visitor's seven ([`crate::LiveStatus`],
+/// by position); the history's four ([`CallStatus`], [`crate::StatusFilter`])
+/// are positions 1 to 4. The one table of these names: the types map to
+/// positions, never to strings. (Its length is `LiveStatus::ALL`'s, so a
+/// status added there without a name here does not compile.)
+pub(crate) const STATUS_NAMES: [&str; crate::LiveStatus::ALL.len()] = [
+    "dialing",
+    "connecting",
+    "in-progress",
+    "ended",
+    "failed",
+    "scheduled",
+    "cancelled",
+];
 
 /// A call's status in the history. The platform documents four; any other
 /// value is kept as [`CallStatus::Other`] so one new status never breaks a
@@ -209,19 +218,21 @@ mod tests {
         let live: Vec<&str> = LiveStatus::ALL.iter().map(|s| s.as_str()).collect();
         assert_eq!(live, STATUS_NAMES);
         let filters: Vec<&str> = StatusFilter::ALL.iter().map(|s| s.as_str()).collect();
-        assert_eq!(filters, STATUS_NAMES[1..]);
+        assert_eq!(filters, STATUS_NAMES[1..5]);
         for (live, name) in LiveStatus::ALL.into_iter().zip(STATUS_NAMES) {
             let json = serde_json::to_string(&live).unwrap();
             assert_eq!(json, format!("\"{name}\""));
             assert_eq!(serde_json::from_str::<LiveStatus>(&json).unwrap(), live);
             let history = CallStatus::from_wire(name);
             assert_eq!(history.as_str(), name);
-            // `dialing` is not a history status; the other four are known.
-            assert_eq!(
-                matches!(history, CallStatus::Other(_)),
-                live == LiveStatus::Dialing
+            // `dialing` and a booking's two are not history statuses; the
+            // other four are known.
+            let history_status = !matches!(
+                live,
+                LiveStatus::Dialing | LiveStatus::Scheduled | LiveStatus::Cancelled
             );
-            if live != LiveStatus::Dialing {
+            assert_eq!(matches!(history, CallStatus::Other(_)), !history_status);
+            if history_status {
                 assert_eq!(LiveStatus::from_call_status(&history), live);
                 let filter = StatusFilter::parse(name).unwrap();
                 assert!(filter.matches(&history));

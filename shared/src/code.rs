@@ -198,9 +198,15 @@ error_codes! {
     /// A ticket whose call the platform never listed.
     CallNotFound = "call_not_found",
 
-    // Opening hours.
+    // Opening hours and booked callbacks.
     /// A callback now while the site is closed (the body says `next_open`).
     Closed = "closed",
+    /// `at` is not a bookable slot (not listed by `GET /api/slots`).
+    SlotUnavailable = "slot_unavailable",
+    /// The slot was booked full meanwhile.
+    SlotFull = "slot_full",
+    /// The callback cannot be cancelled (already placed, or not booked).
+    NotCancellable = "not_cancellable",
 
     // The platform and the edge itself.
     /// The platform refused the number or agent.

@@ -77,6 +77,9 @@ button, input, select, textarea { font: inherit; color: inherit; }
 h2 { margin: 0; font-size: 1.15em; }
 .close { border: 0; background: none; font-size: 1.5em; line-height: 1; cursor: pointer; padding: 4px 8px; border-radius: 8px; }
 .intro { margin: .4em 0 1em; color: var(--_muted); font-size: .93em; }
+.when { display: flex; gap: .5em; margin: .8em 0 .2em; }
+.choice { flex: 1; min-height: 40px; border: 1px solid var(--_line); border-radius: 999px; background: var(--_bg); cursor: pointer; }
+.choice[aria-pressed=true] { border-color: var(--_accent); box-shadow: inset 0 0 0 1px var(--_accent); font-weight: 600; }
 .notice { margin: -.4em 0 1em; padding: .6em .8em; border-radius: calc(var(--_radius) / 2); background: var(--_line); font-size: .93em; }
 label { display: block; margin: .6em 0 .2em; font-size: .9em; font-weight: 600; }
 label > span { display: block; margin-bottom: .25em; }
@@ -299,12 +302,12 @@ class CallmeButton extends CallmeElement {
       this.launcher.setAttribute("aria-expanded", String(open));
       if (!open) this.launcher.focus();
     };
-    // What the component tells the page, by kind: ("requested", status),
-    // ("status", status) and ("error", code, field?). Only codes and
-    // statuses ever come through here.
-    const told = (kind, value, field) => {
-      if (kind === "error") this.emit("error", field ? { code: value, field } : { code: value });
-      else this.emit(kind, { status: value });
+    // What the component tells the page, by kind: ("requested", status,
+    // at?), ("status", status) and ("error", code, field?). Only codes,
+    // statuses and a booked slot's time ever come through here.
+    const told = (kind, value, extra) => {
+      if (kind === "error") this.emit("error", extra ? { code: value, field: extra } : { code: value });
+      else this.emit(kind, extra ? { status: value, at: extra } : { status: value });
     };
     return glue.mount_button(this, this.panelSlot, this.endpoint, this.isOpen, toggled, told);
   }

@@ -81,6 +81,35 @@ impl Edge {
         .await
     }
 
+    /// `GET /api/slots`: the bookable slot starts (RFC 3339, the site's
+    /// offset) and the site's zone.
+    #[cfg(feature = "button")]
+    ///
+    /// # Errors
+    /// A [`WidgetError`] saying why.
+    pub async fn slots(&self) -> Result<wire::Slots, WidgetError> {
+        self.send("GET", "/api/slots", None, &[], None, wire::slots)
+            .await
+    }
+
+    /// `DELETE /api/callback` with the ticket: cancels a booked callback.
+    #[cfg(feature = "button")]
+    ///
+    /// # Errors
+    /// A [`WidgetError`] (409 `not_cancellable` once it is placed).
+    pub async fn cancel(&self, accepted: &CallbackAccepted) -> Result<CallbackStatus, WidgetError> {
+        let ticket = format!("Ticket {}", accepted.ticket);
+        self.send(
+            "DELETE",
+            "/api/callback",
+            None,
+            &[("Authorization", &ticket)],
+            None,
+            wire::callback_status,
+        )
+        .await
+    }
+
     /// `GET /api/calls` with a portal token.
     #[cfg(feature = "history")]
     ///
@@ -115,6 +144,22 @@ impl Edge {
         signal: Option<&AbortSignal>,
         read: fn(JsValue) -> Option<T>,
     ) -> Result<T, WidgetError> {
+        let (status, json) = self.exchange(method, path, body, headers, signal).await?;
+        json.and_then(read)
+            .ok_or(WidgetError::Unreadable { status })
+    }
+
+    /// The request and its success answer's JSON. Not generic, so the
+    /// fetch code is in the bundle once, not once per answer type (each
+    /// copy of this future cost ~4 KB of wasm).
+    async fn exchange(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<String>,
+        headers: &[(&str, &str)],
+        signal: Option<&AbortSignal>,
+    ) -> Result<(u16, Option<JsValue>), WidgetError> {
         let init = RequestInit::new();
         init.set_method(method);
         init.set_mode(RequestMode::Cors);
@@ -149,8 +194,7 @@ impl Edge {
             Err(_) => None,
         };
         if (200..300).contains(&status) {
-            json.and_then(read)
-                .ok_or(WidgetError::Unreadable { status })
+            Ok((status, json))
         } else {
             let body = json.and_then(wire::error_body);
             Err(WidgetError::from_answer(status, body, retry_after))

@@ -86,6 +86,31 @@ impl Formatter {
 #[cfg(feature = "button")]
 thread_local! {
     static WHEN: Formatter = const { Formatter::new(&[("weekday", "short"), ("day", "numeric"), ("month", "short"), ("hour", "2-digit"), ("minute", "2-digit")]) };
+    static DAY: Formatter = const { Formatter::new(&[("weekday", "long"), ("day", "numeric"), ("month", "long")]) };
+    static TIME: Formatter = const { Formatter::new(&[("hour", "2-digit"), ("minute", "2-digit")]) };
+}
+
+#[cfg(feature = "button")]
+/// A slot's day and time in the visitor's own time and language:
+/// ("Wednesday 25 November", "09:15").
+pub fn local_day_and_time(lang_tag: &str, at: &callme_shared::Timestamp) -> (String, String) {
+    #[allow(clippy::cast_precision_loss)]
+    let millis = JsValue::from_f64(at.unix_millis() as f64);
+    (
+        DAY.with(|formatter| formatter.format(lang_tag, &millis)),
+        TIME.with(|formatter| formatter.format(lang_tag, &millis)),
+    )
+}
+
+#[cfg(feature = "button")]
+/// The visitor's own IANA time zone, as the browser knows it.
+pub fn visitor_zone() -> String {
+    let options = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
+        .resolved_options();
+    js_sys::Reflect::get(&options, &"timeZone".into())
+        .ok()
+        .and_then(|zone| zone.as_string())
+        .unwrap_or_default()
 }
 
 #[cfg(feature = "button")]

@@ -104,6 +104,14 @@ pub enum Msg {
     History,
     Unauthorized,
     Export,
+    Booked,
+    BookingCancelled,
+    CallNow,
+    PickTime,
+    Time,
+    BookTime,
+    CancelBooking,
+    NoSlots,
 }
 
 /// English and Dutch for `msg`. A `match` without a wildcard: a new
@@ -174,6 +182,17 @@ const fn texts(msg: Msg) -> (&'static str, &'static str) {
         Msg::ChartTitle => ("Calls per day", "Gesprekken per dag"),
         Msg::History => ("Call history", "Gespreksgeschiedenis"),
         Msg::Export => ("Export CSV", "CSV exporteren"),
+        Msg::Booked => ("Callback booked", "Terugbelafspraak gemaakt"),
+        Msg::BookingCancelled => ("Callback cancelled", "Terugbelafspraak geannuleerd"),
+        Msg::CallNow => ("Call me now", "Bel mij nu"),
+        Msg::PickTime => ("Pick a time", "Kies een tijdstip"),
+        Msg::Time => ("Time", "Tijdstip"),
+        Msg::BookTime => ("Book this time", "Boek dit tijdstip"),
+        Msg::CancelBooking => ("Cancel this callback", "Annuleer deze terugbelafspraak"),
+        Msg::NoSlots => (
+            "No times are free in the coming days.",
+            "Er zijn de komende dagen geen tijden vrij.",
+        ),
         Msg::Unauthorized => (
             "Your session has expired. Sign in again to see your calls.",
             "Uw sessie is verlopen. Log opnieuw in om uw gesprekken te zien.",
@@ -203,6 +222,22 @@ pub fn calling(lang: Lang, number: &str) -> String {
     match lang {
         Lang::En => format!("Calling {number}"),
         Lang::Nl => format!("We bellen {number}"),
+    }
+}
+
+/// "We will call +31... on Wed 25 Nov, 09:15." for a booked callback.
+pub fn will_call_at(lang: Lang, number: &str, when: &str) -> String {
+    match lang {
+        Lang::En => format!("We will call {number} on {when}."),
+        Lang::Nl => format!("We bellen {number} op {when}."),
+    }
+}
+
+/// Under the times, when the visitor's zone is not the site's.
+pub fn zone_note(lang: Lang, site_zone: &str) -> String {
+    match lang {
+        Lang::En => format!("Times are in your own time zone. We are in {site_zone}."),
+        Lang::Nl => format!("Tijden staan in uw eigen tijdzone. Wij zitten in {site_zone}."),
     }
 }
 
@@ -347,6 +382,14 @@ pub fn error_text(lang: Lang, code: ErrorCode) -> &'static str {
         | C::UpstreamUnreachable => (
             "Our phone service did not answer. Try again in a moment.",
             "Onze telefoondienst reageerde niet. Probeer het zo opnieuw.",
+        ),
+        C::SlotUnavailable | C::SlotFull => (
+            "This time can no longer be booked. Pick another.",
+            "Dit tijdstip kan niet meer worden geboekt. Kies een ander.",
+        ),
+        C::NotCancellable => (
+            "This callback can no longer be cancelled.",
+            "Deze terugbelafspraak kan niet meer worden geannuleerd.",
         ),
         C::Closed => (
             "We are closed now. Ask again when we are open.",
@@ -557,6 +600,14 @@ mod tests {
             Msg::History,
             Msg::Unauthorized,
             Msg::Export,
+            Msg::Booked,
+            Msg::BookingCancelled,
+            Msg::CallNow,
+            Msg::PickTime,
+            Msg::Time,
+            Msg::BookTime,
+            Msg::CancelBooking,
+            Msg::NoSlots,
         ] {
             let (en, nl) = texts(msg);
             assert!(!en.trim().is_empty() && !nl.trim().is_empty(), "{msg:?}");

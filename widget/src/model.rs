@@ -27,6 +27,8 @@ pub fn live_text(lang: Lang, status: LiveStatus) -> &'static str {
             LiveStatus::InProgress => Msg::InCall,
             LiveStatus::Ended => Msg::Ended,
             LiveStatus::Failed => Msg::Failed,
+            LiveStatus::Scheduled => Msg::Booked,
+            LiveStatus::Cancelled => Msg::BookingCancelled,
         },
     )
 }

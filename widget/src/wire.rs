@@ -132,6 +132,28 @@ pub fn public_config(value: JsValue) -> Option<callme_shared::PublicConfig> {
     })
 }
 
+/// `GET /api/slots`.
+#[cfg(feature = "button")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slots {
+    /// The site's IANA zone.
+    pub time_zone: String,
+    /// Slot starts, soonest first.
+    pub slots: Vec<callme_shared::Timestamp>,
+}
+
+/// `GET /api/slots`.
+#[cfg(feature = "button")]
+pub fn slots(value: JsValue) -> Option<Slots> {
+    let json = Json::object(value)?;
+    Some(Slots {
+        time_zone: json.string("time_zone")?,
+        slots: json.array("slots", |v| {
+            callme_shared::Timestamp::parse(&v.as_string()?).ok()
+        })?,
+    })
+}
+
 /// The `202` of `POST /api/callback`.
 #[cfg(feature = "button")]
 pub fn callback_accepted(value: JsValue) -> Option<callme_shared::CallbackAccepted> {
@@ -140,6 +162,7 @@ pub fn callback_accepted(value: JsValue) -> Option<callme_shared::CallbackAccept
         call_id: CallId::parse(&json.string("call_id")?).ok()?,
         status: live_status(json.get("status"))?,
         ticket: json.string("ticket")?,
+        at: json.optional_string("at")?,
     })
 }
 
@@ -150,6 +173,7 @@ pub fn callback_status(value: JsValue) -> Option<callme_shared::CallbackStatus> 
     Some(callme_shared::CallbackStatus {
         call_id: CallId::parse(&json.string("call_id")?).ok()?,
         status: live_status(json.get("status"))?,
+        at: json.optional_string("at")?,
         duration_seconds: json.optional_u32("duration_seconds")?,
         started_at: json.optional_timestamp("started_at")?,
         ended_at: json.optional_timestamp("ended_at")?,
@@ -171,6 +195,7 @@ pub fn callback_request(request: &callme_shared::CallbackRequest) -> Option<Stri
         ("note", request.note.as_ref().map(|n| n.as_str())),
         ("locale", request.locale.as_ref().map(|l| l.as_str())),
         ("turnstile_token", request.turnstile_token.as_deref()),
+        ("at", request.at.as_ref().map(|t| t.as_str())),
     ];
     for (name, value) in optional {
         if let Some(value) = value {

@@ -10,7 +10,7 @@ import { createServer } from "node:http";
 import { chromium } from "playwright-core";
 import { CHROME_PATH, API_KEY, TICKET_SECRET, freePort, startSandbox, startWrangler, waitFor } from "../../edge/tests/support.mjs";
 
-let sandbox, edge, closedEdge, host, hostUrl, browser;
+let sandbox, edge, closedEdge, slotEdge, host, hostUrl, browser;
 
 before(async () => {
   sandbox = await startSandbox(["--step-ms", "3000"]);
@@ -29,7 +29,15 @@ before(async () => {
     ALLOWED_ORIGINS: hostUrl, ALLOWED_COUNTRIES: "NL,BE,GB", RATE_LIMIT_PER_IP: "100/1h",
     TIME_ZONE: "Europe/Amsterdam", OPENING_HOURS: "mon-sun 09:00-17:00", CLOSED_DATES: `${day(0)},${day(1)}`,
   });
-  const csp = `default-src 'none'; script-src 'self' ${edge.url} ${closedEdge.url} 'wasm-unsafe-eval'; connect-src ${edge.url} ${closedEdge.url}; style-src 'self'`;
+  // And one that books slots a minute apart (the site's zone is not the
+  // visitor's).
+  slotEdge = await startWrangler(await freePort(), {
+    UPSTREAM_URL: sandbox.url, VOICE_API_KEY: API_KEY, TICKET_SECRET,
+    ALLOWED_ORIGINS: hostUrl, ALLOWED_COUNTRIES: "NL,BE,GB", RATE_LIMIT_PER_IP: "100/1h",
+    TIME_ZONE: "Europe/Amsterdam", SLOT_MINUTES: "1", SCHEDULE_DAYS: "1",
+  });
+  const edges = `${edge.url} ${closedEdge.url} ${slotEdge.url}`;
+  const csp = `default-src 'none'; script-src 'self' ${edges} 'wasm-unsafe-eval'; connect-src ${edges}; style-src 'self'`;
   const pages = {
     "/shop.html": `<!doctype html><html><head><meta charset="utf-8"><title>shop</title>
 <script src="/heard.js"></script><script type="module" src="${edge.url}/callme.js"></script></head>
@@ -37,6 +45,9 @@ before(async () => {
     "/closed.html": `<!doctype html><html><head><meta charset="utf-8"><title>shop</title>
 <script src="/heard.js"></script><script type="module" src="${closedEdge.url}/callme.js"></script></head>
 <body><callme-button endpoint="${closedEdge.url}" lang="en"></callme-button></body></html>`,
+    "/booking.html": `<!doctype html><html><head><meta charset="utf-8"><title>shop</title>
+<script src="/heard.js"></script><script type="module" src="${slotEdge.url}/callme.js"></script></head>
+<body><callme-button endpoint="${slotEdge.url}" lang="en"></callme-button></body></html>`,
     // What a shop's analytics would do: record every event it hears.
     "/heard.js": `window.heard = [];
 for (const name of ["open", "close", "requested", "status", "error"]) {
@@ -66,6 +77,7 @@ after(async () => {
   await new Promise((resolve) => (host ? host.close(resolve) : resolve()));
   await edge?.stop();
   await closedEdge?.stop();
+  await slotEdge?.stop();
   await sandbox?.stop();
 });
 
@@ -169,9 +181,13 @@ test("while the site is closed the form says until when, in the visitor's time, 
   // 6 hours apart; 5 in the weeks when only one of the two keeps summer time.
   assert.match(expected, /0[34]:00 AM$/, "09:00 in Amsterdam is 03:00 (or 04:00) in New York");
 
+  // Closed: the form offers times; asking for a call now is refused.
+  assert.equal(await testid(button, "later").getAttribute("aria-pressed"), "true");
+  await testid(button, "slot").waitFor();
   const calls = await sandbox.outboundCount();
   await testid(button, "phone").fill("06 1234 5688");
   await testid(button, "consent").click();
+  await testid(button, "now").click();
   await testid(button, "submit").click();
   await waitFor(async () => (await testid(button, "form-error").textContent()) === "We are closed now. Ask again when we are open.", 10_000, "the refusal");
   assert.equal(await sandbox.outboundCount(), calls);
@@ -179,4 +195,66 @@ test("while the site is closed the form says until when, in the visitor's time, 
   assert.deepEqual(heard.map((e) => [e.type, e.detail]), [["callme:open", {}], ["callme:error", { code: "closed" }]]);
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test("a visitor picks a time, sees it booked in their own time, can cancel it, and a booked call is placed at its slot and followed to ended", async () => {
+  const context = await browser.newContext({ timezoneId: "America/New_York", locale: "en-US" });
+  try {
+    const page = await context.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(`${hostUrl}/booking.html`);
+    const button = page.locator("callme-button");
+    await testid(button, "launcher").click();
+    await waitFor(async () => (await testid(button, "country").locator("option").count()) > 0, 10_000, "the form");
+    await testid(button, "later").click();
+    // The times come grouped by the visitor's own day, in their own time,
+    // naming the site's zone, which differs.
+    await waitFor(async () => (await testid(button, "slot").locator("option").count()) > 10, 10_000, "the slots");
+    const groups = await testid(button, "slot").locator("optgroup").evaluateAll((gs) => gs.map((g) => g.label));
+    assert.match(groups[0], /^[A-Z][a-z]+day, [A-Z][a-z]+ \d+$/, groups[0]);
+    assert.match(await testid(button, "slot-message").textContent(), /We are in Europe\/Amsterdam\./);
+    const offered = await (await fetch(`${slotEdge.url}/api/slots`)).json();
+
+    // Book the second slot (the first may pass while the test types), then cancel it.
+    const slotIndex = (at) => String(offered.slots.indexOf(at));
+    await testid(button, "slot").selectOption(slotIndex(offered.slots[2]));
+    await testid(button, "phone").fill("06 1234 5677");
+    await testid(button, "consent").click();
+    assert.equal((await testid(button, "submit").textContent()).trim(), "Book this time");
+    await testid(button, "submit").click();
+    await button.locator('[data-testid="tracking"][data-state="scheduled"]').waitFor();
+    assert.equal(await testid(button, "status").textContent(), "Callback booked");
+    const when = new Intl.DateTimeFormat("en-US", { timeZone: "America/New_York", weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" })
+      .format(new Date(offered.slots[2]));
+    assert.equal(await button.locator(".calling").textContent(), `We will call +31612345677 on ${when}.`);
+    await testid(button, "cancel").click();
+    await button.locator('[data-testid="tracking"][data-state="cancelled"]').waitFor();
+    assert.equal(await testid(button, "status").textContent(), "Callback cancelled");
+    assert.ok(await testid(button, "cancel").isHidden());
+
+    // Again, for the soonest slot still ahead: the Scheduler places it then,
+    // and the widget follows the call to its end.
+    await testid(button, "again").click();
+    await testid(button, "later").click();
+    await waitFor(async () => (await testid(button, "slot").locator("option").count()) > 0, 10_000, "the slots again");
+    const fresh = (await (await fetch(`${slotEdge.url}/api/slots`)).json()).slots;
+    const soon = fresh.findIndex((at) => Date.parse(at) > Date.now() + 5_000);
+    await testid(button, "slot").selectOption(String(soon));
+    const calls = await sandbox.outboundCount();
+    await testid(button, "submit").click();
+    await button.locator('[data-testid="tracking"][data-state="scheduled"]').waitFor();
+    await button.locator('[data-testid="tracking"][data-state="ended"]').waitFor({ timeout: 120_000 });
+    assert.equal(await sandbox.outboundCount(), calls + 1);
+    const placed = (await sandbox.requests("/calls/outbound")).at(-1);
+    assert.ok(placed.at_ms >= Date.parse(fresh[soon]), "placed at its slot, not before");
+    const heard = await page.evaluate(() => window.heard.map((e) => [e.type, e.detail.status ?? e.detail.code]));
+    assert.deepEqual(heard.filter(([type]) => type !== "callme:open"), [
+      ["callme:requested", "scheduled"], ["callme:status", "cancelled"],
+      ["callme:requested", "scheduled"], ["callme:status", "connecting"], ["callme:status", "in-progress"], ["callme:status", "ended"],
+    ]);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
 });

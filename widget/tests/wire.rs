@@ -72,15 +72,27 @@ fn the_callback_answers_read_as_the_edge_writes_them() {
         call_id: CallId::parse("call-_+31612345678_abc123").unwrap(),
         status: LiveStatus::Dialing,
         ticket: "v1.abc.def".into(),
+        at: None,
     };
     assert_eq!(
         wire::callback_accepted(as_edge_writes(&accepted)),
         Some(accepted)
     );
+    let booked = CallbackAccepted {
+        call_id: CallId::parse("sched-0123456789abcdef0123456789abcdef").unwrap(),
+        status: LiveStatus::Scheduled,
+        ticket: "v1.abc.def".into(),
+        at: Some("2026-11-25T09:15:00+01:00".into()),
+    };
+    assert_eq!(
+        wire::callback_accepted(as_edge_writes(&booked)),
+        Some(booked)
+    );
 
     let mut status = CallbackStatus {
         call_id: CallId::parse("call-1").unwrap(),
         status: LiveStatus::Connecting,
+        at: None,
         duration_seconds: None,
         started_at: None,
         ended_at: None,
@@ -97,6 +109,7 @@ fn the_callback_answers_read_as_the_edge_writes_them() {
     status.started_at = Some(timestamp("2025-12-13T10:00:00.000Z"));
     status.ended_at = Some(timestamp("2025-12-13T10:01:24.000Z"));
     status.error = Some("no answer".into());
+    status.at = Some("2026-11-25T09:15:00+01:00".into());
     assert_eq!(wire::callback_status(as_edge_writes(&status)), Some(status));
 }
 
@@ -139,6 +152,7 @@ fn the_request_body_is_what_the_edge_reads() {
         note: None,
         locale: None,
         turnstile_token: None,
+        at: None,
     };
     let read = |request: &CallbackRequest| -> CallbackRequest {
         serde_json::from_str(&wire::callback_request(request).unwrap()).unwrap()
@@ -149,6 +163,7 @@ fn the_request_body_is_what_the_edge_reads() {
     request.note = Some(VisitorNote::parse("Line one\nline two ✓").unwrap());
     request.locale = Some(Locale::parse("nl").unwrap());
     request.turnstile_token = Some("XXXX.DUMMY.TOKEN".into());
+    request.at = Some(timestamp("2026-11-25T08:15:00.000Z"));
     assert_eq!(read(&request), request);
 }
 

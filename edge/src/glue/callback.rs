@@ -3,10 +3,11 @@
 use std::time::Duration;
 
 use callme_shared::{
-    CallbackAccepted, CallbackRequest, ErrorCode, Hours, LiveStatus, PublicConfig,
+    CallId, CallbackAccepted, CallbackRequest, ErrorCode, Hours, LiveStatus, PublicConfig,
 };
 use worker::{Delay, Method, Request, Response};
 
+use crate::booking::{Answer as BookingAnswer, Booking, BookingStatus, Command as BookingCommand};
 use crate::callback::{self as rules, CallbackLimits};
 use crate::config::EdgeConfig;
 use crate::cors::{self, Caller};
@@ -104,12 +105,34 @@ pub async fn handle_callback(ctx: &mut Ctx, req: Request) -> Result<Response, Ed
     callback.phone = destination.phone;
     rules::check_consent(config, callback.consent)?;
     let agent_id = rules::choose_agent(config, callback.agent.as_ref())?;
-    // Outside the opening hours nothing is counted or placed.
-    let hours = hours(config, ctx.now_ms)?;
-    if !hours.open_now {
-        return Err(EdgeError::Closed {
-            next_open: hours.next_open,
-        });
+    match &callback.at {
+        // Outside the opening hours nothing is counted or placed.
+        None => {
+            let hours = hours(config, ctx.now_ms)?;
+            if !hours.open_now {
+                return Err(EdgeError::Closed {
+                    next_open: hours.next_open,
+                });
+            }
+        }
+        // A booking must name a slot `GET /api/slots` offers (full ones
+        // aside: the Scheduler says so, atomically, when it books).
+        Some(at) => {
+            let zone = super::zone::site_zone(&config.time_zone).map_err(EdgeError::Internal)?;
+            let slots = config.schedule.slots(
+                &*zone,
+                ctx.now_ms,
+                config.slot_minutes,
+                config.schedule_days,
+            );
+            if !slots.contains(&at.unix_millis()) {
+                return Err(EdgeError::Invalid {
+                    code: ErrorCode::SlotUnavailable,
+                    message: "This time cannot be booked: pick one of GET /api/slots.".into(),
+                    field: Some("at"),
+                });
+            }
+        }
     }
 
     // Without Turnstile one Guard round trip claims the key and counts the
@@ -219,6 +242,9 @@ async fn place(
 
     let outbound = outbound::build(&ctx.config, callback, agent_id, origin, ctx.now_ms);
     let body = serde_json::to_string(&outbound).map_err(|e| EdgeError::Internal(e.to_string()))?;
+    if let Some(at) = &callback.at {
+        return book(ctx, callback, at.unix_millis(), body).await;
+    }
     let raw = fetch::upstream(ctx, Method::Post, "/calls/outbound", Some(body)).await?;
     let placed = upstream::outbound_answer(&raw)?;
     let accepted = CallbackAccepted {
@@ -230,9 +256,149 @@ async fn place(
         ),
         call_id: placed.call_id,
         status: LiveStatus::Dialing,
+        at: None,
     };
     let json = serde_json::to_string(&accepted).map_err(|e| EdgeError::Internal(e.to_string()))?;
     Ok((respond::json(202, &accepted)?, json))
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// The runtime's `crypto.randomUUID()` (a CSPRNG).
+    #[wasm_bindgen(js_namespace = crypto, js_name = randomUUID)]
+    fn random_uuid() -> String;
+}
+
+/// Books the slot at `slot_ms` for this callback: the Scheduler keeps the
+/// platform request and sends it then. The ticket lives until an hour
+/// (`TICKET_TTL_SECONDS`) after the slot.
+async fn book(
+    ctx: &mut Ctx,
+    callback: &CallbackRequest,
+    slot_ms: i64,
+    outbound: String,
+) -> Result<(Response, String), EdgeError> {
+    let id = format!("sched-{}", random_uuid().replace('-', ""));
+    let booking = Booking {
+        id: id.clone(),
+        slot_ms,
+        phone: callback.phone.as_str().to_owned(),
+        agent: callback.agent.as_ref().map_or_else(
+            || ctx.config.agents[0].0.as_str().to_owned(),
+            |a| a.as_str().to_owned(),
+        ),
+        outbound,
+        status: BookingStatus::Scheduled,
+        attempts: 0,
+        next_try_ms: slot_ms,
+        call_id: None,
+        placed_ms: None,
+        error: None,
+    };
+    let command = BookingCommand::Book {
+        booking,
+        capacity: ctx.config.slot_capacity,
+    };
+    match super::scheduler_object::ask(ctx, &command).await? {
+        BookingAnswer::Booked => {}
+        BookingAnswer::Full => {
+            return Err(EdgeError::Conflict {
+                code: ErrorCode::SlotFull,
+                message: "This time was booked full meanwhile: pick another.",
+            });
+        }
+        other => {
+            return Err(EdgeError::Internal(format!(
+                "scheduler answered {other:?} to a booking"
+            )));
+        }
+    }
+    let call_id = CallId::parse(&id).map_err(|e| EdgeError::Internal(e.to_string()))?;
+    let zone = super::zone::site_zone(&ctx.config.time_zone).map_err(EdgeError::Internal)?;
+    let accepted = CallbackAccepted {
+        ticket: ticket::issue(
+            ctx.config.ticket_key()?.expose(),
+            &call_id,
+            ctx.now_ms,
+            (slot_ms - ctx.now_ms).max(0) + ctx.config.ticket_ttl_ms,
+        ),
+        call_id,
+        status: LiveStatus::Scheduled,
+        at: Some(crate::hours::local_rfc3339(&*zone, slot_ms)),
+    };
+    let json = serde_json::to_string(&accepted).map_err(|e| EdgeError::Internal(e.to_string()))?;
+    Ok((respond::json(202, &accepted)?, json))
+}
+
+/// `GET /api/slots?days=N`: the bookable slot starts, in the site's zone
+/// and offset, without the full ones.
+pub async fn handle_slots(ctx: &mut Ctx, req: &Request) -> Result<Response, EdgeError> {
+    let config = ctx.config.clone();
+    let url = req.url().map_err(respond::internal)?;
+    let mut days = config.schedule_days;
+    for (name, value) in url.query_pairs() {
+        match name.as_ref() {
+            "days" => {
+                days = value
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|d| (1..=config.schedule_days).contains(d))
+                    .ok_or_else(|| EdgeError::Invalid {
+                        code: ErrorCode::LimitOutOfRange,
+                        message: format!(
+                            "days is a whole number from 1 to {}.",
+                            config.schedule_days
+                        ),
+                        field: Some("days"),
+                    })?;
+            }
+            _ => {
+                return Err(EdgeError::Invalid {
+                    code: ErrorCode::UnknownParameter,
+                    message: format!(
+                        "Unknown parameter {:?}.",
+                        name.chars().take(40).collect::<String>()
+                    ),
+                    field: None,
+                });
+            }
+        }
+    }
+    let zone = super::zone::site_zone(&config.time_zone).map_err(EdgeError::Internal)?;
+    let mut slots = config
+        .schedule
+        .slots(&*zone, ctx.now_ms, config.slot_minutes, days);
+    if !slots.is_empty() {
+        let counts = match super::scheduler_object::ask(
+            ctx,
+            &BookingCommand::Counts {
+                from_ms: ctx.now_ms,
+            },
+        )
+        .await?
+        {
+            BookingAnswer::Counts { counts } => counts,
+            other => {
+                return Err(EdgeError::Internal(format!(
+                    "scheduler answered {other:?} to counts"
+                )));
+            }
+        };
+        slots.retain(|slot| {
+            counts
+                .iter()
+                .find(|(at, _)| at == slot)
+                .is_none_or(|(_, n)| *n < config.slot_capacity)
+        });
+    }
+    let slots: Vec<String> = slots
+        .into_iter()
+        .map(|at| crate::hours::local_rfc3339(&*zone, at))
+        .collect();
+    respond::json(
+        200,
+        &serde_json::json!({ "time_zone": config.time_zone, "slots": slots }),
+    )
 }
 
 fn replay(answer: &str) -> Result<Response, EdgeError> {

@@ -12,9 +12,9 @@ use crate::{token, upstream};
 use super::guard_object::ask;
 use super::{Ctx, fetch, respond};
 
-/// Verifies the token, validates the query, reads the platform (paging
-/// when the token restricts), and answers the documented list shape.
-pub async fn handle_calls(ctx: &mut Ctx, req: &Request) -> Result<Response, EdgeError> {
+/// The portal token's claims, once it is verified and its per-token limit
+/// has room (both portal endpoints count against the same limit).
+async fn portal_claims(ctx: &mut Ctx, req: &Request) -> Result<token::Claims, EdgeError> {
     let bearer = req
         .headers()
         .get("Authorization")
@@ -72,6 +72,13 @@ pub async fn handle_calls(ctx: &mut Ctx, req: &Request) -> Result<Response, Edge
             )));
         }
     }
+    Ok(claims)
+}
+
+/// Verifies the token, validates the query, reads the platform (paging
+/// when the token restricts), and answers the documented list shape.
+pub async fn handle_calls(ctx: &mut Ctx, req: &Request) -> Result<Response, EdgeError> {
+    let claims = portal_claims(ctx, req).await?;
     let url = req.url().map_err(respond::internal)?;
     // WHATWG form decoding (`+` is a space, bad escapes kept, invalid
     // UTF-8 as U+FFFD), then the query's own rules.
@@ -100,4 +107,46 @@ pub async fn handle_calls(ctx: &mut Ctx, req: &Request) -> Result<Response, Edge
             .map_err(respond::internal)?;
     }
     Ok(response)
+}
+
+/// How far back `GET /api/scheduled` lists bookings (so that one placed or
+/// failed an hour ago still shows).
+const SCHEDULED_LOOKBACK_MS: i64 = 24 * 3_600_000;
+
+/// One booked callback as the portal sees it.
+#[derive(serde::Serialize)]
+struct ScheduledView {
+    at: String,
+    phone: String,
+    agent: String,
+    status: &'static str,
+}
+
+/// `GET /api/scheduled`: booked callbacks in the token's scope (its
+/// `phone`; its `agent` compared with the alias booked), soonest first.
+pub async fn handle_scheduled(ctx: &mut Ctx, req: &Request) -> Result<Response, EdgeError> {
+    let claims = portal_claims(ctx, req).await?;
+    let command = crate::booking::Command::List {
+        from_ms: ctx.now_ms - SCHEDULED_LOOKBACK_MS,
+        phone: claims.phone.clone(),
+        agent: claims.agent.clone(),
+    };
+    let crate::booking::Answer::List { bookings } =
+        super::scheduler_object::ask(ctx, &command).await?
+    else {
+        return Err(EdgeError::Internal(
+            "scheduler answered a list badly".into(),
+        ));
+    };
+    let zone = super::zone::site_zone(&ctx.config.time_zone).map_err(EdgeError::Internal)?;
+    let scheduled: Vec<ScheduledView> = bookings
+        .into_iter()
+        .map(|b| ScheduledView {
+            at: crate::hours::local_rfc3339(&*zone, b.slot_ms),
+            phone: b.phone,
+            agent: b.agent,
+            status: b.status.as_str(),
+        })
+        .collect();
+    respond::json(200, &serde_json::json!({ "scheduled": scheduled }))
 }

@@ -46,13 +46,25 @@ pub async fn upstream(
     path: &str,
     body: Option<String>,
 ) -> Result<Raw, EdgeError> {
-    let request = platform_request(&ctx.config, method, path, body)?;
     ctx.log.upstream_calls += 1;
-    match send(request, ctx.config.upstream_timeout_ms).await {
-        Ok(raw) => {
-            ctx.log.upstream_status = Some(raw.status);
-            Ok(raw)
-        }
+    let result = to_platform(&ctx.config, method, path, body).await;
+    if let Ok(raw) = &result {
+        ctx.log.upstream_status = Some(raw.status);
+    }
+    result
+}
+
+/// Calls the platform with the key (also from the Scheduler's alarm,
+/// which has no request to log).
+pub async fn to_platform(
+    config: &EdgeConfig,
+    method: Method,
+    path: &str,
+    body: Option<String>,
+) -> Result<Raw, EdgeError> {
+    let request = platform_request(config, method, path, body)?;
+    match send(request, config.upstream_timeout_ms).await {
+        Ok(raw) => Ok(raw),
         Err(Failure::TimedOut) => Err(EdgeError::UpstreamTimeout),
         Err(Failure::Unreachable(detail)) => Err(EdgeError::Upstream {
             code: ErrorCode::UpstreamUnreachable,

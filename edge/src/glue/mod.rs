@@ -7,6 +7,7 @@ mod calls;
 mod fetch;
 mod guard_object;
 mod respond;
+mod scheduler_object;
 mod status;
 mod turnstile;
 mod zone;
@@ -159,7 +160,12 @@ async fn route(ctx: &mut Ctx, request: Request, path: &str) -> Result<Response, 
         }
         (Route::Calls, Method::Get | Method::Head) => calls::handle_calls(ctx, &request).await,
         (Route::Callback, Method::Post) => callback::handle_callback(ctx, request).await,
+        (Route::Callback, Method::Delete) => status::handle_cancel(ctx, &request).await,
         (Route::Status, Method::Get | Method::Head) => status::handle_status(ctx, &request).await,
+        (Route::Slots, Method::Get | Method::Head) => callback::handle_slots(ctx, &request).await,
+        (Route::Scheduled, Method::Get | Method::Head) => {
+            calls::handle_scheduled(ctx, &request).await
+        }
         (route, _) => Err(EdgeError::MethodNotAllowed(route.allow())),
     }
 }

@@ -8,7 +8,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use callme_shared::{CallsQuery, ErrorCode};
+use callme_shared::{CallId, CallbackStatus, CallsQuery, ErrorCode, LiveStatus};
+
+use crate::booking::{Answer as BookingAnswer, Booking, BookingStatus, Command as BookingCommand};
 use worker::{Delay, Method, Request, Response};
 
 use crate::cors::{self, Caller};
@@ -17,6 +19,7 @@ use crate::limits::{LimitKind, LocalLimits};
 use crate::status::{self, Found, Reading, SharedLists, Snapshot, Source, Wanted};
 use crate::{ticket, upstream};
 
+use super::scheduler_object::ask as ask_scheduler;
 use super::{Ctx, fetch, respond};
 
 /// How often a poll looks again while another fetches its list.
@@ -32,6 +35,57 @@ pub async fn handle_status(ctx: &mut Ctx, req: &Request) -> Result<Response, Edg
     if matches!(ctx.caller, Caller::Server) {
         return Err(cors::browser_only());
     }
+    let (ticket_text, ticket) = open_ticket(ctx, req)?;
+    let mut call_id = ticket.call_id.clone();
+    let mut issued_ms = ticket.issued_ms;
+    // Per ticket, per isolate: polls share platform answers, so this bounds
+    // the edge's own work; the platform sees at most one list a second.
+    let check = LimitKind::Ticket.check(
+        &crate::sign::sha256_hex(ticket_text.trim().as_bytes())[..24],
+        ctx.config.limit_status_per_ticket,
+    );
+    let now_ms = ctx.now_ms;
+    POLLS
+        .with(|polls| polls.borrow_mut().hit(&check, now_ms))
+        .map_err(|retry_after_s| EdgeError::RateLimited {
+            retry_after_s,
+            limit: LimitKind::Ticket,
+        })?;
+
+    // A booked callback: its own state until the Scheduler places it, then
+    // the placed call's, read like any other.
+    if crate::booking::is_booking_id(call_id.as_str()) {
+        let booking = find_booking(ctx, call_id.as_str()).await?;
+        match booking.status {
+            BookingStatus::Placed => {
+                call_id = booking
+                    .call_id
+                    .as_deref()
+                    .and_then(|id| CallId::parse(id).ok())
+                    .ok_or_else(|| EdgeError::Internal("placed booking without a call".into()))?;
+                issued_ms = booking.placed_ms.unwrap_or(booking.slot_ms);
+            }
+            _ => return respond::json(200, &booking_view(ctx, &booking)?),
+        }
+    }
+    let mut query = match status::source(issued_ms, ctx.now_ms) {
+        Source::Recent(query) | Source::Own(query) => query,
+    };
+    // At most two readings: the shared snapshot, then (only when the
+    // platform cut it short without this call) the ticket's own list.
+    for own in [false, true] {
+        let snapshot = shared_list(ctx, &query, issued_ms, own).await?;
+        match status::read(&snapshot, &call_id, issued_ms, super::now()) {
+            Reading::Status(view) => return respond::json(200, &view),
+            Reading::NotFound => return Err(EdgeError::CallNotFound),
+            Reading::ReadOwn => query = status::own_query(issued_ms),
+        }
+    }
+    Err(EdgeError::CallNotFound)
+}
+
+/// The ticket of the request (`Authorization: Ticket <ticket>`), opened.
+fn open_ticket(ctx: &mut Ctx, req: &Request) -> Result<(String, crate::ticket::Ticket), EdgeError> {
     let ticket_text = req
         .headers()
         .get("Authorization")
@@ -54,35 +108,66 @@ pub async fn handle_status(ctx: &mut Ctx, req: &Request) -> Result<Response, Edg
             message: "This ticket is not valid.",
         }
     })?;
-    let call_id = ticket.call_id.clone();
-    // Per ticket, per isolate: polls share platform answers, so this bounds
-    // the edge's own work; the platform sees at most one list a second.
-    let check = LimitKind::Ticket.check(
-        &crate::sign::sha256_hex(ticket_text.trim().as_bytes())[..24],
-        ctx.config.limit_status_per_ticket,
-    );
-    let now_ms = ctx.now_ms;
-    POLLS
-        .with(|polls| polls.borrow_mut().hit(&check, now_ms))
-        .map_err(|retry_after_s| EdgeError::RateLimited {
-            retry_after_s,
-            limit: LimitKind::Ticket,
-        })?;
+    Ok((ticket_text, ticket))
+}
 
-    let mut query = match status::source(ticket.issued_ms, ctx.now_ms) {
-        Source::Recent(query) | Source::Own(query) => query,
-    };
-    // At most two readings: the shared snapshot, then (only when the
-    // platform cut it short without this call) the ticket's own list.
-    for own in [false, true] {
-        let snapshot = shared_list(ctx, &query, ticket.issued_ms, own).await?;
-        match status::read(&snapshot, &call_id, ticket.issued_ms, super::now()) {
-            Reading::Status(view) => return respond::json(200, &view),
-            Reading::NotFound => return Err(EdgeError::CallNotFound),
-            Reading::ReadOwn => query = status::own_query(ticket.issued_ms),
-        }
+/// The booking a ticket names.
+async fn find_booking(ctx: &mut Ctx, id: &str) -> Result<Booking, EdgeError> {
+    match ask_scheduler(ctx, &BookingCommand::Get { id: id.to_owned() }).await? {
+        BookingAnswer::Found {
+            booking: Some(booking),
+        } => Ok(booking),
+        BookingAnswer::Found { booking: None } => Err(EdgeError::CallNotFound),
+        other => Err(EdgeError::Internal(format!(
+            "scheduler answered {other:?} to get"
+        ))),
     }
-    Err(EdgeError::CallNotFound)
+}
+
+/// What the visitor sees of a booking not (yet) placed.
+fn booking_view(ctx: &Ctx, booking: &Booking) -> Result<CallbackStatus, EdgeError> {
+    let zone = super::zone::site_zone(&ctx.config.time_zone).map_err(EdgeError::Internal)?;
+    let status = match booking.status {
+        BookingStatus::Scheduled | BookingStatus::Placed => LiveStatus::Scheduled,
+        BookingStatus::Cancelled => LiveStatus::Cancelled,
+        BookingStatus::Failed => LiveStatus::Failed,
+    };
+    Ok(CallbackStatus {
+        call_id: CallId::parse(&booking.id).map_err(|e| EdgeError::Internal(e.to_string()))?,
+        status,
+        at: Some(crate::hours::local_rfc3339(&*zone, booking.slot_ms)),
+        duration_seconds: None,
+        started_at: None,
+        ended_at: None,
+        error: (status == LiveStatus::Failed)
+            .then(|| "We could not place the call at the booked time.".to_owned()),
+    })
+}
+
+/// `DELETE /api/callback` with `Authorization: Ticket <ticket>`: cancels a
+/// booked callback still waiting for its slot.
+pub async fn handle_cancel(ctx: &mut Ctx, req: &Request) -> Result<Response, EdgeError> {
+    if matches!(ctx.caller, Caller::Server) {
+        return Err(cors::browser_only());
+    }
+    let (_, ticket) = open_ticket(ctx, req)?;
+    let not_cancellable = || EdgeError::Conflict {
+        code: ErrorCode::NotCancellable,
+        message: "This callback cannot be cancelled any more.",
+    };
+    if !crate::booking::is_booking_id(ticket.call_id.as_str()) {
+        return Err(not_cancellable());
+    }
+    let command = BookingCommand::Cancel {
+        id: ticket.call_id.as_str().to_owned(),
+    };
+    match ask_scheduler(ctx, &command).await? {
+        BookingAnswer::Cancelled { booking } => respond::json(200, &booking_view(ctx, &booking)?),
+        BookingAnswer::NotCancellable => Err(not_cancellable()),
+        other => Err(EdgeError::Internal(format!(
+            "scheduler answered {other:?} to cancel"
+        ))),
+    }
 }
 
 /// The list for `query`: a kept one that still answers for this ticket, the

@@ -6,6 +6,7 @@
 
 mod consent;
 mod phone;
+mod slots;
 mod tracking;
 
 use callme_shared::{
@@ -24,6 +25,7 @@ use crate::i18n::{Lang, Msg, closed_until, t, text_error_text};
 
 use consent::ConsentField;
 use phone::{PhoneField, PhoneState};
+use slots::{SlotPicker, SlotState};
 use tracking::Tracking;
 
 /// What the panel shows.
@@ -89,6 +91,9 @@ pub fn CallmeButton(
     let bot_token = RwSignal::new(None::<String>);
     let challenge = StoredValue::new_local(None::<crate::turnstile::Challenge>);
     let live_region = NodeRef::<html::Div>::new();
+    // "Pick a time" rather than "call me now" (at once while closed).
+    let later = RwSignal::new(false);
+    let slot_state = SlotState::new();
 
     {
         let edge = edge.clone();
@@ -108,6 +113,10 @@ pub fn CallmeButton(
                         country.set(Some(loaded.default_country));
                     }
                     let sitekey = loaded.turnstile_sitekey.clone();
+                    if !loaded.hours.open_now {
+                        later.set(true);
+                        slot_state.load(edge.clone(), alive.clone());
+                    }
                     config.set(Some(loaded));
                     if let Some(sitekey) = sitekey {
                         if !crate::turnstile::load().await || !alive.get() {
@@ -191,6 +200,19 @@ pub fn CallmeButton(
                     return;
                 }
             };
+            if later.get_untracked() {
+                let Some(at) = slot_state.chosen() else {
+                    let error = WidgetError::Invalid {
+                        field: "at",
+                        code: ErrorCode::SlotUnavailable,
+                        text: t(lang, Msg::NoSlots).to_owned(),
+                    };
+                    notify.error(&error);
+                    server_error.set(Some(error));
+                    return;
+                };
+                request.at = Some(at);
+            }
             // A Turnstile token is good for one request: ask for the next one.
             request.turnstile_token = token;
             bot_token.set(None);
@@ -211,7 +233,11 @@ pub fn CallmeButton(
                 }
                 match result {
                     Ok(accepted) => {
-                        notify.tell("requested", accepted.status.as_str(), None);
+                        notify.tell(
+                            "requested",
+                            accepted.status.as_str(),
+                            accepted.at.as_deref(),
+                        );
                         phase.set(Phase::Tracking {
                             accepted,
                             number: number.as_str().to_owned(),
@@ -221,6 +247,19 @@ pub fn CallmeButton(
                         notify.error(&error);
                         if !error.is_retryable() {
                             idempotency_key.set(None);
+                        }
+                        // Booked full meanwhile: offer what is left.
+                        if matches!(
+                            error,
+                            WidgetError::Field {
+                                code: Some(ErrorCode::SlotFull | ErrorCode::SlotUnavailable),
+                                ..
+                            } | WidgetError::Refused {
+                                code: Some(ErrorCode::SlotFull | ErrorCode::SlotUnavailable),
+                                ..
+                            }
+                        ) {
+                            slot_state.load(edge.clone(), alive.clone());
                         }
                         server_error.set(Some(error));
                         phase.set(Phase::Form);
@@ -306,12 +345,13 @@ pub fn CallmeButton(
     // The form gives way to the status once a call is accepted; a memo, so
     // the form is built again only when that flips.
     let show_form = Memo::new(move |_| !matches!(phase.get(), Phase::Tracking { .. }));
+    let tracking_edge = edge.clone();
     let tracking_view = move || {
         let Phase::Tracking { accepted, number } = phase.get() else {
             return None;
         };
         Some(
-            view! { <Tracking edge=edge.clone() accepted=accepted number=number lang=lang notify=notify.clone() on_again=again /> },
+            view! { <Tracking edge=tracking_edge.clone() accepted=accepted number=number lang=lang notify=notify.clone() on_again=again /> },
         )
     };
 
@@ -336,6 +376,21 @@ pub fn CallmeButton(
                     <PhoneField state=phone config=config server_error=server_error lang=lang />
                     <ConsentField checked=consent label=consent_label.clone() required=consent_required.clone()
                         error=field_error("consent") />
+                    <div class="when" role="group" aria-label=t(lang, Msg::Time)>
+                        <button type="button" class="choice" data-testid="now" aria-pressed=value(move || (!later.get()).to_string())
+                            on:click=handler(move |_| later.set(false))>{t(lang, Msg::CallNow)}</button>
+                        <button type="button" class="choice" data-testid="later" aria-pressed=value(move || later.get().to_string())
+                            on:click=handler({
+                                let (edge, alive) = (edge.clone(), alive.clone());
+                                move |_| {
+                                    if !later.get_untracked() {
+                                        later.set(true);
+                                        slot_state.load(edge.clone(), alive.clone());
+                                    }
+                                }
+                            })>{t(lang, Msg::PickTime)}</button>
+                    </div>
+                    {move || later.get().then(|| view! { <SlotPicker state=slot_state lang=lang /> })}
                     <details>
                         <summary>{format!("{} / {} ({})", t(lang, Msg::Name), t(lang, Msg::Note), t(lang, Msg::Optional))}</summary>
                         <label><span>{t(lang, Msg::Name)}</span>
@@ -353,7 +408,7 @@ pub fn CallmeButton(
                     </div>
                     <p class="error" role="alert" data-testid="form-error">{general_error.clone()}</p>
                     <button type="submit" class="submit" part="submit" data-testid="submit" disabled=value(sending)>
-                        {value(move || if sending() { t(lang, Msg::Sending).to_owned() } else { t(lang, Msg::Submit).to_owned() })}
+                        {value(move || t(lang, if sending() { Msg::Sending } else if later.get() { Msg::BookTime } else { Msg::Submit }).to_owned())}
                     </button>
                 </form>
             })}
@@ -390,5 +445,6 @@ fn build_request(
             .map_err(|e| field(&e))?,
         locale: Locale::parse(lang.tag()).ok(),
         turnstile_token: None,
+        at: None,
     })
 }

@@ -3,14 +3,14 @@
 //! the clock, the polling) lives and ends with this view: once the visitor
 //! asks to be called again, the view goes and so does its polling.
 
-use callme_shared::{CallbackAccepted, CallbackStatus, LiveStatus};
+use callme_shared::{CallbackAccepted, CallbackStatus, LiveStatus, Timestamp};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::Edge;
-use crate::browser::{Alive, Notify, now_ms, parse_ms, sleep};
+use crate::browser::{Alive, Notify, local_when, now_ms, parse_ms, sleep};
 use crate::erased::{handler, value};
-use crate::i18n::{Lang, Msg, calling, duration, t};
+use crate::i18n::{Lang, Msg, calling, duration, t, will_call_at};
 use crate::model::{live_text, poll_delay_ms};
 
 /// The call's live status, from "dialing" to "ended" or "failed".
@@ -32,17 +32,36 @@ pub fn Tracking(
     let alive = Alive::new();
     let live = RwSignal::new(None::<CallbackStatus>);
     let clock = RwSignal::new(now_ms());
+    // A booked callback's slot: the poll sleeps until then (at most 30 s
+    // at a time), and the view says when.
+    let at = accepted
+        .at
+        .as_deref()
+        .and_then(|at| Timestamp::parse(at).ok());
+    let at_ms = at.as_ref().map_or(0.0, |at| parse_ms(at.as_str()));
+    let when = at.as_ref().map(|at| local_when(lang.tag(), at));
+    let first = accepted.status;
 
     {
         let alive = alive.clone();
+        let accepted = accepted.clone();
+        let notify = notify.clone();
+        let edge = edge.clone();
         spawn_local(async move {
-            // The page hears each change once; "dialing" came with
+            // The page hears each change once; the first came with
             // `requested`.
-            let mut told = LiveStatus::Dialing;
+            let mut told = first;
             let mut attempt = 0;
             loop {
-                sleep(poll_delay_ms(attempt)).await;
-                attempt += 1;
+                let delay = if told == LiveStatus::Scheduled {
+                    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                    let until = (at_ms - now_ms()).clamp(1_000.0, 30_000.0) as u32;
+                    until
+                } else {
+                    attempt += 1;
+                    poll_delay_ms(attempt - 1)
+                };
+                sleep(delay).await;
                 if !alive.get() {
                     return;
                 }
@@ -64,6 +83,32 @@ pub fn Tracking(
         });
     }
 
+    // "Cancel this callback" while it waits for its slot.
+    let cancel = {
+        let alive = alive.clone();
+        move || {
+            let (edge, accepted, alive, notify) = (
+                edge.clone(),
+                accepted.clone(),
+                alive.clone(),
+                notify.clone(),
+            );
+            spawn_local(async move {
+                let result = edge.cancel(&accepted).await;
+                if !alive.get() {
+                    return;
+                }
+                match result {
+                    Ok(status) => {
+                        notify.tell("status", status.status.as_str(), None);
+                        live.set(Some(status));
+                    }
+                    Err(error) => notify.error(&error),
+                }
+            });
+        }
+    };
+
     // The call timer ticks only while a call is in progress.
     Effect::new(move |_| {
         let in_call =
@@ -81,7 +126,7 @@ pub fn Tracking(
 
     // Plain closures, not memos: a memo of a new type costs the bundle
     // more than recomputing these few fields does.
-    let state = move || live.with(|s| s.as_ref().map_or(LiveStatus::Dialing, |s| s.status));
+    let state = move || live.with(|s| s.as_ref().map_or(first, |s| s.status));
     let detail = move || {
         live.with(|status| {
             let s = status.as_ref()?;
@@ -105,11 +150,18 @@ pub fn Tracking(
     view! {
         <div class="tracking" part="status" data-testid="tracking"
             data-state=value(move || state().as_str().to_owned())>
-            <p class="calling">{calling(lang, &number)}</p>
+            <p class="calling">{match &when {
+                Some(when) => will_call_at(lang, &number, when),
+                None => calling(lang, &number),
+            }}</p>
             <p class="headline" data-testid="status">{value(move || live_text(lang, state()).to_owned())}</p>
             <p class="detail" data-testid="status-detail" hidden=value(move || detail().is_none())>
                 {value(detail)}
             </p>
+            <button type="button" class="secondary" part="cancel-button" data-testid="cancel"
+                hidden=value(move || state() != LiveStatus::Scheduled) on:click=handler(move |_| cancel())>
+                {t(lang, Msg::CancelBooking)}
+            </button>
             <button type="button" class="secondary" part="again-button" data-testid="again"
                 hidden=value(move || !state().is_final()) on:click=handler(move |_| on_again())>
                 {t(lang, Msg::CallAgain)}

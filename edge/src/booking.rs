@@ -1,0 +1,386 @@
+//! Booked callbacks: what the `Scheduler` object keeps of each, the
+//! commands it takes, and its rules (capacity per slot, who may see or
+//! cancel a booking, retries when the platform fails at the booked time).
+//! Pure, like `guard.rs`: the glue (`glue/scheduler_object.rs`) stores the
+//! records in the object's SQLite and places the calls from its alarm.
+
+use serde::{Deserialize, Serialize};
+
+/// Where a booking stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BookingStatus {
+    /// Waiting for its slot.
+    Scheduled,
+    /// The platform accepted the call (its id is kept).
+    Placed,
+    /// The platform refused or failed every attempt.
+    Failed,
+    /// The visitor cancelled it.
+    Cancelled,
+}
+
+impl BookingStatus {
+    /// The stored word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Scheduled => "scheduled",
+            Self::Placed => "placed",
+            Self::Failed => "failed",
+            Self::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// One booked callback.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Booking {
+    /// `sched-` and 32 hex digits; the ticket names it.
+    pub id: String,
+    /// The slot (Unix ms).
+    pub slot_ms: i64,
+    /// The number (E.164), for the portal's scope.
+    pub phone: String,
+    /// The agent alias, for the portal's scope.
+    pub agent: String,
+    /// The platform request to send at the slot (built at booking, from
+    /// the configuration of then).
+    pub outbound: String,
+    /// Where it stands.
+    pub status: BookingStatus,
+    /// Attempts made.
+    pub attempts: u32,
+    /// When to try (next).
+    pub next_try_ms: i64,
+    /// The platform's call, once placed.
+    pub call_id: Option<String>,
+    /// When it was placed.
+    pub placed_ms: Option<i64>,
+    /// Why it failed (an error code, never platform text).
+    pub error: Option<String>,
+}
+
+/// A command to the `Scheduler`, sent as JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Command {
+    /// Books `booking` unless its slot already holds `capacity`.
+    Book {
+        /// The new booking.
+        booking: Booking,
+        /// Bookings a slot takes.
+        capacity: u32,
+    },
+    /// One booking.
+    Get {
+        /// Its id.
+        id: String,
+    },
+    /// Cancels a booking still waiting for its slot.
+    Cancel {
+        /// Its id.
+        id: String,
+    },
+    /// Bookings per slot from `from_ms` on (for `GET /api/slots`).
+    Counts {
+        /// The first slot of interest.
+        from_ms: i64,
+    },
+    /// Bookings from `from_ms` on, soonest first, in a portal token's
+    /// scope.
+    List {
+        /// The first slot of interest.
+        from_ms: i64,
+        /// Only this number.
+        phone: Option<String>,
+        /// Only this agent alias.
+        agent: Option<String>,
+    },
+}
+
+/// The `Scheduler`'s answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum Answer {
+    /// Booked.
+    Booked,
+    /// The slot is full.
+    Full,
+    /// The booking asked for (`None`: no such booking).
+    Found {
+        /// It.
+        booking: Option<Booking>,
+    },
+    /// Cancelled (or already cancelled: cancelling twice is fine).
+    Cancelled {
+        /// It, now.
+        booking: Booking,
+    },
+    /// Too late to cancel: placed, failed, or no such booking.
+    NotCancellable,
+    /// Bookings per slot.
+    Counts {
+        /// `(slot_ms, bookings)`.
+        counts: Vec<(i64, u32)>,
+    },
+    /// Bookings in scope.
+    List {
+        /// Soonest first.
+        bookings: Vec<Booking>,
+    },
+}
+
+/// How the `Scheduler` keeps bookings (SQLite in the object; a `Vec` in
+/// tests).
+pub trait Store {
+    /// The booking with `id`.
+    fn get(&self, id: &str) -> Option<Booking>;
+    /// Bookings of a slot that still count against its capacity.
+    fn count_in_slot(&self, slot_ms: i64) -> u32;
+    /// Inserts or replaces.
+    fn put(&mut self, booking: &Booking);
+    /// Every booking with a slot from `from_ms` on, soonest first.
+    fn from(&self, from_ms: i64) -> Vec<Booking>;
+}
+
+/// Carries out one command.
+pub fn apply(store: &mut dyn Store, command: Command) -> Answer {
+    match command {
+        Command::Book { booking, capacity } => {
+            if store.count_in_slot(booking.slot_ms) >= capacity {
+                return Answer::Full;
+            }
+            store.put(&booking);
+            Answer::Booked
+        }
+        Command::Get { id } => Answer::Found {
+            booking: store.get(&id),
+        },
+        Command::Cancel { id } => match store.get(&id) {
+            Some(mut booking)
+                if matches!(
+                    booking.status,
+                    BookingStatus::Scheduled | BookingStatus::Cancelled
+                ) =>
+            {
+                booking.status = BookingStatus::Cancelled;
+                store.put(&booking);
+                Answer::Cancelled { booking }
+            }
+            _ => Answer::NotCancellable,
+        },
+        Command::Counts { from_ms } => {
+            let mut counts: Vec<(i64, u32)> = Vec::new();
+            for booking in store.from(from_ms) {
+                if counts_against_capacity(booking.status) {
+                    match counts.last_mut() {
+                        Some((slot, n)) if *slot == booking.slot_ms => *n += 1,
+                        _ => counts.push((booking.slot_ms, 1)),
+                    }
+                }
+            }
+            Answer::Counts { counts }
+        }
+        Command::List {
+            from_ms,
+            phone,
+            agent,
+        } => Answer::List {
+            bookings: store
+                .from(from_ms)
+                .into_iter()
+                .filter(|b| phone.as_ref().is_none_or(|p| *p == b.phone))
+                .filter(|b| agent.as_ref().is_none_or(|a| *a == b.agent))
+                .collect(),
+        },
+    }
+}
+
+/// A cancelled booking frees its place; every other keeps it (a failed
+/// one too: its slot was used).
+pub fn counts_against_capacity(status: BookingStatus) -> bool {
+    status != BookingStatus::Cancelled
+}
+
+/// Attempts before a booking is reported failed.
+pub const MAX_ATTEMPTS: u32 = 3;
+
+/// After a failed attempt: when to try again, or `None` (failed for good).
+/// 10 s, then 30 s: a platform hiccup passes, the visitor is not called
+/// long after the time they chose.
+pub fn retry_at(attempts: u32, now_ms: i64) -> Option<i64> {
+    match attempts {
+        1 => Some(now_ms + 10_000),
+        2 => Some(now_ms + 30_000),
+        _ => None,
+    }
+}
+
+/// Whether a booking id has the shape the edge makes (`sched-` + 32 hex).
+pub fn is_booking_id(id: &str) -> bool {
+    id.strip_prefix("sched-")
+        .is_some_and(|hex| hex.len() == 32 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Default)]
+    struct Memory(Vec<Booking>);
+
+    impl Store for Memory {
+        fn get(&self, id: &str) -> Option<Booking> {
+            self.0.iter().find(|b| b.id == id).cloned()
+        }
+        fn count_in_slot(&self, slot_ms: i64) -> u32 {
+            let n = self
+                .0
+                .iter()
+                .filter(|b| b.slot_ms == slot_ms && counts_against_capacity(b.status))
+                .count();
+            u32::try_from(n).unwrap()
+        }
+        fn put(&mut self, booking: &Booking) {
+            self.0.retain(|b| b.id != booking.id);
+            self.0.push(booking.clone());
+        }
+        fn from(&self, from_ms: i64) -> Vec<Booking> {
+            let mut all: Vec<Booking> = self
+                .0
+                .iter()
+                .filter(|b| b.slot_ms >= from_ms)
+                .cloned()
+                .collect();
+            all.sort_by_key(|b| (b.slot_ms, b.id.clone()));
+            all
+        }
+    }
+
+    fn booking(n: u8, slot_ms: i64, phone: &str) -> Booking {
+        Booking {
+            id: format!("sched-{:032x}", n),
+            slot_ms,
+            phone: phone.into(),
+            agent: "support".into(),
+            outbound: "{}".into(),
+            status: BookingStatus::Scheduled,
+            attempts: 0,
+            next_try_ms: slot_ms,
+            call_id: None,
+            placed_ms: None,
+            error: None,
+        }
+    }
+
+    #[test]
+    fn a_slot_takes_its_capacity_and_a_cancellation_frees_a_place() {
+        let mut store = Memory::default();
+        let book = |store: &mut Memory, n| {
+            apply(
+                store,
+                Command::Book {
+                    booking: booking(n, 1_000, "+31612345678"),
+                    capacity: 2,
+                },
+            )
+        };
+        assert_eq!(book(&mut store, 1), Answer::Booked);
+        assert_eq!(book(&mut store, 2), Answer::Booked);
+        assert_eq!(book(&mut store, 3), Answer::Full);
+        let first = booking(1, 1_000, "").id;
+        assert!(matches!(
+            apply(&mut store, Command::Cancel { id: first.clone() }),
+            Answer::Cancelled { .. }
+        ));
+        // Twice is fine.
+        assert!(matches!(
+            apply(&mut store, Command::Cancel { id: first }),
+            Answer::Cancelled { .. }
+        ));
+        assert_eq!(book(&mut store, 3), Answer::Booked);
+        assert_eq!(
+            apply(&mut store, Command::Counts { from_ms: 0 }),
+            Answer::Counts {
+                counts: vec![(1_000, 2)]
+            }
+        );
+    }
+
+    #[test]
+    fn only_a_waiting_booking_can_be_cancelled() {
+        let mut store = Memory::default();
+        let mut placed = booking(1, 1_000, "+31612345678");
+        placed.status = BookingStatus::Placed;
+        store.put(&placed);
+        assert_eq!(
+            apply(&mut store, Command::Cancel { id: placed.id }),
+            Answer::NotCancellable
+        );
+        assert_eq!(
+            apply(
+                &mut store,
+                Command::Cancel {
+                    id: "sched-none".into()
+                }
+            ),
+            Answer::NotCancellable
+        );
+    }
+
+    #[test]
+    fn a_portal_token_sees_the_bookings_in_its_scope_soonest_first() {
+        let mut store = Memory::default();
+        store.put(&booking(1, 3_000, "+31612345678"));
+        store.put(&booking(2, 1_000, "+31687654321"));
+        store.put(&booking(3, 2_000, "+31612345678"));
+        store.put(&booking(4, 500, "+31612345678"));
+        let ids = |answer: Answer| match answer {
+            Answer::List { bookings } => {
+                bookings.into_iter().map(|b| b.slot_ms).collect::<Vec<_>>()
+            }
+            other => panic!("{other:?}"),
+        };
+        let all = apply(
+            &mut store,
+            Command::List {
+                from_ms: 1_000,
+                phone: None,
+                agent: None,
+            },
+        );
+        assert_eq!(ids(all), [1_000, 2_000, 3_000]);
+        let mine = apply(
+            &mut store,
+            Command::List {
+                from_ms: 0,
+                phone: Some("+31612345678".into()),
+                agent: None,
+            },
+        );
+        assert_eq!(ids(mine), [500, 2_000, 3_000]);
+        let sales = apply(
+            &mut store,
+            Command::List {
+                from_ms: 0,
+                phone: None,
+                agent: Some("sales".into()),
+            },
+        );
+        assert_eq!(ids(sales), Vec::<i64>::new());
+    }
+
+    #[test]
+    fn a_failing_platform_is_tried_three_times_then_the_booking_fails() {
+        assert_eq!(retry_at(1, 0), Some(10_000));
+        assert_eq!(retry_at(2, 0), Some(30_000));
+        assert_eq!(retry_at(MAX_ATTEMPTS, 0), None);
+    }
+
+    #[test]
+    fn booking_ids_have_one_shape() {
+        assert!(is_booking_id(&format!("sched-{:032x}", 7)));
+        assert!(!is_booking_id("sched-xyz"));
+        assert!(!is_booking_id("call-_+31612345678_abc"));
+    }
+}

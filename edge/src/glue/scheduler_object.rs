@@ -1,0 +1,313 @@
+//! The Scheduler Durable Object: booked callbacks in SQLite, placed by its
+//! alarm at their slot through the same platform request as a callback
+//! now, retried when the platform fails (see `crate::booking`). One
+//! instance, named `global`, so a slot's capacity holds across isolates.
+
+use std::cell::RefCell;
+
+use serde::Deserialize;
+use worker::{
+    DurableObject, Env, Headers, Method, Request, Response, SqlStorage, SqlStorageValue, State,
+    durable_object,
+};
+
+use crate::booking::{self, Answer, Booking, BookingStatus, Command, Store, apply};
+use crate::config::EdgeConfig;
+use crate::error::EdgeError;
+use crate::sign::{b64, unb64};
+
+use super::Ctx;
+
+/// The binding name in `wrangler.toml`.
+const BINDING: &str = "SCHEDULER";
+const COMMAND_HEADER: &str = "x-scheduler-command";
+const ANSWER_HEADER: &str = "x-scheduler-answer";
+
+const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS bookings (id TEXT PRIMARY KEY, slot_ms INTEGER NOT NULL, \
+    status TEXT NOT NULL, next_try_ms INTEGER NOT NULL, record TEXT NOT NULL); \
+    CREATE INDEX IF NOT EXISTS bookings_slot ON bookings (slot_ms); \
+    CREATE INDEX IF NOT EXISTS bookings_due ON bookings (status, next_try_ms)";
+
+/// Sends one command to the Scheduler (one more Guard-like round trip in
+/// the log line).
+///
+/// # Errors
+/// [`EdgeError::GuardUnavailable`] when the object cannot be reached or
+/// cannot store: nothing is booked or changed then.
+pub async fn ask(ctx: &mut Ctx, command: &Command) -> Result<Answer, EdgeError> {
+    let unavailable = |e: worker::Error| EdgeError::GuardUnavailable(format!("scheduler: {e}"));
+    ctx.log.guard_calls += 1;
+    let stub = ctx
+        .env
+        .durable_object(BINDING)
+        .and_then(|ns| ns.get_by_name("global"))
+        .map_err(|e| EdgeError::Internal(format!("scheduler binding: {e}")))?;
+    let command = serde_json::to_vec(command).map_err(|e| EdgeError::Internal(e.to_string()))?;
+    let request = super::fetch::build(
+        Method::Post,
+        "https://scheduler.internal/",
+        &[(COMMAND_HEADER, &b64(&command))],
+        None,
+    )
+    .map_err(unavailable)?;
+    let mut response = stub
+        .fetch_with_request(request)
+        .await
+        .map_err(unavailable)?;
+    let answer = response.headers().get(ANSWER_HEADER).map_err(unavailable)?;
+    match (response.status_code(), answer.as_deref().and_then(unb64)) {
+        (200, Some(json)) => serde_json::from_slice(&json)
+            .map_err(|e| EdgeError::GuardUnavailable(format!("scheduler answer: {e}"))),
+        (status, _) => {
+            let said = response.text().await.unwrap_or_default();
+            Err(EdgeError::GuardUnavailable(format!(
+                "scheduler answered {status}: {}",
+                said.chars().take(200).collect::<String>()
+            )))
+        }
+    }
+}
+
+/// The Durable Object class.
+#[durable_object(alarm)]
+pub struct Scheduler {
+    state: State,
+    env: Env,
+    sql: SqlStorage,
+}
+
+impl DurableObject for Scheduler {
+    fn new(state: State, env: Env) -> Self {
+        let sql = state.storage().sql();
+        if let Err(error) = sql.exec(SCHEMA, None) {
+            worker::console_error!("scheduler: cannot create tables: {error}");
+        }
+        Self { state, env, sql }
+    }
+
+    async fn fetch(&self, request: Request) -> worker::Result<Response> {
+        let command: Command = request
+            .headers()
+            .get(COMMAND_HEADER)?
+            .as_deref()
+            .and_then(unb64)
+            .and_then(|json| serde_json::from_slice(&json).ok())
+            .ok_or_else(|| worker::Error::RustError("bad scheduler command".into()))?;
+        let booked = matches!(command, Command::Book { .. } | Command::Cancel { .. });
+        let mut store = SqlStore {
+            sql: &self.sql,
+            failure: RefCell::new(None),
+        };
+        let answer = apply(&mut store, command);
+        if let Some(failure) = store.failure.into_inner() {
+            return Response::error(format!("scheduler storage failed: {failure}"), 500);
+        }
+        if booked {
+            self.arm().await?;
+        }
+        let answer =
+            serde_json::to_vec(&answer).map_err(|e| worker::Error::RustError(e.to_string()))?;
+        let headers = Headers::new();
+        headers.set(ANSWER_HEADER, &b64(&answer))?;
+        Ok(Response::empty()?.with_headers(headers))
+    }
+
+    async fn alarm(&self) -> worker::Result<Response> {
+        let now_ms = super::now();
+        let config = EdgeConfig::from_lookup(|name| {
+            self.env
+                .var(name)
+                .map(|v| v.to_string())
+                .or_else(|_| self.env.secret(name).map(|v| v.to_string()))
+                .ok()
+        });
+        let store = SqlStore {
+            sql: &self.sql,
+            failure: RefCell::new(None),
+        };
+        for mut due in store.due(now_ms) {
+            let result = match &config {
+                Ok(config) => place(config, &due.outbound).await,
+                Err(error) => Err(EdgeError::Config(error.clone())),
+            };
+            let now_ms = super::now();
+            due.attempts += 1;
+            match result {
+                Ok(call_id) => {
+                    due.status = BookingStatus::Placed;
+                    due.call_id = Some(call_id);
+                    due.placed_ms = Some(now_ms);
+                }
+                Err(error) => {
+                    let code = error.body().error.code;
+                    worker::console_log!(
+                        "{{\"event\":\"scheduled_attempt_failed\",\"booking\":\"{}\",\"attempt\":{},\"code\":\"{code}\",\"detail\":{:?}}}",
+                        due.id,
+                        due.attempts,
+                        error.log_detail().unwrap_or_default()
+                    );
+                    match booking::retry_at(due.attempts, now_ms) {
+                        Some(next) => due.next_try_ms = next,
+                        None => {
+                            due.status = BookingStatus::Failed;
+                            due.error = Some(code);
+                        }
+                    }
+                }
+            }
+            let mut store = SqlStore {
+                sql: &self.sql,
+                failure: RefCell::new(None),
+            };
+            store.put(&due);
+        }
+        self.arm().await?;
+        Response::empty()
+    }
+}
+
+/// Places one booked call: the platform request kept at booking.
+async fn place(config: &EdgeConfig, outbound: &str) -> Result<String, EdgeError> {
+    let raw = super::fetch::to_platform(
+        config,
+        Method::Post,
+        "/calls/outbound",
+        Some(outbound.to_owned()),
+    )
+    .await?;
+    let placed = crate::upstream::outbound_answer(&raw)?;
+    Ok(placed.call_id.as_str().to_owned())
+}
+
+impl Scheduler {
+    /// Sets the alarm for the next booking due (or clears it).
+    async fn arm(&self) -> worker::Result<()> {
+        let store = SqlStore {
+            sql: &self.sql,
+            failure: RefCell::new(None),
+        };
+        let storage = self.state.storage();
+        match store.next_due() {
+            Some(at) => {
+                let offset = (at - super::now()).max(0);
+                storage.set_alarm(offset).await
+            }
+            None => storage.delete_alarm().await,
+        }
+    }
+}
+
+/// The Scheduler's [`Store`] over SQLite; the first storage error is kept
+/// and turns the answer into a 500.
+struct SqlStore<'a> {
+    sql: &'a SqlStorage,
+    failure: RefCell<Option<String>>,
+}
+
+#[derive(Deserialize)]
+struct RecordRow {
+    record: String,
+}
+
+#[derive(Deserialize)]
+struct CountRow {
+    n: f64,
+}
+
+#[derive(Deserialize)]
+struct NextRow {
+    next: Option<f64>,
+}
+
+/// SQLite integers arrive as JS numbers; ours are far below 2^53.
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+fn int(value: f64) -> i64 {
+    value as i64
+}
+
+impl SqlStore<'_> {
+    fn run<T: for<'de> Deserialize<'de>>(
+        &self,
+        query: &str,
+        bindings: Vec<SqlStorageValue>,
+    ) -> Vec<T> {
+        match self
+            .sql
+            .exec(query, bindings)
+            .and_then(|cursor| cursor.to_array::<T>())
+        {
+            Ok(rows) => rows,
+            Err(error) => {
+                self.failure
+                    .borrow_mut()
+                    .get_or_insert_with(|| error.to_string());
+                Vec::new()
+            }
+        }
+    }
+
+    fn records(&self, query: &str, bindings: Vec<SqlStorageValue>) -> Vec<Booking> {
+        self.run::<RecordRow>(query, bindings)
+            .into_iter()
+            .filter_map(|row| serde_json::from_str(&row.record).ok())
+            .collect()
+    }
+
+    /// Bookings waiting whose (next) attempt is due.
+    fn due(&self, now_ms: i64) -> Vec<Booking> {
+        self.records(
+            "SELECT record FROM bookings WHERE status = 'scheduled' AND next_try_ms <= ? ORDER BY next_try_ms",
+            vec![now_ms.into()],
+        )
+    }
+
+    fn next_due(&self) -> Option<i64> {
+        self.run::<NextRow>(
+            "SELECT MIN(next_try_ms) AS next FROM bookings WHERE status = 'scheduled'",
+            vec![],
+        )
+        .into_iter()
+        .next()
+        .and_then(|row| row.next)
+        .map(int)
+    }
+}
+
+impl Store for SqlStore<'_> {
+    fn get(&self, id: &str) -> Option<Booking> {
+        self.records("SELECT record FROM bookings WHERE id = ?", vec![id.into()])
+            .into_iter()
+            .next()
+    }
+
+    fn count_in_slot(&self, slot_ms: i64) -> u32 {
+        self.run::<CountRow>(
+            "SELECT COUNT(*) AS n FROM bookings WHERE slot_ms = ? AND status != 'cancelled'",
+            vec![slot_ms.into()],
+        )
+        .into_iter()
+        .next()
+        .map_or(0, |row| u32::try_from(int(row.n)).unwrap_or(u32::MAX))
+    }
+
+    fn put(&mut self, booking: &Booking) {
+        let record = serde_json::to_string(booking).unwrap_or_default();
+        let _: Vec<serde_json::Value> = self.run(
+            "INSERT OR REPLACE INTO bookings (id, slot_ms, status, next_try_ms, record) VALUES (?, ?, ?, ?, ?)",
+            vec![
+                booking.id.as_str().into(),
+                booking.slot_ms.into(),
+                booking.status.as_str().into(),
+                booking.next_try_ms.into(),
+                record.into(),
+            ],
+        );
+    }
+
+    fn from(&self, from_ms: i64) -> Vec<Booking> {
+        self.records(
+            "SELECT record FROM bookings WHERE slot_ms >= ? ORDER BY slot_ms, id",
+            vec![from_ms.into()],
+        )
+    }
+}
