@@ -111,6 +111,9 @@ details { margin: .6em 0; } summary { cursor: pointer; font-size: .9em; color: v
 @media (prefers-reduced-motion: reduce) { * { animation: none !important; transition: none !important; } }
 :host(callme-history) { display: block; }
 .history h2 { margin-bottom: .6em; }
+.upcoming { margin: 0 0 1.2em; padding: .8em 1em; border: 1px solid var(--_line); border-radius: var(--_radius); }
+.upcoming h3 { margin: 0 0 .4em; font-size: 1em; } .upcoming ul { margin: 0; padding-left: 1.2em; }
+.upcoming .number { font-variant-numeric: tabular-nums; }
 .filters { display: flex; flex-wrap: wrap; gap: .8em; align-items: flex-end; margin-bottom: 1em; }
 .filters label { margin: 0; } .filters select, .filters input { min-width: 9em; }
 table { width: 100%; border-collapse: collapse; font-size: .93em; }

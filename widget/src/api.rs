@@ -134,6 +134,25 @@ impl Edge {
         .await
     }
 
+    /// `GET /api/scheduled` with a portal token: booked callbacks in its
+    /// scope, soonest first.
+    #[cfg(feature = "history")]
+    ///
+    /// # Errors
+    /// A [`WidgetError`] saying why.
+    pub async fn scheduled(&self, token: &str) -> Result<Vec<wire::Scheduled>, WidgetError> {
+        let bearer = format!("Bearer {token}");
+        self.send(
+            "GET",
+            "/api/scheduled",
+            None,
+            &[("Authorization", &bearer)],
+            None,
+            wire::scheduled,
+        )
+        .await
+    }
+
     /// Sends one request; `read` picks the success answer's fields.
     async fn send<T>(
         &self,

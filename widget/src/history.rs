@@ -62,6 +62,19 @@ pub fn CallmeHistory(
     });
 
     let for_export = (edge.clone(), token.clone(), alive.clone());
+    // Booked callbacks, above the past ones: the portal's next calls. A
+    // token the edge does not take for them (an older edge) shows none.
+    let upcoming = RwSignal::new(String::new());
+    {
+        let (edge, token, alive) = (edge.clone(), token.clone(), alive.clone());
+        spawn_local(async move {
+            if let Ok(list) = edge.scheduled(&token).await
+                && alive.get()
+            {
+                upcoming.set(upcoming_html(&list, lang));
+            }
+        });
+    }
     let fetch = move || {
         let edge = edge.clone();
         let token = token.clone();
@@ -230,6 +243,10 @@ pub fn CallmeHistory(
 
     view! {
         <section class="history" part="history" aria-labelledby="callme-history-title">
+            <div class="upcoming" data-testid="upcoming" hidden=move || upcoming.with(String::is_empty)>
+                <h3>{t(lang, Msg::Upcoming)}</h3>
+                <ul inner_html=move || upcoming.get()></ul>
+            </div>
             <h2 id="callme-history-title">{t(lang, Msg::History)}</h2>
             <div class="filters" part="filters">
                 <label><span>{t(lang, Msg::Status)}</span>
@@ -263,6 +280,31 @@ pub fn CallmeHistory(
             <div aria-live="polite">{body}</div>
         </section>
     }
+}
+
+/// The booked callbacks still to come (or failed), as one escaped HTML
+/// list: date and time in the reader's locale, number, agent, status.
+fn upcoming_html(list: &[crate::wire::Scheduled], lang: Lang) -> String {
+    use crate::model::escape_into;
+    let mut html = String::new();
+    for booked in list
+        .iter()
+        .filter(|b| b.status == "scheduled" || b.status == "failed")
+    {
+        html.push_str("<li data-testid=\"booked\">");
+        escape_into(&mut html, &local_date_time(lang.tag(), &booked.at));
+        html.push_str(" · <span class=\"number\">");
+        escape_into(&mut html, &booked.phone);
+        html.push_str("</span> · ");
+        escape_into(&mut html, &booked.agent);
+        if booked.status == "failed" {
+            html.push_str(" · <span class=\"badge failed\">");
+            escape_into(&mut html, t(lang, Msg::StatusFailed));
+            html.push_str("</span>");
+        }
+        html.push_str("</li>");
+    }
+    html
 }
 
 /// One call: every text from the network goes in as text, never as HTML.

@@ -112,6 +112,7 @@ pub enum Msg {
     BookTime,
     CancelBooking,
     NoSlots,
+    Upcoming,
 }
 
 /// English and Dutch for `msg`. A `match` without a wildcard: a new
@@ -189,6 +190,7 @@ const fn texts(msg: Msg) -> (&'static str, &'static str) {
         Msg::Time => ("Time", "Tijdstip"),
         Msg::BookTime => ("Book this time", "Boek dit tijdstip"),
         Msg::CancelBooking => ("Cancel this callback", "Annuleer deze terugbelafspraak"),
+        Msg::Upcoming => ("Booked callbacks", "Geplande terugbelafspraken"),
         Msg::NoSlots => (
             "No times are free in the coming days.",
             "Er zijn de komende dagen geen tijden vrij.",
@@ -608,6 +610,7 @@ mod tests {
             Msg::BookTime,
             Msg::CancelBooking,
             Msg::NoSlots,
+            Msg::Upcoming,
         ] {
             let (en, nl) = texts(msg);
             assert!(!en.trim().is_empty() && !nl.trim().is_empty(), "{msg:?}");

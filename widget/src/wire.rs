@@ -132,6 +132,34 @@ pub fn public_config(value: JsValue) -> Option<callme_shared::PublicConfig> {
     })
 }
 
+/// One booked callback of `GET /api/scheduled`.
+#[cfg(feature = "history")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scheduled {
+    /// Its slot.
+    pub at: Timestamp,
+    /// The number.
+    pub phone: String,
+    /// The agent alias.
+    pub agent: String,
+    /// `scheduled`, `placed`, `failed` or `cancelled`.
+    pub status: String,
+}
+
+/// `GET /api/scheduled`.
+#[cfg(feature = "history")]
+pub fn scheduled(value: JsValue) -> Option<Vec<Scheduled>> {
+    Json::object(value)?.array("scheduled", |v| {
+        let item = Json::object(v)?;
+        Some(Scheduled {
+            at: Timestamp::parse(&item.string("at")?).ok()?,
+            phone: item.string("phone")?,
+            agent: item.string("agent")?,
+            status: item.string("status")?,
+        })
+    })
+}
+
 /// `GET /api/slots`.
 #[cfg(feature = "button")]
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { once } from "node:events";
 import { createServer } from "node:http";
 import { chromium } from "playwright-core";
-import { CHROME_PATH, API_KEY, TICKET_SECRET, freePort, startSandbox, startWrangler, waitFor } from "../../edge/tests/support.mjs";
+import { CHROME_PATH, API_KEY, PORTAL_SECRET, TICKET_SECRET, freePort, mintToken, nowSeconds, startSandbox, startWrangler, waitFor } from "../../edge/tests/support.mjs";
 
 let sandbox, edge, closedEdge, slotEdge, host, hostUrl, browser;
 
@@ -34,8 +34,9 @@ before(async () => {
   slotEdge = await startWrangler(await freePort(), {
     UPSTREAM_URL: sandbox.url, VOICE_API_KEY: API_KEY, TICKET_SECRET,
     ALLOWED_ORIGINS: hostUrl, ALLOWED_COUNTRIES: "NL,BE,GB", RATE_LIMIT_PER_IP: "100/1h",
-    TIME_ZONE: "Europe/Amsterdam", SLOT_MINUTES: "1", SCHEDULE_DAYS: "1",
+    TIME_ZONE: "Europe/Amsterdam", SLOT_MINUTES: "1", SCHEDULE_DAYS: "1", PORTAL_TOKEN_SECRET: PORTAL_SECRET,
   });
+  const portalToken = mintToken({ exp: nowSeconds() + 3600, scope: "calls:read", phone: "+31612345677" });
   const edges = `${edge.url} ${closedEdge.url} ${slotEdge.url}`;
   const csp = `default-src 'none'; script-src 'self' ${edges} 'wasm-unsafe-eval'; connect-src ${edges}; style-src 'self'`;
   const pages = {
@@ -48,6 +49,9 @@ before(async () => {
     "/booking.html": `<!doctype html><html><head><meta charset="utf-8"><title>shop</title>
 <script src="/heard.js"></script><script type="module" src="${slotEdge.url}/callme.js"></script></head>
 <body><callme-button endpoint="${slotEdge.url}" lang="en"></callme-button></body></html>`,
+    "/portal.html": `<!doctype html><html><head><meta charset="utf-8"><title>portal</title>
+<script type="module" src="${slotEdge.url}/callme.js"></script></head>
+<body><callme-history endpoint="${slotEdge.url}" token="${portalToken}" lang="en"></callme-history></body></html>`,
     // What a shop's analytics would do: record every event it hears.
     "/heard.js": `window.heard = [];
 for (const name of ["open", "close", "requested", "status", "error"]) {
@@ -228,6 +232,13 @@ test("a visitor picks a time, sees it booked in their own time, can cancel it, a
     const when = new Intl.DateTimeFormat("en-US", { timeZone: "America/New_York", weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" })
       .format(new Date(offered.slots[2]));
     assert.equal(await button.locator(".calling").textContent(), `We will call +31612345677 on ${when}.`);
+    // The customer's portal lists it above the past calls.
+    const portal = await context.newPage();
+    await portal.goto(`${hostUrl}/portal.html`);
+    const booked = portal.locator("callme-history").locator('[data-testid="booked"]');
+    await booked.first().waitFor({ timeout: 15_000 });
+    assert.match(await booked.first().textContent(), /\+31612345677 · support$/);
+    await portal.close();
     await testid(button, "cancel").click();
     await button.locator('[data-testid="tracking"][data-state="cancelled"]').waitFor();
     assert.equal(await testid(button, "status").textContent(), "Callback cancelled");
