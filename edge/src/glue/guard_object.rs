@@ -27,20 +27,38 @@ const BINDING: &str = "GUARD";
 /// [`EdgeError::GuardUnavailable`] when the object cannot be reached or
 /// answers without an answer (its storage failed): the caller fails closed.
 pub async fn ask(ctx: &mut Ctx, command: &Command) -> Result<Answer, EdgeError> {
-    let unavailable = |e: worker::Error| EdgeError::GuardUnavailable(format!("guard: {e}"));
+    let command = serde_json::to_vec(command).map_err(|e| EdgeError::Internal(e.to_string()))?;
+    let answer = round_trip(ctx, BINDING, &command, COMMAND_HEADER, ANSWER_HEADER).await?;
+    serde_json::from_slice(&answer)
+        .map_err(|e| EdgeError::GuardUnavailable(format!("guard answer: {e}")))
+}
+
+/// One command to a Durable Object (the Guard or the Scheduler), named
+/// `global`: the JSON command and answer travel in headers (base64url), so
+/// neither side reads a body stream, which is most of a round trip's cost
+/// here. Not generic, so its future is in the worker once.
+///
+/// # Errors
+/// [`EdgeError::GuardUnavailable`] when the object cannot be reached or
+/// answers without an answer (its storage failed): the caller fails closed.
+pub async fn round_trip(
+    ctx: &mut Ctx,
+    binding: &str,
+    command: &[u8],
+    command_header: &str,
+    answer_header: &str,
+) -> Result<Vec<u8>, EdgeError> {
+    let unavailable = |e: worker::Error| EdgeError::GuardUnavailable(format!("{binding}: {e}"));
     ctx.log.guard_calls += 1;
     let stub = ctx
         .env
-        .durable_object(BINDING)
+        .durable_object(binding)
         .and_then(|ns| ns.get_by_name("global"))
-        .map_err(|e| EdgeError::Internal(format!("guard binding: {e}")))?;
-    // Command and answer travel in headers (base64url JSON): neither side
-    // then reads a body stream, which is most of a round trip's cost here.
-    let command = serde_json::to_vec(command).map_err(|e| EdgeError::Internal(e.to_string()))?;
+        .map_err(|e| EdgeError::Internal(format!("{binding} binding: {e}")))?;
     let request = super::fetch::build(
         Method::Post,
-        "https://guard.internal/",
-        &[(COMMAND_HEADER, &b64(&command))],
+        "https://object.internal/",
+        &[(command_header, &b64(command))],
         None,
     )
     .map_err(unavailable)?;
@@ -48,15 +66,14 @@ pub async fn ask(ctx: &mut Ctx, command: &Command) -> Result<Answer, EdgeError> 
         .fetch_with_request(request)
         .await
         .map_err(unavailable)?;
-    let answer = response.headers().get(ANSWER_HEADER).map_err(unavailable)?;
+    let answer = response.headers().get(answer_header).map_err(unavailable)?;
     match (response.status_code(), answer.as_deref().and_then(unb64)) {
-        (200, Some(json)) => serde_json::from_slice(&json)
-            .map_err(|e| EdgeError::GuardUnavailable(format!("guard answer: {e}"))),
+        (200, Some(json)) => Ok(json),
         (status, _) => {
-            // The Guard's own words (a storage error) go to the log only.
+            // The object's own words (a storage error) go to the log only.
             let said = response.text().await.unwrap_or_default();
             Err(EdgeError::GuardUnavailable(format!(
-                "guard answered {status}: {}",
+                "{binding} answered {status}: {}",
                 said.chars().take(200).collect::<String>()
             )))
         }

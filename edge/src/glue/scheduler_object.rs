@@ -35,37 +35,12 @@ const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS bookings (id TEXT PRIMARY KEY, 
 /// [`EdgeError::GuardUnavailable`] when the object cannot be reached or
 /// cannot store: nothing is booked or changed then.
 pub async fn ask(ctx: &mut Ctx, command: &Command) -> Result<Answer, EdgeError> {
-    let unavailable = |e: worker::Error| EdgeError::GuardUnavailable(format!("scheduler: {e}"));
-    ctx.log.guard_calls += 1;
-    let stub = ctx
-        .env
-        .durable_object(BINDING)
-        .and_then(|ns| ns.get_by_name("global"))
-        .map_err(|e| EdgeError::Internal(format!("scheduler binding: {e}")))?;
     let command = serde_json::to_vec(command).map_err(|e| EdgeError::Internal(e.to_string()))?;
-    let request = super::fetch::build(
-        Method::Post,
-        "https://scheduler.internal/",
-        &[(COMMAND_HEADER, &b64(&command))],
-        None,
-    )
-    .map_err(unavailable)?;
-    let mut response = stub
-        .fetch_with_request(request)
-        .await
-        .map_err(unavailable)?;
-    let answer = response.headers().get(ANSWER_HEADER).map_err(unavailable)?;
-    match (response.status_code(), answer.as_deref().and_then(unb64)) {
-        (200, Some(json)) => serde_json::from_slice(&json)
-            .map_err(|e| EdgeError::GuardUnavailable(format!("scheduler answer: {e}"))),
-        (status, _) => {
-            let said = response.text().await.unwrap_or_default();
-            Err(EdgeError::GuardUnavailable(format!(
-                "scheduler answered {status}: {}",
-                said.chars().take(200).collect::<String>()
-            )))
-        }
-    }
+    let answer =
+        super::guard_object::round_trip(ctx, BINDING, &command, COMMAND_HEADER, ANSWER_HEADER)
+            .await?;
+    serde_json::from_slice(&answer)
+        .map_err(|e| EdgeError::GuardUnavailable(format!("scheduler answer: {e}")))
 }
 
 /// The Durable Object class.
