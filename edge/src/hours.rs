@@ -10,6 +10,8 @@
 //! `CLOSED_DATES` lists `YYYY-MM-DD` days (in the site's zone) that are
 //! closed whatever the hours say.
 
+use callme_shared::{civil_from_days, days_from_civil};
+
 /// A time zone: its offset from UTC at an instant.
 pub trait Zone {
     /// Minutes east of UTC at `utc_ms` (Amsterdam: 60 in winter, 120 in
@@ -300,37 +302,6 @@ fn parse_date(text: &str) -> Result<i64, String> {
 /// Monday = 0 (1970-01-01 was a Thursday).
 fn weekday(days: i64) -> usize {
     usize::try_from((days + 3).rem_euclid(7)).unwrap_or(0)
-}
-
-/// Howard Hinnant's `days_from_civil`.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// Howard Hinnant's `civil_from_days`.
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (
-        if m <= 2 {
-            yoe + era * 400 + 1
-        } else {
-            yoe + era * 400
-        },
-        m,
-        d,
-    )
 }
 
 // Natively only: the tz database comes from chrono-tz.

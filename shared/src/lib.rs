@@ -42,4 +42,4 @@ pub use percent::percent_encode;
 pub use phone::{PhoneError, PhoneNumber};
 pub use query::{CallsQuery, DateRange, PageLimit, PageOffset, QueryError, StatusFilter};
 pub use text::{TextError, VisitorName, VisitorNote};
-pub use timestamp::{Timestamp, TimestampError};
+pub use timestamp::{Timestamp, TimestampError, civil_from_days, days_from_civil};

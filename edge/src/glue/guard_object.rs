@@ -3,8 +3,6 @@
 //! limits hold across isolates and locations; every command runs as
 //! synchronous SQL, so no two commands interleave.
 
-use std::cell::RefCell;
-
 use serde::Deserialize;
 use worker::{
     DurableObject, Env, Headers, Method, Request, Response, SqlStorage, SqlStorageValue, State,
@@ -17,6 +15,7 @@ use crate::limits::Hits;
 use crate::sign::{b64, unb64};
 
 use super::Ctx;
+use super::sql::{Sql, int};
 
 /// The binding name in `wrangler.toml`.
 const BINDING: &str = "GUARD";
@@ -131,16 +130,13 @@ impl DurableObject for Guard {
             Command::Admit { now_ms, .. } | Command::Finish { now_ms, .. } => *now_ms,
             Command::Abort { .. } => 0,
         };
-        let mut store = SqlStore {
-            sql: &self.sql,
-            failure: RefCell::new(None),
-        };
+        let mut store = SqlStore(Sql::new(&self.sql));
         if now_ms > 0 && now_ms >= self.next_purge_ms.get() {
             store.purge(now_ms);
             self.next_purge_ms.set(now_ms + PURGE_EVERY_MS);
         }
         let answer = apply(&mut store, command);
-        if let Some(failure) = store.failure.into_inner() {
+        if let Some(failure) = store.0.failure() {
             // Fail closed: a limit that could not be read or written must
             // not let the request through.
             return Response::error(format!("guard storage failed: {failure}"), 500);
@@ -155,10 +151,7 @@ impl DurableObject for Guard {
 
 /// The Guard's [`Store`] over the object's SQLite. The trait is infallible;
 /// the first storage error is kept and turns the answer into a 500.
-struct SqlStore<'a> {
-    sql: &'a SqlStorage,
-    failure: RefCell<Option<String>>,
-}
+struct SqlStore<'a>(Sql<'a>);
 
 #[derive(Deserialize)]
 struct HitsRow {
@@ -173,37 +166,12 @@ struct RecordRow {
     expires: f64,
 }
 
-/// SQLite integers arrive as JS numbers; ours are far below 2^53.
-#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-fn int(value: f64) -> i64 {
-    value as i64
-}
-
 impl SqlStore<'_> {
-    fn run<T: for<'de> Deserialize<'de>>(
-        &self,
-        query: &str,
-        bindings: Vec<SqlStorageValue>,
-    ) -> Vec<T> {
-        match self
-            .sql
-            .exec(query, bindings)
-            .and_then(|cursor| cursor.to_array::<T>())
-        {
-            Ok(rows) => rows,
-            Err(error) => {
-                self.failure
-                    .borrow_mut()
-                    .get_or_insert_with(|| error.to_string());
-                Vec::new()
-            }
-        }
-    }
-
     fn purge(&mut self, now_ms: i64) {
-        let _: Vec<serde_json::Value> =
-            self.run("DELETE FROM hits WHERE expires < ?", vec![now_ms.into()]);
-        let _: Vec<serde_json::Value> = self.run(
+        let _: Vec<serde_json::Value> = self
+            .0
+            .run("DELETE FROM hits WHERE expires < ?", vec![now_ms.into()]);
+        let _: Vec<serde_json::Value> = self.0.run(
             "DELETE FROM idempotency WHERE expires < ?",
             vec![now_ms.into()],
         );
@@ -213,7 +181,7 @@ impl SqlStore<'_> {
 impl Store for SqlStore<'_> {
     fn hits(&self, keys: &[&str]) -> Vec<Option<Hits>> {
         let placeholders = vec!["?"; keys.len()].join(", ");
-        let rows: Vec<HitsRow> = self.run(
+        let rows: Vec<HitsRow> = self.0.run(
             &format!("SELECT key, times FROM hits WHERE key IN ({placeholders})"),
             keys.iter().map(|k| (*k).into()).collect(),
         );
@@ -234,14 +202,14 @@ impl Store for SqlStore<'_> {
             bindings.push(list.to_text().into());
             bindings.push((*expires_ms).into());
         }
-        let _: Vec<serde_json::Value> = self.run(
+        let _: Vec<serde_json::Value> = self.0.run(
             &format!("INSERT OR REPLACE INTO hits (key, times, expires) VALUES {rows}"),
             bindings,
         );
     }
 
     fn record(&self, key: &str, now_ms: i64) -> Option<Record> {
-        let rows: Vec<RecordRow> = self.run(
+        let rows: Vec<RecordRow> = self.0.run(
             "SELECT fingerprint, answer, expires FROM idempotency WHERE key = ? AND expires > ?",
             vec![key.into(), now_ms.into()],
         );
@@ -256,14 +224,15 @@ impl Store for SqlStore<'_> {
         let answer = record
             .answer
             .map_or(SqlStorageValue::Null, SqlStorageValue::String);
-        let _: Vec<serde_json::Value> = self.run(
+        let _: Vec<serde_json::Value> = self.0.run(
             "INSERT OR REPLACE INTO idempotency (key, fingerprint, answer, expires) VALUES (?, ?, ?, ?)",
             vec![key.into(), record.fingerprint.into(), answer, record.expires_ms.into()],
         );
     }
 
     fn remove_record(&mut self, key: &str) {
-        let _: Vec<serde_json::Value> =
-            self.run("DELETE FROM idempotency WHERE key = ?", vec![key.into()]);
+        let _: Vec<serde_json::Value> = self
+            .0
+            .run("DELETE FROM idempotency WHERE key = ?", vec![key.into()]);
     }
 }

@@ -8,6 +8,7 @@ mod fetch;
 mod guard_object;
 mod respond;
 mod scheduler_object;
+mod sql;
 mod status;
 mod turnstile;
 mod zone;

@@ -3,8 +3,6 @@
 //! now, retried when the platform fails (see `crate::booking`). One
 //! instance, named `global`, so a slot's capacity holds across isolates.
 
-use std::cell::RefCell;
-
 use serde::Deserialize;
 use worker::{
     DurableObject, Env, Headers, Method, Request, Response, SqlStorage, SqlStorageValue, State,
@@ -17,6 +15,7 @@ use crate::error::EdgeError;
 use crate::sign::{b64, unb64};
 
 use super::Ctx;
+use super::sql::{Sql, int};
 
 /// The binding name in `wrangler.toml`.
 const BINDING: &str = "SCHEDULER";
@@ -69,12 +68,9 @@ impl DurableObject for Scheduler {
             .and_then(|json| serde_json::from_slice(&json).ok())
             .ok_or_else(|| worker::Error::RustError("bad scheduler command".into()))?;
         let booked = matches!(command, Command::Book { .. } | Command::Cancel { .. });
-        let mut store = SqlStore {
-            sql: &self.sql,
-            failure: RefCell::new(None),
-        };
+        let mut store = SqlStore(Sql::new(&self.sql));
         let answer = apply(&mut store, command);
-        if let Some(failure) = store.failure.into_inner() {
+        if let Some(failure) = store.0.failure() {
             return Response::error(format!("scheduler storage failed: {failure}"), 500);
         }
         if booked {
@@ -96,10 +92,7 @@ impl DurableObject for Scheduler {
                 .or_else(|_| self.env.secret(name).map(|v| v.to_string()))
                 .ok()
         });
-        let store = SqlStore {
-            sql: &self.sql,
-            failure: RefCell::new(None),
-        };
+        let store = SqlStore(Sql::new(&self.sql));
         for mut due in store.due(now_ms) {
             let result = match &config {
                 Ok(config) => place(config, &due.outbound).await,
@@ -130,10 +123,7 @@ impl DurableObject for Scheduler {
                     }
                 }
             }
-            let mut store = SqlStore {
-                sql: &self.sql,
-                failure: RefCell::new(None),
-            };
+            let mut store = SqlStore(Sql::new(&self.sql));
             store.put(&due);
         }
         self.arm().await?;
@@ -157,10 +147,7 @@ async fn place(config: &EdgeConfig, outbound: &str) -> Result<String, EdgeError>
 impl Scheduler {
     /// Sets the alarm for the next booking due (or clears it).
     async fn arm(&self) -> worker::Result<()> {
-        let store = SqlStore {
-            sql: &self.sql,
-            failure: RefCell::new(None),
-        };
+        let store = SqlStore(Sql::new(&self.sql));
         let storage = self.state.storage();
         match store.next_due() {
             Some(at) => {
@@ -174,10 +161,7 @@ impl Scheduler {
 
 /// The Scheduler's [`Store`] over SQLite; the first storage error is kept
 /// and turns the answer into a 500.
-struct SqlStore<'a> {
-    sql: &'a SqlStorage,
-    failure: RefCell<Option<String>>,
-}
+struct SqlStore<'a>(Sql<'a>);
 
 #[derive(Deserialize)]
 struct RecordRow {
@@ -194,35 +178,10 @@ struct NextRow {
     next: Option<f64>,
 }
 
-/// SQLite integers arrive as JS numbers; ours are far below 2^53.
-#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-fn int(value: f64) -> i64 {
-    value as i64
-}
-
 impl SqlStore<'_> {
-    fn run<T: for<'de> Deserialize<'de>>(
-        &self,
-        query: &str,
-        bindings: Vec<SqlStorageValue>,
-    ) -> Vec<T> {
-        match self
-            .sql
-            .exec(query, bindings)
-            .and_then(|cursor| cursor.to_array::<T>())
-        {
-            Ok(rows) => rows,
-            Err(error) => {
-                self.failure
-                    .borrow_mut()
-                    .get_or_insert_with(|| error.to_string());
-                Vec::new()
-            }
-        }
-    }
-
     fn records(&self, query: &str, bindings: Vec<SqlStorageValue>) -> Vec<Booking> {
-        self.run::<RecordRow>(query, bindings)
+        self.0
+            .run::<RecordRow>(query, bindings)
             .into_iter()
             .filter_map(|row| serde_json::from_str(&row.record).ok())
             .collect()
@@ -237,14 +196,15 @@ impl SqlStore<'_> {
     }
 
     fn next_due(&self) -> Option<i64> {
-        self.run::<NextRow>(
-            "SELECT MIN(next_try_ms) AS next FROM bookings WHERE status = 'scheduled'",
-            vec![],
-        )
-        .into_iter()
-        .next()
-        .and_then(|row| row.next)
-        .map(int)
+        self.0
+            .run::<NextRow>(
+                "SELECT MIN(next_try_ms) AS next FROM bookings WHERE status = 'scheduled'",
+                vec![],
+            )
+            .into_iter()
+            .next()
+            .and_then(|row| row.next)
+            .map(int)
     }
 }
 
@@ -256,18 +216,19 @@ impl Store for SqlStore<'_> {
     }
 
     fn count_in_slot(&self, slot_ms: i64) -> u32 {
-        self.run::<CountRow>(
-            "SELECT COUNT(*) AS n FROM bookings WHERE slot_ms = ? AND status != 'cancelled'",
-            vec![slot_ms.into()],
-        )
-        .into_iter()
-        .next()
-        .map_or(0, |row| u32::try_from(int(row.n)).unwrap_or(u32::MAX))
+        self.0
+            .run::<CountRow>(
+                "SELECT COUNT(*) AS n FROM bookings WHERE slot_ms = ? AND status != 'cancelled'",
+                vec![slot_ms.into()],
+            )
+            .into_iter()
+            .next()
+            .map_or(0, |row| u32::try_from(int(row.n)).unwrap_or(u32::MAX))
     }
 
     fn put(&mut self, booking: &Booking) {
         let record = serde_json::to_string(booking).unwrap_or_default();
-        let _: Vec<serde_json::Value> = self.run(
+        let _: Vec<serde_json::Value> = self.0.run(
             "INSERT OR REPLACE INTO bookings (id, slot_ms, status, next_try_ms, record) VALUES (?, ?, ?, ?, ?)",
             vec![
                 booking.id.as_str().into(),
