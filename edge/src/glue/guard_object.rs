@@ -79,6 +79,37 @@ pub async fn round_trip(
     }
 }
 
+/// The object's side of [`round_trip`]: the command in its header.
+///
+/// # Errors
+/// When the header is missing or not a command of this object.
+pub fn read_command<C: serde::de::DeserializeOwned>(
+    request: &Request,
+    command_header: &str,
+) -> worker::Result<C> {
+    request
+        .headers()
+        .get(command_header)?
+        .as_deref()
+        .and_then(unb64)
+        .and_then(|json| serde_json::from_slice(&json).ok())
+        .ok_or_else(|| worker::Error::RustError(format!("bad command in {command_header}")))
+}
+
+/// The object's side of [`round_trip`]: the answer in its header.
+///
+/// # Errors
+/// When the answer cannot be written.
+pub fn answer_response<A: serde::Serialize>(
+    answer: &A,
+    answer_header: &str,
+) -> worker::Result<Response> {
+    let answer = serde_json::to_vec(answer).map_err(|e| worker::Error::RustError(e.to_string()))?;
+    let headers = Headers::new();
+    headers.set(answer_header, &b64(&answer))?;
+    Ok(Response::empty()?.with_headers(headers))
+}
+
 /// The header that carries a command to the Guard.
 const COMMAND_HEADER: &str = "x-guard-command";
 /// The header that carries the Guard's answer.
@@ -119,13 +150,7 @@ impl DurableObject for Guard {
     }
 
     async fn fetch(&self, request: Request) -> worker::Result<Response> {
-        let command: Command = request
-            .headers()
-            .get(COMMAND_HEADER)?
-            .as_deref()
-            .and_then(unb64)
-            .and_then(|json| serde_json::from_slice(&json).ok())
-            .ok_or_else(|| worker::Error::RustError("bad guard command".into()))?;
+        let command: Command = read_command(&request, COMMAND_HEADER)?;
         let now_ms = match &command {
             Command::Admit { now_ms, .. } | Command::Finish { now_ms, .. } => *now_ms,
             Command::Abort { .. } => 0,
@@ -141,11 +166,7 @@ impl DurableObject for Guard {
             // not let the request through.
             return Response::error(format!("guard storage failed: {failure}"), 500);
         }
-        let answer =
-            serde_json::to_vec(&answer).map_err(|e| worker::Error::RustError(e.to_string()))?;
-        let headers = Headers::new();
-        headers.set(ANSWER_HEADER, &b64(&answer))?;
-        Ok(Response::empty()?.with_headers(headers))
+        answer_response(&answer, ANSWER_HEADER)
     }
 }
 

@@ -5,16 +5,16 @@
 
 use serde::Deserialize;
 use worker::{
-    DurableObject, Env, Headers, Method, Request, Response, SqlStorage, SqlStorageValue, State,
+    DurableObject, Env, Method, Request, Response, SqlStorage, SqlStorageValue, State,
     durable_object,
 };
 
 use crate::booking::{self, Answer, Booking, BookingStatus, Command, Store, apply};
 use crate::config::EdgeConfig;
 use crate::error::EdgeError;
-use crate::sign::{b64, unb64};
 
 use super::Ctx;
+use super::guard_object::{answer_response, read_command};
 use super::sql::{Sql, int};
 
 /// The binding name in `wrangler.toml`.
@@ -60,13 +60,7 @@ impl DurableObject for Scheduler {
     }
 
     async fn fetch(&self, request: Request) -> worker::Result<Response> {
-        let command: Command = request
-            .headers()
-            .get(COMMAND_HEADER)?
-            .as_deref()
-            .and_then(unb64)
-            .and_then(|json| serde_json::from_slice(&json).ok())
-            .ok_or_else(|| worker::Error::RustError("bad scheduler command".into()))?;
+        let command: Command = read_command(&request, COMMAND_HEADER)?;
         let booked = matches!(command, Command::Book { .. } | Command::Cancel { .. });
         let mut store = SqlStore(Sql::new(&self.sql));
         let answer = apply(&mut store, command);
@@ -76,11 +70,7 @@ impl DurableObject for Scheduler {
         if booked {
             self.arm().await?;
         }
-        let answer =
-            serde_json::to_vec(&answer).map_err(|e| worker::Error::RustError(e.to_string()))?;
-        let headers = Headers::new();
-        headers.set(ANSWER_HEADER, &b64(&answer))?;
-        Ok(Response::empty()?.with_headers(headers))
+        answer_response(&answer, ANSWER_HEADER)
     }
 
     async fn alarm(&self) -> worker::Result<Response> {
