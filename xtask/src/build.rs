@@ -9,7 +9,7 @@ use crate::cmd::{self, Outcome};
 use crate::tools::{
     self, WASM_BINDGEN, WASM_TARGET, WIDGET_RUSTFLAGS, WIDGET_TOOLCHAIN, WORKER_BUILD,
 };
-use crate::wasm_exports;
+use crate::wasm_rewrite;
 
 /// Builds everything.
 pub fn run() -> Outcome {
@@ -110,7 +110,7 @@ pub fn bindgen_widget_wasm(
     }
     cmd::run(&mut bindgen)?;
     let wasm = staging.join(format!("{name}_bg.wasm"));
-    wasm_exports::drop_exports(&wasm, &UNUSED_EXPORTS)?;
+    wasm_rewrite::drop_exports(&wasm, &UNUSED_EXPORTS)?;
     Ok(wasm)
 }
 
@@ -148,7 +148,7 @@ pub fn wasm_opt_with(input: &Path, output: &Path, extra: &[&str]) -> Outcome {
 }
 
 /// Exports of `wasm-streams` (pulled in by Leptos' server functions, which
-/// the widget does not use); see [`wasm_exports`].
+/// the widget does not use); see [`wasm_rewrite`].
 const UNUSED_EXPORTS: [&str; 2] = ["intounderlying", "__wbg_intounderlying"];
 
 /// Minifies an ES module with esbuild.
@@ -179,7 +179,8 @@ pub fn shared_for_wasm() -> Outcome {
 }
 
 /// The worker, through worker-build, with every helper tool pointed at a
-/// local binary so nothing is downloaded.
+/// local binary so nothing is downloaded, without the custom sections
+/// nothing reads at run time.
 pub fn edge() -> Outcome {
     let root = tools::root();
     cmd::run(
@@ -194,8 +195,15 @@ pub fn edge() -> Outcome {
             .env("WASM_BINDGEN_BIN", WASM_BINDGEN.bin())
             .env("WASM_OPT_BIN", tools::npm_bin("wasm-opt"))
             .env("ESBUILD_BIN", tools::npm_bin("esbuild")),
-    )
+    )?;
+    // worker-build keeps the function names (see [`wasm_rewrite`]).
+    let wasm = root.join("edge/build/index_bg.wasm");
+    wasm_rewrite::drop_custom_sections(&wasm, &UNREAD_SECTIONS)?;
+    Ok(())
 }
+
+/// Custom sections of the worker's wasm that workerd never reads.
+const UNREAD_SECTIONS: [&str; 2] = ["name", "producers"];
 
 /// The sandbox binary (the upstream of local runs and runtime tests).
 pub fn sandbox() -> Outcome {

@@ -22,7 +22,7 @@ mod setup;
 mod test;
 mod token;
 mod tools;
-mod wasm_exports;
+mod wasm_rewrite;
 mod wasm_sizes;
 
 use std::process::ExitCode;
