@@ -1,9 +1,11 @@
 // Accessibility audit with axe-core (WCAG 2.1 A and AA rules) in the system
 // Chromium, over the demo site served by `wrangler dev`: the open form, every
 // state of a call (the sandbox's stages slowed to 3 s so each can be
-// audited), a refusal, a failed call and the history with data; each in
-// light and dark mode, with the demo site's colours and with the widget's
-// defaults. A violation fails the test with what axe said.
+// audited), a refusal, a failed call, the slot picker, a booked and a
+// cancelled callback, the closed shop, and the history with data and with a
+// booked callback; each in light and dark mode, with the demo site's colours
+// and with the widget's defaults. A violation fails the test with what axe
+// said.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -13,7 +15,7 @@ import { CHROME_PATH, API_KEY, PORTAL_SECRET, ROOT, TICKET_SECRET, freePort, min
 
 const AXE = readFileSync(path.join(ROOT, "node_modules/axe-core/axe.min.js"), "utf8");
 const WCAG21AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
-let sandbox, edge, browser;
+let sandbox, edge, closedEdge, browser;
 
 before(async () => {
   sandbox = await startSandbox(["--step-ms", "3000"]);
@@ -21,6 +23,15 @@ before(async () => {
   edge = await startWrangler(port, {
     UPSTREAM_URL: sandbox.url, VOICE_API_KEY: API_KEY, TICKET_SECRET, PORTAL_TOKEN_SECRET: PORTAL_SECRET,
     ALLOWED_ORIGINS: `http://127.0.0.1:${port}`, ALLOWED_COUNTRIES: "NL,BE,GB", RATE_LIMIT_PER_IP: "100/1h", RATE_LIMIT_PER_PHONE: "20/1h",
+  });
+  // The same demo site on days it is closed (today and tomorrow in
+  // Amsterdam are closed dates).
+  const day = (d) => new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Amsterdam" }).format(new Date(Date.now() + d * 86_400_000));
+  const closedPort = await freePort();
+  closedEdge = await startWrangler(closedPort, {
+    UPSTREAM_URL: sandbox.url, VOICE_API_KEY: API_KEY, TICKET_SECRET, PORTAL_TOKEN_SECRET: PORTAL_SECRET,
+    ALLOWED_ORIGINS: `http://127.0.0.1:${closedPort}`, ALLOWED_COUNTRIES: "NL,BE,GB",
+    TIME_ZONE: "Europe/Amsterdam", OPENING_HOURS: "mon-sun 09:00-17:00", CLOSED_DATES: `${day(0)},${day(1)}`,
   });
   browser = await chromium.launch({
     executablePath: CHROME_PATH,
@@ -31,6 +42,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await edge?.stop();
+  await closedEdge?.stop();
   await sandbox?.stop();
 });
 
@@ -117,4 +129,42 @@ test("the portal's history with data passes WCAG 2.1 AA in both modes and palett
   await history.locator("details summary").first().click();
   await audit(page, "the history");
   await context.close();
+});
+
+test("picking a time, a booked and a cancelled callback, the closed shop and the portal's booked callbacks pass WCAG 2.1 AA in both modes and palettes", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: "America/New_York" });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${edge.url}/`);
+    const button = page.locator("callme-button.inline-cta");
+    await testid(button, "launcher").click();
+    await testid(button, "later").click();
+    await page.waitForFunction(() => document.querySelector("callme-button.inline-cta").shadowRoot.querySelectorAll("[data-testid=slot] option").length > 0);
+    await audit(page, "the slot picker");
+
+    await testid(button, "slot").selectOption("1");
+    await fillAndSubmit(button, "06 1234 5670");
+    await button.locator('[data-testid="tracking"][data-state="scheduled"]').waitFor();
+    await audit(page, "a booked callback");
+
+    const portal = await context.newPage();
+    const token = mintToken({ exp: nowSeconds() + 600, scope: "calls:read", phone: "+31612345670" });
+    await portal.goto(`${edge.url}/portal.html#token=${token}`);
+    await testid(portal.locator("callme-history"), "booked").waitFor({ timeout: 20_000 });
+    await audit(portal, "the history with a booked callback");
+    await portal.close();
+
+    await testid(button, "cancel").click();
+    await button.locator('[data-testid="tracking"][data-state="cancelled"]').waitFor();
+    await audit(page, "a cancelled callback");
+
+    await page.goto(`${closedEdge.url}/`);
+    const closed = page.locator("callme-button.inline-cta");
+    await testid(closed, "launcher").click();
+    await testid(closed, "closed").waitFor();
+    await page.waitForFunction(() => document.querySelector("callme-button.inline-cta").shadowRoot.querySelectorAll("[data-testid=slot] option").length > 0);
+    await audit(page, "the closed shop with its times");
+  } finally {
+    await context.close();
+  }
 });
