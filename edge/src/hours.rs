@@ -93,6 +93,11 @@ impl Schedule {
 
     /// Whether callbacks are taken at `utc_ms`.
     pub fn is_open(&self, zone: &dyn Zone, utc_ms: i64) -> bool {
+        if self.openings.is_empty() && self.closed.is_empty() {
+            // Always open (the default): no need to ask the zone, which
+            // in the worker is a call into `Intl` for every callback.
+            return true;
+        }
         let local = utc_ms + i64::from(zone.offset_minutes(utc_ms)) * MINUTE_MS;
         let day = local.div_euclid(DAY_MS);
         if self.closed.contains(&day) {
@@ -359,6 +364,39 @@ mod tests {
         assert!(
             !s.is_open(&z, at("2026-12-25T11:00:00+01:00")),
             "a closed date"
+        );
+    }
+
+    /// A zone that must not be asked.
+    struct Unasked;
+
+    impl Zone for Unasked {
+        fn offset_minutes(&self, _: i64) -> i32 {
+            panic!("an always-open site asked its zone")
+        }
+    }
+
+    #[test]
+    fn without_hours_or_closed_dates_the_site_is_open_without_asking_its_zone() {
+        let always = Schedule::parse(None, None).unwrap();
+        for instant in [
+            0,
+            at("2026-11-29T03:00:00+01:00"),
+            at("2026-03-29T02:30:00+01:00"),
+        ] {
+            assert!(always.is_open(&Unasked, instant));
+            assert_eq!(always.next_open(&Unasked, instant, 60), Some(instant));
+        }
+        // With only a closed date, the zone says which day it is.
+        let holiday = Schedule::parse(None, Some("2026-12-25")).unwrap();
+        let half_past_eleven_utc = at("2026-12-24T23:30:00Z");
+        assert!(
+            !holiday.is_open(&amsterdam(), half_past_eleven_utc),
+            "already the 25th in Amsterdam"
+        );
+        assert!(
+            holiday.is_open(&FixedZone(0), half_past_eleven_utc),
+            "still the 24th in UTC"
         );
     }
 

@@ -3,10 +3,11 @@
 //! instant, for `crate::hours`.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 
-use crate::hours::Zone;
+use crate::hours::{FixedZone, Zone};
 
 #[wasm_bindgen]
 extern "C" {
@@ -69,21 +70,27 @@ impl Zone for IntlZone {
 thread_local! {
     /// The site's zone, made once per isolate (its name cannot change
     /// within one).
-    static ZONE: RefCell<Option<(String, std::rc::Rc<IntlZone>)>> = const { RefCell::new(None) };
+    static ZONE: RefCell<Option<(String, Rc<dyn Zone>)>> = const { RefCell::new(None) };
 }
 
-/// The zone called `name`, made once per isolate.
+/// The zone called `name`, made once per isolate. `UTC` (the default) is
+/// a fixed offset: an `Intl.DateTimeFormat` costs a fresh isolate's first
+/// request a few milliseconds, for nothing there.
 ///
 /// # Errors
 /// When `Intl` does not know the name.
-pub fn site_zone(name: &str) -> Result<std::rc::Rc<IntlZone>, String> {
+pub fn site_zone(name: &str) -> Result<Rc<dyn Zone>, String> {
     ZONE.with(|cell| {
         if let Some((kept, zone)) = cell.borrow().as_ref()
             && kept == name
         {
             return Ok(zone.clone());
         }
-        let zone = std::rc::Rc::new(IntlZone::new(name)?);
+        let zone: Rc<dyn Zone> = if name == "UTC" {
+            Rc::new(FixedZone(0))
+        } else {
+            Rc::new(IntlZone::new(name)?)
+        };
         *cell.borrow_mut() = Some((name.to_owned(), zone.clone()));
         Ok(zone)
     })

@@ -20,8 +20,9 @@ pub struct SlotState {
     offered: RwSignal<Option<Result<Vec<Timestamp>, WidgetError>>>,
     /// The site's zone.
     site_zone: RwSignal<String>,
-    /// The chosen slot's index.
-    chosen: RwSignal<usize>,
+    /// The chosen slot as the edge wrote it (an option's value); empty
+    /// until the visitor picks one, which means the first, as shown.
+    chosen: RwSignal<String>,
 }
 
 impl SlotState {
@@ -30,7 +31,7 @@ impl SlotState {
         Self {
             offered: RwSignal::new(None),
             site_zone: RwSignal::new(String::new()),
-            chosen: RwSignal::new(0),
+            chosen: RwSignal::new(String::new()),
         }
     }
 
@@ -41,7 +42,7 @@ impl SlotState {
             if !alive.get() {
                 return;
             }
-            self.chosen.set(0);
+            self.chosen.set(String::new());
             self.offered.set(Some(result.map(|slots| {
                 self.site_zone.set(slots.time_zone);
                 slots.slots
@@ -52,7 +53,13 @@ impl SlotState {
     /// The chosen slot, if the slots are there.
     pub fn chosen(self) -> Option<Timestamp> {
         self.offered.with_untracked(|offered| match offered {
-            Some(Ok(slots)) => slots.get(self.chosen.get_untracked()).cloned(),
+            Some(Ok(slots)) => self.chosen.with_untracked(|chosen| {
+                slots
+                    .iter()
+                    .find(|slot| slot.as_str() == chosen)
+                    .or_else(|| slots.first())
+                    .cloned()
+            }),
             _ => None,
         })
     }
@@ -80,7 +87,7 @@ pub fn SlotPicker(
                 return html;
             };
             let mut last_day = String::new();
-            for (index, slot) in slots.iter().enumerate() {
+            for slot in slots {
                 let (day, time) = local_day_and_time(lang.tag(), slot);
                 if day != last_day {
                     if !last_day.is_empty() {
@@ -91,8 +98,10 @@ pub fn SlotPicker(
                     html.push_str("\">");
                     last_day = day;
                 }
+                // The value is the slot itself, so a choice means the same
+                // time even if the list was loaded again meanwhile.
                 html.push_str("<option value=\"");
-                html.push_str(&index.to_string());
+                escape_into(&mut html, slot.as_str());
                 html.push_str("\">");
                 escape_into(&mut html, &time);
                 html.push_str("</option>");
@@ -120,7 +129,7 @@ pub fn SlotPicker(
             <span>{t(lang, Msg::Time)}</span>
             <select part="input" data-testid="slot" aria-describedby="callme-slot-message"
                 inner_html=options
-                on:change=handler(move |ev| chosen.set(event_target_value(&ev).parse().unwrap_or(0)))>
+                on:change=handler(move |ev| chosen.set(event_target_value(&ev)))>
             </select>
         </label>
         <p id="callme-slot-message" class="message" data-testid="slot-message">{status}" "{note}</p>
