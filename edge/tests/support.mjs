@@ -290,7 +290,11 @@ export async function startWrangler(port, vars) {
   const wrangler = path.join(ROOT, "node_modules/wrangler/bin/wrangler.js");
   const varArgs = Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
   const child = spawn(process.execPath, [
-    wrangler, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state, "--log-level", "warn", ...varArgs,
+    // The devtools port is the kernel's choice: wrangler's own (9229, else
+    // the next free) races with another wrangler starting at the same
+    // moment, as test files running side by side do.
+    wrangler, "dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", "0",
+    "--persist-to", state, "--log-level", "warn", ...varArgs,
   ], {
     cwd: ROOT,
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_SEND_ERROR_REPORTS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true" },

@@ -1,6 +1,6 @@
 //! Every word the widget shows, in English and Dutch, from one table.
 
-use callme_shared::{CountryCode, ErrorCode, FieldError, NormalizeError, TextError};
+use callme_shared::{CountryCode, ErrorCode, FieldError, LiveStatus, NormalizeError, TextError};
 
 /// A supported language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -227,11 +227,22 @@ pub fn calling(lang: Lang, number: &str) -> String {
     }
 }
 
-/// "We will call +31... on Wed 25 Nov, 09:15." for a booked callback.
-pub fn will_call_at(lang: Lang, number: &str, when: &str) -> String {
-    match lang {
-        Lang::En => format!("We will call {number} on {when}."),
-        Lang::Nl => format!("We bellen {number} op {when}."),
+/// The line above a callback's status: which number, and for a booked
+/// one when ("We will call +31... on Wed 25 Nov, 09:15.", or that we will
+/// not once it is cancelled); once the booked call is placed, as a call now.
+pub fn tracking_line(lang: Lang, number: &str, when: Option<&str>, state: LiveStatus) -> String {
+    match (when, state, lang) {
+        (Some(when), LiveStatus::Scheduled, Lang::En) => {
+            format!("We will call {number} on {when}.")
+        }
+        (Some(when), LiveStatus::Scheduled, Lang::Nl) => format!("We bellen {number} op {when}."),
+        (Some(when), LiveStatus::Cancelled, Lang::En) => {
+            format!("We will not call {number} on {when}.")
+        }
+        (Some(when), LiveStatus::Cancelled, Lang::Nl) => {
+            format!("We bellen {number} niet op {when}.")
+        }
+        _ => calling(lang, number),
     }
 }
 
@@ -553,6 +564,37 @@ pub fn duration(seconds: u64) -> String {
 mod tests {
     use super::*;
     use callme_shared::{VisitorNote, normalize};
+
+    #[test]
+    fn a_booked_callback_says_when_and_no_longer_once_cancelled() {
+        let line = |lang, when, state| tracking_line(lang, "+31612345678", when, state);
+        let when = Some("Wed 25 Nov, 09:15");
+        assert_eq!(
+            line(Lang::En, when, LiveStatus::Scheduled),
+            "We will call +31612345678 on Wed 25 Nov, 09:15."
+        );
+        assert_eq!(
+            line(Lang::Nl, when, LiveStatus::Cancelled),
+            "We bellen +31612345678 niet op Wed 25 Nov, 09:15."
+        );
+        assert_eq!(
+            line(Lang::En, when, LiveStatus::Cancelled),
+            "We will not call +31612345678 on Wed 25 Nov, 09:15."
+        );
+        // Placed at its slot, it reads as any call.
+        assert_eq!(
+            line(Lang::En, when, LiveStatus::InProgress),
+            "Calling +31612345678"
+        );
+        assert_eq!(
+            line(Lang::En, None, LiveStatus::Dialing),
+            "Calling +31612345678"
+        );
+        assert_eq!(
+            line(Lang::Nl, None, LiveStatus::Ended),
+            "We bellen +31612345678"
+        );
+    }
 
     #[test]
     fn every_message_has_both_languages() {

@@ -241,6 +241,7 @@ test("a visitor picks a time, sees it booked in their own time, can cancel it, a
     await testid(button, "cancel").click();
     await button.locator('[data-testid="tracking"][data-state="cancelled"]').waitFor();
     assert.equal(await testid(button, "status").textContent(), "Callback cancelled");
+    assert.equal(await button.locator(".calling").textContent(), `We will not call +31612345677 on ${when}.`);
     assert.ok(await testid(button, "cancel").isHidden());
 
     // Again, for the soonest slot still ahead: the Scheduler places it then,

@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 use crate::api::Edge;
 use crate::browser::{Alive, Notify, local_when, now_ms, parse_ms, sleep};
 use crate::erased::{handler, value};
-use crate::i18n::{Lang, Msg, calling, duration, t, will_call_at};
+use crate::i18n::{Lang, Msg, duration, t, tracking_line};
 use crate::model::{live_text, poll_delay_ms};
 
 /// The call's live status, from "dialing" to "ended" or "failed".
@@ -150,10 +150,7 @@ pub fn Tracking(
     view! {
         <div class="tracking" part="status" data-testid="tracking"
             data-state=value(move || state().as_str().to_owned())>
-            <p class="calling">{match &when {
-                Some(when) => will_call_at(lang, &number, when),
-                None => calling(lang, &number),
-            }}</p>
+            <p class="calling">{value(move || tracking_line(lang, &number, when.as_deref(), state()))}</p>
             <p class="headline" data-testid="status">{value(move || live_text(lang, state()).to_owned())}</p>
             <p class="detail" data-testid="status-detail" hidden=value(move || detail().is_none())>
                 {value(detail)}
