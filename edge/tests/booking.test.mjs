@@ -104,6 +104,14 @@ test("a slot takes SLOT_CAPACITY bookings; a cancellation frees its place; statu
     const full = await book(edge, slot, "+31612345612");
     assert.equal(full.status, 409);
     assert.equal((await full.json()).error.code, "slot_full");
+    // The same instant written otherwise is the same slot: in UTC with
+    // milliseconds, and as the wall time of a zone an hour east.
+    const inEast = new Date(Date.parse(slot) + 3_600_000).toISOString().replace(/\.000Z$/, "+01:00");
+    for (const [n, same] of [new Date(Date.parse(slot)).toISOString(), inEast].entries()) {
+      const again = await book(edge, same, `+3161234562${n}`);
+      assert.equal(again.status, 409, same);
+      assert.equal((await again.json()).error.code, "slot_full", same);
+    }
     assert.ok(!(await slots(edge)).slots.includes(slot), "a full slot is not on offer");
     assert.deepEqual(
       Object.entries(await statusOf(edge, booked.ticket)).filter(([k]) => ["status", "at"].includes(k)),
