@@ -158,6 +158,33 @@ test("the portal sees the booked callbacks in its token's scope, soonest first",
   });
 });
 
+test("one Idempotency-Key books once, in sequence and when requests race, and takes one place", async () => {
+  await withEdge({ SLOT_MINUTES: "15", SLOT_CAPACITY: "2" }, async (edge) => {
+    const slot = (await slots(edge)).slots[3];
+    const headers = browser({ "Idempotency-Key": "booking-retried-by-a-flaky-network" });
+    const racing = await Promise.all(Array.from({ length: 6 }, () => book(edge, slot, "+31612345641", headers)));
+    const answers = [];
+    for (const response of racing) answers.push([response.status, await response.json()]);
+    for (let i = 0; i < 3; i++) {
+      const response = await book(edge, slot, "+31612345641", headers);
+      answers.push([response.status, await response.json()]);
+    }
+    // Racing requests wait for the first to finish, then read its answer.
+    assert.deepEqual(answers.map(([status]) => status), Array(9).fill(202));
+    assert.equal(new Set(answers.map(([, body]) => body.call_id)).size, 1);
+    assert.equal(new Set(answers.map(([, body]) => body.ticket)).size, 1);
+    // The same key for another time is a conflict, not a second booking.
+    const other = await book(edge, (await slots(edge)).slots[5], "+31612345641", headers);
+    assert.deepEqual([other.status, (await other.json()).error.code], [422, "idempotency_conflict"]);
+    const token = mintToken({ exp: nowSeconds() + 600, scope: "calls:read", phone: "+31612345641" });
+    const list = await (await edge.fetch("/api/scheduled", { headers: { Authorization: `Bearer ${token}` } })).json();
+    assert.equal(list.scheduled.length, 1);
+    // The slot kept its second place for somebody else.
+    assert.equal((await book(edge, slot, "+31612345642")).status, 202);
+    assert.equal((await book(edge, slot, "+31612345643")).status, 409);
+  });
+});
+
 // The two alarm tests wait for a slot (up to a minute) each: side by side.
 describe("the Scheduler's alarm", { concurrency: 2 }, () => {
 test("at its slot the Scheduler places the call, and the ticket follows it", async () => {
