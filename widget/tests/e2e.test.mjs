@@ -223,6 +223,42 @@ test("the whole flow works by keyboard alone", async () => {
   assert.equal(await testid(button, "launcher").getAttribute("aria-expanded"), "false");
 });
 
+test("a time is picked, booked and cancelled by keyboard alone", async () => {
+  const page = await open(`${edge.url}/`);
+  const button = inside(page, "callme-button.inline-cta");
+  const focused = () => page.evaluate(() => document.querySelector("callme-button.inline-cta").shadowRoot.activeElement?.dataset.testid);
+  /** Tabs forward until `id` has the focus (a few stops at most). */
+  async function tabTo(id) {
+    for (let i = 0; i < 8 && (await focused()) !== id; i++) await page.keyboard.press("Tab");
+    assert.equal(await focused(), id, `Tab reaches ${id}`);
+  }
+  const sent = [];
+  page.on("request", (r) => r.url().endsWith("/api/callback") && r.method() === "POST" && sent.push(JSON.parse(r.postData())));
+  await testid(button, "launcher").focus();
+  await page.keyboard.press("Enter");
+  await ready(button);
+  await waitFor(async () => (await focused()) === "phone", 5_000, "focus in the phone field");
+  await page.keyboard.type("0612345679");
+  await tabTo("consent");
+  await page.keyboard.press(" ");
+  await tabTo("later");
+  await page.keyboard.press("Enter");
+  assert.equal(await testid(button, "later").getAttribute("aria-pressed"), "true");
+  await waitFor(async () => (await testid(button, "slot").locator("option").count()) > 1, 10_000, "the slots");
+  await tabTo("slot");
+  await page.keyboard.press("ArrowDown");
+  const second = await testid(button, "slot").locator("option").nth(1).getAttribute("value");
+  assert.equal(await testid(button, "slot").inputValue(), second, "ArrowDown picks the next time");
+  await tabTo("submit");
+  await page.keyboard.press("Enter");
+  await button.locator('[data-testid="tracking"][data-state="scheduled"]').waitFor({ timeout: 10_000 });
+  assert.deepEqual(sent.map((body) => body.at), [second], "the time booked is the one picked");
+  await tabTo("cancel");
+  await page.keyboard.press("Enter");
+  await button.locator('[data-testid="tracking"][data-state="cancelled"]').waitFor({ timeout: 10_000 });
+  assert.deepEqual(page.errors, []);
+});
+
 test("in Dutch, from another origin, under a strict CSP", async () => {
   const page = await open(`${hostUrl}/shop-nl.html`);
   const button = inside(page, "callme-button");
