@@ -26,6 +26,12 @@ impl Edge {
         }
     }
 
+    /// The edge's base URL, as given.
+    #[cfg(feature = "button")]
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
     /// `GET /api/config`.
     #[cfg(feature = "button")]
     ///

@@ -186,6 +186,29 @@ pub fn download(name: &str, mime: &str, text: &str) -> Result<(), JsValue> {
     web_sys::Url::revoke_object_url(&url)
 }
 
+/// The page's `localStorage` entry `key`, if storage is there (it is not in
+/// some sandboxed frames and privacy modes; nothing is kept then).
+#[cfg(feature = "button")]
+pub fn stored(key: &str) -> Option<String> {
+    web_sys::window()?
+        .local_storage()
+        .ok()??
+        .get_item(key)
+        .ok()?
+}
+
+/// Writes (`Some`) or removes (`None`) the `localStorage` entry `key`,
+/// quietly when storage is not there or full.
+#[cfg(feature = "button")]
+pub fn store(key: &str, value: Option<&str>) {
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = match value {
+            Some(value) => storage.set_item(key, value),
+            None => storage.remove_item(key),
+        };
+    }
+}
+
 /// What the button tells the host page; the loader turns each into a
 /// `callme:*` event. Only statuses and codes go through it, never the
 /// visitor's number or name.

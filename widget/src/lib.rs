@@ -10,6 +10,7 @@
 pub mod csv;
 pub mod error;
 pub mod i18n;
+pub mod kept;
 pub mod model;
 
 #[cfg(target_arch = "wasm32")]

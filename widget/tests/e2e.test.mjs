@@ -259,6 +259,59 @@ test("a time is picked, booked and cancelled by keyboard alone", async () => {
   assert.deepEqual(page.errors, []);
 });
 
+test("a booked callback is there again after a reload and on the site's other tabs, until it is cancelled", async () => {
+  const page = await open(`${edge.url}/`);
+  const button = inside(page, "callme-button.inline-cta");
+  const posted = [];
+  page.context().on("request", (r) => r.url().endsWith("/api/callback") && r.method() === "POST" && posted.push(r.url()));
+  await testid(button, "launcher").click();
+  await ready(button);
+  await testid(button, "later").click();
+  await waitFor(async () => (await testid(button, "slot").locator("option").count()) > 1, 10_000, "the slots");
+  const last = await testid(button, "slot").locator("option").last().getAttribute("value");
+  await testid(button, "slot").selectOption(last);
+  await testid(button, "phone").fill("06 1234 5681");
+  await testid(button, "consent").check();
+  await testid(button, "submit").click();
+  await button.locator('[data-testid="tracking"][data-state="scheduled"]').waitFor({ timeout: 10_000 });
+  const booked = await button.locator(".calling").textContent();
+  const keys = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("callme.booking ")));
+  assert.equal(keys.length, 1);
+
+  /** Opens the button on `where` and says what it shows. */
+  async function shown(where) {
+    const again = inside(where, "callme-button.inline-cta");
+    await testid(again, "launcher").click();
+    await waitFor(async () => (await testid(again, "tracking").count()) + (await testid(again, "form").count()) > 0, 10_000, "the panel");
+    return again;
+  }
+  await page.reload();
+  let again = await shown(page);
+  await again.locator('[data-testid="tracking"][data-state="scheduled"]').waitFor({ timeout: 10_000 });
+  assert.equal(await again.locator(".calling").textContent(), booked);
+  const other = await page.context().newPage();
+  await other.goto(`${edge.url}/`);
+  const there = await shown(other);
+  await there.locator('[data-testid="tracking"][data-state="scheduled"]').waitFor({ timeout: 10_000 });
+  await other.close();
+  assert.equal(posted.length, 1, "shown again, never booked again");
+
+  await testid(again, "cancel").click();
+  await again.locator('[data-testid="tracking"][data-state="cancelled"]').waitFor({ timeout: 10_000 });
+  await page.reload();
+  again = await shown(page);
+  await testid(again, "phone").waitFor();
+  assert.equal(await testid(again, "tracking").count(), 0, "a cancelled booking is not kept");
+
+  // What any script of the page may write there is read as untrusted.
+  await page.evaluate((key) => localStorage.setItem(key, "callme-booking-1\nsched-x\n<img src=x onerror=alert(1)>\n2099-01-01T00:00:00Z\n+31612345681"), keys[0]);
+  await page.reload();
+  again = await shown(page);
+  await testid(again, "phone").waitFor();
+  assert.equal(await testid(again, "tracking").count(), 0, "a tampered entry is not shown");
+  assert.deepEqual(page.errors, []);
+});
+
 test("in Dutch, from another origin, under a strict CSP", async () => {
   const page = await open(`${hostUrl}/shop-nl.html`);
   const button = inside(page, "callme-button");

@@ -18,10 +18,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::Edge;
-use crate::browser::{Alive, Notify, random_key};
+use crate::browser::{Alive, Notify, now_ms, random_key, store, stored};
 use crate::erased::{handler, value};
 use crate::error::WidgetError;
 use crate::i18n::{Lang, Msg, closed_until, t, text_error_text};
+use crate::kept;
 
 use consent::ConsentField;
 use phone::{PhoneField, PhoneState};
@@ -85,7 +86,15 @@ pub fn CallmeButton(
     let consent = RwSignal::new(false);
     let name = RwSignal::new(prefill_name.unwrap_or_default());
     let note = RwSignal::new(String::new());
-    let phase = RwSignal::new(Phase::Form);
+    // A booking made on another page of the site (or before a reload) is
+    // shown again, with its "Cancel this callback".
+    let kept_key = kept::key(edge.base());
+    #[allow(clippy::cast_possible_truncation)]
+    let kept = stored(&kept_key).and_then(|text| kept::decode(&text, now_ms() as i64));
+    let phase = RwSignal::new(kept.map_or(Phase::Form, |kept| Phase::Tracking {
+        accepted: kept.accepted,
+        number: kept.number,
+    }));
     let server_error = RwSignal::new(None::<WidgetError>);
     let idempotency_key = RwSignal::new(None::<String>);
     let bot_token = RwSignal::new(None::<String>);
@@ -165,6 +174,7 @@ pub fn CallmeButton(
         let edge = edge.clone();
         let alive = alive.clone();
         let notify = notify.clone();
+        let kept_key = kept_key.clone();
         move |event: leptos::ev::SubmitEvent| {
             event.prevent_default();
             let number = match phone.submit() {
@@ -226,6 +236,7 @@ pub fn CallmeButton(
             let edge = edge.clone();
             let alive = alive.clone();
             let notify = notify.clone();
+            let kept_key = kept_key.clone();
             spawn_local(async move {
                 let result = edge.request_callback(&request, &key).await;
                 if !alive.get() {
@@ -238,6 +249,9 @@ pub fn CallmeButton(
                             accepted.status.as_str(),
                             accepted.at.as_deref(),
                         );
+                        if let Some(entry) = kept::encode(&accepted, number.as_str()) {
+                            store(&kept_key, Some(&entry));
+                        }
                         phase.set(Phase::Tracking {
                             accepted,
                             number: number.as_str().to_owned(),
@@ -346,12 +360,14 @@ pub fn CallmeButton(
     // the form is built again only when that flips.
     let show_form = Memo::new(move |_| !matches!(phase.get(), Phase::Tracking { .. }));
     let tracking_edge = edge.clone();
+    // Once the booked call is over (or cancelled), nothing is kept.
+    let forget = move || store(&kept_key, None);
     let tracking_view = move || {
         let Phase::Tracking { accepted, number } = phase.get() else {
             return None;
         };
         Some(
-            view! { <Tracking edge=tracking_edge.clone() accepted=accepted number=number lang=lang notify=notify.clone() on_again=again /> },
+            view! { <Tracking edge=tracking_edge.clone() accepted=accepted number=number lang=lang notify=notify.clone() on_over=forget.clone() on_again=again /> },
         )
     };
 

@@ -26,6 +26,8 @@ pub fn Tracking(
     lang: Lang,
     /// Told each new status (`callme:status`).
     notify: Notify,
+    /// Told once the call is over or the booking cancelled.
+    on_over: impl Fn() + 'static,
     /// "Call me again", once the call is over.
     on_again: impl Fn() + 'static,
 ) -> impl IntoView {
@@ -108,6 +110,12 @@ pub fn Tracking(
             });
         }
     };
+
+    Effect::new(move |_| {
+        if live.with(|s| s.as_ref().is_some_and(|s| s.status.is_final())) {
+            on_over();
+        }
+    });
 
     // The call timer ticks only while a call is in progress.
     Effect::new(move |_| {
