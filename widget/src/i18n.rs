@@ -567,33 +567,38 @@ mod tests {
 
     #[test]
     fn a_booked_callback_says_when_and_no_longer_once_cancelled() {
-        let line = |lang, when, state| tracking_line(lang, "+31612345678", when, state);
         let when = Some("Wed 25 Nov, 09:15");
-        assert_eq!(
-            line(Lang::En, when, LiveStatus::Scheduled),
-            "We will call +31612345678 on Wed 25 Nov, 09:15."
-        );
-        assert_eq!(
-            line(Lang::Nl, when, LiveStatus::Cancelled),
-            "We bellen +31612345678 niet op Wed 25 Nov, 09:15."
-        );
-        assert_eq!(
-            line(Lang::En, when, LiveStatus::Cancelled),
-            "We will not call +31612345678 on Wed 25 Nov, 09:15."
-        );
-        // Placed at its slot, it reads as any call.
-        assert_eq!(
-            line(Lang::En, when, LiveStatus::InProgress),
-            "Calling +31612345678"
-        );
-        assert_eq!(
-            line(Lang::En, None, LiveStatus::Dialing),
-            "Calling +31612345678"
-        );
-        assert_eq!(
-            line(Lang::Nl, None, LiveStatus::Ended),
-            "We bellen +31612345678"
-        );
+        for (lang, when, state, line) in [
+            (
+                Lang::En,
+                when,
+                LiveStatus::Scheduled,
+                "We will call +31612345678 on Wed 25 Nov, 09:15.",
+            ),
+            (
+                Lang::Nl,
+                when,
+                LiveStatus::Cancelled,
+                "We bellen +31612345678 niet op Wed 25 Nov, 09:15.",
+            ),
+            (
+                Lang::En,
+                when,
+                LiveStatus::Cancelled,
+                "We will not call +31612345678 on Wed 25 Nov, 09:15.",
+            ),
+            // Placed at its slot, it reads as any call.
+            (
+                Lang::En,
+                when,
+                LiveStatus::InProgress,
+                "Calling +31612345678",
+            ),
+            (Lang::En, None, LiveStatus::Dialing, "Calling +31612345678"),
+            (Lang::Nl, None, LiveStatus::Ended, "We bellen +31612345678"),
+        ] {
+            assert_eq!(tracking_line(lang, "+31612345678", when, state), line);
+        }
     }
 
     #[test]

@@ -131,6 +131,10 @@ test("the portal's history with data passes WCAG 2.1 AA in both modes and palett
   await context.close();
 });
 
+/** Waits until the page's inline button lists times to pick. */
+const slotsListed = (page) => page.waitForFunction(() =>
+  document.querySelector("callme-button.inline-cta").shadowRoot.querySelectorAll("[data-testid=slot] option").length > 0);
+
 test("picking a time, a booked and a cancelled callback, the closed shop and the portal's booked callbacks pass WCAG 2.1 AA in both modes and palettes", async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: "America/New_York" });
   try {
@@ -139,7 +143,7 @@ test("picking a time, a booked and a cancelled callback, the closed shop and the
     const button = page.locator("callme-button.inline-cta");
     await testid(button, "launcher").click();
     await testid(button, "later").click();
-    await page.waitForFunction(() => document.querySelector("callme-button.inline-cta").shadowRoot.querySelectorAll("[data-testid=slot] option").length > 0);
+    await slotsListed(page);
     await audit(page, "the slot picker");
 
     const offered = (await (await fetch(`${edge.url}/api/slots`)).json()).slots;
@@ -163,7 +167,7 @@ test("picking a time, a booked and a cancelled callback, the closed shop and the
     const closed = page.locator("callme-button.inline-cta");
     await testid(closed, "launcher").click();
     await testid(closed, "closed").waitFor();
-    await page.waitForFunction(() => document.querySelector("callme-button.inline-cta").shadowRoot.querySelectorAll("[data-testid=slot] option").length > 0);
+    await slotsListed(page);
     await audit(page, "the closed shop with its times");
   } finally {
     await context.close();
