@@ -18,7 +18,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::Edge;
-use crate::browser::{Alive, Notify, now_ms, random_key, store, stored};
+use crate::browser::{Alive, Notify, now_ms, random_key, sleep, store, stored};
 use crate::erased::{handler, value};
 use crate::error::WidgetError;
 use crate::i18n::{Lang, Msg, closed_until, t, text_error_text};
@@ -86,15 +86,32 @@ pub fn CallmeButton(
     let consent = RwSignal::new(false);
     let name = RwSignal::new(prefill_name.unwrap_or_default());
     let note = RwSignal::new(String::new());
+    let phase = RwSignal::new(Phase::Form);
     // A booking made on another page of the site (or before a reload) is
-    // shown again, with its "Cancel this callback".
+    // shown again, with its "Cancel this callback". Read once the form is
+    // painted: a page's first read of localStorage waits on the browser
+    // for several ms, which every visitor would otherwise wait for the
+    // form (measured: 1.4-1.5x plain JavaScript without it, 1.6-2.0x with).
     let kept_key = kept::key(edge.base());
-    #[allow(clippy::cast_possible_truncation)]
-    let kept = stored(&kept_key).and_then(|text| kept::decode(&text, now_ms() as i64));
-    let phase = RwSignal::new(kept.map_or(Phase::Form, |kept| Phase::Tracking {
-        accepted: kept.accepted,
-        number: kept.number,
-    }));
+    {
+        let (alive, kept_key) = (alive.clone(), kept_key.clone());
+        request_animation_frame(move || {
+            spawn_local(async move {
+                sleep(0).await;
+                #[allow(clippy::cast_possible_truncation)]
+                let kept = stored(&kept_key).and_then(|text| kept::decode(&text, now_ms() as i64));
+                if let Some(kept) = kept
+                    && alive.get()
+                    && phase.get_untracked() == Phase::Form
+                {
+                    phase.set(Phase::Tracking {
+                        accepted: kept.accepted,
+                        number: kept.number,
+                    });
+                }
+            });
+        });
+    }
     let server_error = RwSignal::new(None::<WidgetError>);
     let idempotency_key = RwSignal::new(None::<String>);
     let bot_token = RwSignal::new(None::<String>);
