@@ -309,6 +309,7 @@ test("a booked callback is there again after a reload and on the site's other ta
   again = await shown(page);
   await testid(again, "phone").waitFor();
   assert.equal(await testid(again, "tracking").count(), 0, "a tampered entry is not shown");
+  await waitFor(() => page.evaluate((key) => localStorage.getItem(key) === null, keys[0]), 5_000, "the unreadable entry removed");
   assert.deepEqual(page.errors, []);
 });
 

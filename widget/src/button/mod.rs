@@ -98,12 +98,16 @@ pub fn CallmeButton(
         request_animation_frame(move || {
             spawn_local(async move {
                 sleep(0).await;
+                let Some(text) = stored(&kept_key) else {
+                    return;
+                };
                 #[allow(clippy::cast_possible_truncation)]
-                let kept = stored(&kept_key).and_then(|text| kept::decode(&text, now_ms() as i64));
-                if let Some(kept) = kept
-                    && alive.get()
-                    && phase.get_untracked() == Phase::Form
-                {
+                let Some(kept) = kept::decode(&text, now_ms() as i64) else {
+                    // Past its time, or not a booking: the number in it
+                    // stays on the visitor's device no longer.
+                    return store(&kept_key, None);
+                };
+                if alive.get() && phase.get_untracked() == Phase::Form {
                     phase.set(Phase::Tracking {
                         accepted: kept.accepted,
                         number: kept.number,
