@@ -264,6 +264,12 @@ test("a booked callback is there again after a reload and on the site's other ta
   const button = inside(page, "callme-button.inline-cta");
   const posted = [];
   page.context().on("request", (r) => r.url().endsWith("/api/callback") && r.method() === "POST" && posted.push(r.url()));
+  // A second tab, its form open before the booking exists.
+  const early = await page.context().newPage();
+  await early.goto(`${edge.url}/`);
+  const earlyButton = inside(early, "callme-button.inline-cta");
+  await testid(earlyButton, "launcher").click();
+  await ready(earlyButton);
   await testid(button, "launcher").click();
   await ready(button);
   await testid(button, "later").click();
@@ -295,6 +301,17 @@ test("a booked callback is there again after a reload and on the site's other ta
   await there.locator('[data-testid="tracking"][data-state="scheduled"]').waitFor({ timeout: 10_000 });
   await other.close();
   assert.equal(posted.length, 1, "shown again, never booked again");
+
+  // A call now from the early tab, over before the booking's time, leaves
+  // the booking kept.
+  await testid(earlyButton, "phone").fill("06 1234 5682");
+  await testid(earlyButton, "consent").check();
+  await testid(earlyButton, "submit").click();
+  await earlyButton.locator('[data-testid="tracking"][data-state="ended"]').waitFor({ timeout: 20_000 });
+  await early.close();
+  await page.reload();
+  again = await shown(page);
+  await again.locator('[data-testid="tracking"][data-state="scheduled"]').waitFor({ timeout: 10_000 });
 
   await testid(again, "cancel").click();
   await again.locator('[data-testid="tracking"][data-state="cancelled"]').waitFor({ timeout: 10_000 });

@@ -381,14 +381,20 @@ pub fn CallmeButton(
     // the form is built again only when that flips.
     let show_form = Memo::new(move |_| !matches!(phase.get(), Phase::Tracking { .. }));
     let tracking_edge = edge.clone();
-    // Once the booked call is over (or cancelled), nothing is kept.
-    let forget = move || store(&kept_key, None);
     let tracking_view = move || {
         let Phase::Tracking { accepted, number } = phase.get() else {
             return None;
         };
+        // Once this call is over (or this booking cancelled), its entry
+        // goes; not another tab's booking made meanwhile.
+        let (kept_key, ticket) = (kept_key.clone(), accepted.ticket.clone());
+        let forget = move || {
+            if stored(&kept_key).is_some_and(|entry| entry.lines().any(|line| line == ticket)) {
+                store(&kept_key, None);
+            }
+        };
         Some(
-            view! { <Tracking edge=tracking_edge.clone() accepted=accepted number=number lang=lang notify=notify.clone() on_over=forget.clone() on_again=again /> },
+            view! { <Tracking edge=tracking_edge.clone() accepted=accepted number=number lang=lang notify=notify.clone() on_over=forget on_again=again /> },
         )
     };
 
