@@ -75,6 +75,14 @@ async function audit(page, what) {
 
 const testid = (root, id) => root.locator(`[data-testid="${id}"]`);
 
+/** Opens the demo site of the edge at `url` and its inline button's panel; the button. */
+async function openButton(page, url) {
+  await page.goto(`${url}/`);
+  const button = page.locator("callme-button.inline-cta");
+  await testid(button, "launcher").click();
+  return button;
+}
+
 async function fillAndSubmit(button, phone) {
   await testid(button, "phone").fill(phone);
   if (!(await testid(button, "consent").isChecked())) await testid(button, "consent").click();
@@ -84,9 +92,7 @@ async function fillAndSubmit(button, phone) {
 test("the form, every state of a call, a refusal and a failed call pass WCAG 2.1 AA in both modes and palettes", async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
-  await page.goto(`${edge.url}/`);
-  const button = page.locator("callme-button.inline-cta");
-  await testid(button, "launcher").click();
+  const button = await openButton(page, edge.url);
   await page.waitForFunction(() => document.querySelector("callme-button.inline-cta").shadowRoot.querySelectorAll("[data-testid=country] option").length > 0);
   await audit(page, "the open form");
 
@@ -139,9 +145,7 @@ test("picking a time, a booked and a cancelled callback, the closed shop and the
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: "America/New_York" });
   try {
     const page = await context.newPage();
-    await page.goto(`${edge.url}/`);
-    const button = page.locator("callme-button.inline-cta");
-    await testid(button, "launcher").click();
+    const button = await openButton(page, edge.url);
     await testid(button, "later").click();
     await slotsListed(page);
     await audit(page, "the slot picker");
@@ -163,9 +167,7 @@ test("picking a time, a booked and a cancelled callback, the closed shop and the
     await button.locator('[data-testid="tracking"][data-state="cancelled"]').waitFor();
     await audit(page, "a cancelled callback");
 
-    await page.goto(`${closedEdge.url}/`);
-    const closed = page.locator("callme-button.inline-cta");
-    await testid(closed, "launcher").click();
+    const closed = await openButton(page, closedEdge.url);
     await testid(closed, "closed").waitFor();
     await slotsListed(page);
     await audit(page, "the closed shop with its times");
