@@ -14,7 +14,7 @@ use crate::limits::{Check, ClientKey, LimitKind, RateRule};
 /// # Errors
 /// 400 `consent_required` under the `consent` field.
 pub fn check_consent(config: &EdgeConfig, consent: bool) -> Result<(), EdgeError> {
-    if config.consent_required && !consent {
+    if config.public.consent_required && !consent {
         return Err(EdgeError::Invalid {
             code: ErrorCode::ConsentRequired,
             message: "Tick the box to agree to be called.".into(),
@@ -31,6 +31,7 @@ pub fn check_consent(config: &EdgeConfig, consent: bool) -> Result<(), EdgeError
 /// 400 `agent_unknown` under the `agent` field.
 pub fn choose_agent(config: &EdgeConfig, alias: Option<&AgentAlias>) -> Result<AgentId, EdgeError> {
     config
+        .public
         .agent(alias)
         .cloned()
         .ok_or_else(|| EdgeError::Invalid {
@@ -56,16 +57,24 @@ impl CallbackLimits {
         let mut limits = vec![(
             LimitKind::Client,
             client.client.as_str(),
-            config.limit_per_ip,
+            config.limits.per_ip,
         )];
         if let Some(network) = &client.network {
-            limits.push((LimitKind::ClientNetwork, network, config.limit_per_network));
+            limits.push((LimitKind::ClientNetwork, network, config.limits.per_network));
         }
         limits.extend([
-            (LimitKind::Number, phone, config.limit_per_phone),
-            (LimitKind::NumberDaily, phone, config.limit_per_phone_daily),
-            (LimitKind::AllHourly, "", per(config.hourly_cap, 3_600_000)),
-            (LimitKind::AllDaily, "", per(config.daily_cap, 86_400_000)),
+            (LimitKind::Number, phone, config.limits.per_phone),
+            (LimitKind::NumberDaily, phone, config.limits.per_phone_daily),
+            (
+                LimitKind::AllHourly,
+                "",
+                per(config.limits.hourly_cap, 3_600_000),
+            ),
+            (
+                LimitKind::AllDaily,
+                "",
+                per(config.limits.daily_cap, 86_400_000),
+            ),
         ]);
         Self(
             limits
@@ -118,11 +127,11 @@ mod tests {
     fn the_agent_is_the_named_one_or_the_first() {
         let config = config();
         let first = choose_agent(&config, None).unwrap();
-        assert_eq!(first, config.agents[0].1);
+        assert_eq!(first, config.public.agents[0].1);
         let sales = AgentAlias::parse("sales").unwrap();
         assert_eq!(
             choose_agent(&config, Some(&sales)).unwrap(),
-            config.agents[1].1
+            config.public.agents[1].1
         );
         let nobody = AgentAlias::parse("nobody").unwrap();
         let error = choose_agent(&config, Some(&nobody)).unwrap_err();

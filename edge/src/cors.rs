@@ -10,7 +10,8 @@ use crate::error::EdgeError;
 /// Where a request comes from, as far as the browser tells.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Caller {
-    /// A browser on an allowed origin (reflect it).
+    /// A browser on an allowed origin: the setting's own text, never the
+    /// header's (reflect it).
     AllowedOrigin(String),
     /// A browser on the edge's own origin: same-origin GETs carry no
     /// `Origin`, only `Sec-Fetch-Site: same-origin`.
@@ -28,11 +29,9 @@ pub fn classify(
     origin: Option<&str>,
     fetch_site: Option<&str>,
 ) -> Result<Caller, EdgeError> {
-    match origin {
-        Some(origin) if config.origin_allowed(origin) => {
-            Ok(Caller::AllowedOrigin(origin.trim().to_owned()))
-        }
-        Some(_) => Err(EdgeError::Forbidden {
+    match origin.map(|origin| config.public.allowed_origin(origin)) {
+        Some(Some(allowed)) => Ok(Caller::AllowedOrigin(allowed.to_owned())),
+        Some(None) => Err(EdgeError::Forbidden {
             code: ErrorCode::OriginNotAllowed,
             message: "This website is not allowed to use this callme service.".into(),
             field: None,

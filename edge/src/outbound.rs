@@ -18,7 +18,10 @@ pub fn build(
     OutboundCallRequest {
         destination: request.phone.clone(),
         agent_id: agent_id.clone(),
-        first_message: config.greeting(request.locale.as_ref()).map(str::to_owned),
+        first_message: config
+            .public
+            .greeting(request.locale.as_ref())
+            .map(str::to_owned),
         context: Some(context(config, request, origin, now_ms)),
     }
 }
@@ -43,12 +46,12 @@ pub fn context(
     let name = request
         .name
         .as_ref()
-        .filter(|_| config.visitor_text.name)
+        .filter(|_| config.public.visitor_text.name)
         .map(|n| n.as_str());
     let note = request
         .note
         .as_ref()
-        .filter(|_| config.visitor_text.note)
+        .filter(|_| config.public.visitor_text.note)
         .map(|n| n.as_str());
     if name.is_some() || note.is_some() {
         let supplied = json!({ "name": name, "note": note });
@@ -81,7 +84,7 @@ mod tests {
     #[test]
     fn the_agent_and_greeting_come_from_configuration() {
         let config = config();
-        let agent = config.agent(None).unwrap().clone();
+        let agent = config.public.agent(None).unwrap().clone();
         let outbound = build(
             &config,
             &request("hi"),

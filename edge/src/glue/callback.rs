@@ -26,18 +26,19 @@ const NEXT_OPEN_HORIZON_DAYS: i64 = 60;
 
 /// Whether the site is open at `now_ms`, and when it opens next.
 fn hours(config: &EdgeConfig, now_ms: i64) -> Result<Hours, EdgeError> {
-    let zone = super::zone::site_zone(&config.time_zone).map_err(EdgeError::Internal)?;
-    let open_now = config.schedule.is_open(&*zone, now_ms);
+    let zone = super::zone::site_zone(&config.booking.time_zone).map_err(EdgeError::Internal)?;
+    let open_now = config.booking.schedule.is_open(&*zone, now_ms);
     let next_open = (!open_now)
         .then(|| {
             config
+                .booking
                 .schedule
                 .next_open(&*zone, now_ms, NEXT_OPEN_HORIZON_DAYS)
         })
         .flatten()
         .map(|at| crate::hours::local_rfc3339(&*zone, at));
     Ok(Hours {
-        time_zone: config.time_zone.clone(),
+        time_zone: config.booking.time_zone.clone(),
         open_now,
         next_open,
     })
@@ -49,16 +50,17 @@ fn hours(config: &EdgeConfig, now_ms: i64) -> Result<Hours, EdgeError> {
 /// When the site's zone cannot be read (checked when the isolate starts).
 pub fn public_config(config: &EdgeConfig, now_ms: i64) -> Result<PublicConfig, EdgeError> {
     Ok(PublicConfig {
-        countries: config.allowed_countries.clone(),
-        default_country: config.default_country,
+        countries: config.public.allowed_countries.clone(),
+        default_country: config.public.default_country,
         agents: config
+            .public
             .agents
             .iter()
             .map(|(alias, _)| alias.clone())
             .collect(),
-        turnstile_sitekey: config.turnstile_sitekey.clone(),
-        consent_required: config.consent_required,
-        locales: config.locales.clone(),
+        turnstile_sitekey: config.bot_check.sitekey.clone(),
+        consent_required: config.public.consent_required,
+        locales: config.public.locales.clone(),
         hours: hours(config, now_ms)?,
     })
 }
@@ -95,8 +97,8 @@ pub async fn handle_callback(ctx: &mut Ctx, req: Request) -> Result<Response, Ed
     let config = &ctx.config;
     let destination = policy::check_destination(
         &callback.phone,
-        &config.allowed_countries,
-        &config.allowed_number_kinds,
+        &config.public.allowed_countries,
+        &config.public.allowed_number_kinds,
     )
     .map_err(|e| EdgeError::from_policy(&e))?;
     // From here on the number is libphonenumber's one canonical form: the
@@ -118,12 +120,13 @@ pub async fn handle_callback(ctx: &mut Ctx, req: Request) -> Result<Response, Ed
         // A booking must name a slot `GET /api/slots` offers (full ones
         // aside: the Scheduler says so, atomically, when it books).
         Some(at) => {
-            let zone = super::zone::site_zone(&config.time_zone).map_err(EdgeError::Internal)?;
-            let slots = config.schedule.slots(
+            let zone =
+                super::zone::site_zone(&config.booking.time_zone).map_err(EdgeError::Internal)?;
+            let slots = config.booking.schedule.slots(
                 &*zone,
                 ctx.now_ms,
-                config.slot_minutes,
-                config.schedule_days,
+                config.booking.slot_minutes,
+                config.booking.schedule_days,
             );
             if !slots.contains(&at.unix_millis()) {
                 return Err(EdgeError::Invalid {
@@ -140,7 +143,7 @@ pub async fn handle_callback(ctx: &mut Ctx, req: Request) -> Result<Response, Ed
     // token must not be spent on a replay, and a failed bot check must not
     // use up anybody's limits), so the limits are counted after it.
     let limits = CallbackLimits::new(config, &callback.phone, ip.as_deref());
-    let bot_check = config.turnstile_secret.is_some();
+    let bot_check = config.bot_check.secret.is_some();
     let admit_checks = if bot_check {
         Vec::new()
     } else {
@@ -151,7 +154,7 @@ pub async fn handle_callback(ctx: &mut Ctx, req: Request) -> Result<Response, Ed
         fingerprint: request::fingerprint(&callback),
         // Wait out another request holding the key a little longer than
         // it can take, then give up with 409.
-        pending_ms: i64::try_from(config.upstream_timeout_ms * 2 + 3_000).unwrap_or(i64::MAX),
+        pending_ms: i64::try_from(config.upstream.timeout_ms * 2 + 3_000).unwrap_or(i64::MAX),
     });
     if claim.is_some() || !admit_checks.is_empty() {
         let give_up_at = ctx.now_ms + claim.as_ref().map_or(0, |c| c.pending_ms);
@@ -252,7 +255,7 @@ async fn place(
             ctx.config.ticket_key()?.expose(),
             &placed.call_id,
             ctx.now_ms,
-            ctx.config.ticket_ttl_ms,
+            ctx.config.tickets.ttl_ms,
         ),
         call_id: placed.call_id,
         status: LiveStatus::Dialing,
@@ -284,7 +287,7 @@ async fn book(
         slot_ms,
         phone: callback.phone.as_str().to_owned(),
         agent: callback.agent.as_ref().map_or_else(
-            || ctx.config.agents[0].0.as_str().to_owned(),
+            || ctx.config.public.agents[0].0.as_str().to_owned(),
             |a| a.as_str().to_owned(),
         ),
         outbound,
@@ -297,7 +300,7 @@ async fn book(
     };
     let command = BookingCommand::Book {
         booking,
-        capacity: ctx.config.slot_capacity,
+        capacity: ctx.config.booking.slot_capacity,
     };
     match super::scheduler_object::ask(ctx, &command).await? {
         BookingAnswer::Booked => {}
@@ -314,13 +317,14 @@ async fn book(
         }
     }
     let call_id = CallId::parse(&id).map_err(|e| EdgeError::Internal(e.to_string()))?;
-    let zone = super::zone::site_zone(&ctx.config.time_zone).map_err(EdgeError::Internal)?;
+    let zone =
+        super::zone::site_zone(&ctx.config.booking.time_zone).map_err(EdgeError::Internal)?;
     let accepted = CallbackAccepted {
         ticket: ticket::issue(
             ctx.config.ticket_key()?.expose(),
             &call_id,
             ctx.now_ms,
-            (slot_ms - ctx.now_ms).max(0) + ctx.config.ticket_ttl_ms,
+            (slot_ms - ctx.now_ms).max(0) + ctx.config.tickets.ttl_ms,
         ),
         call_id,
         status: LiveStatus::Scheduled,
@@ -335,19 +339,19 @@ async fn book(
 pub async fn handle_slots(ctx: &mut Ctx, req: &Request) -> Result<Response, EdgeError> {
     let config = ctx.config.clone();
     let url = req.url().map_err(respond::internal)?;
-    let mut days = config.schedule_days;
+    let mut days = config.booking.schedule_days;
     for (name, value) in url.query_pairs() {
         match name.as_ref() {
             "days" => {
                 days = value
                     .parse::<i64>()
                     .ok()
-                    .filter(|d| (1..=config.schedule_days).contains(d))
+                    .filter(|d| (1..=config.booking.schedule_days).contains(d))
                     .ok_or_else(|| EdgeError::Invalid {
                         code: ErrorCode::LimitOutOfRange,
                         message: format!(
                             "days is a whole number from 1 to {}.",
-                            config.schedule_days
+                            config.booking.schedule_days
                         ),
                         field: Some("days"),
                     })?;
@@ -364,10 +368,12 @@ pub async fn handle_slots(ctx: &mut Ctx, req: &Request) -> Result<Response, Edge
             }
         }
     }
-    let zone = super::zone::site_zone(&config.time_zone).map_err(EdgeError::Internal)?;
-    let mut slots = config
-        .schedule
-        .slots(&*zone, ctx.now_ms, config.slot_minutes, days);
+    let zone = super::zone::site_zone(&config.booking.time_zone).map_err(EdgeError::Internal)?;
+    let mut slots =
+        config
+            .booking
+            .schedule
+            .slots(&*zone, ctx.now_ms, config.booking.slot_minutes, days);
     if !slots.is_empty() {
         let counts = match super::scheduler_object::ask(
             ctx,
@@ -388,7 +394,7 @@ pub async fn handle_slots(ctx: &mut Ctx, req: &Request) -> Result<Response, Edge
             counts
                 .iter()
                 .find(|(at, _)| at == slot)
-                .is_none_or(|(_, n)| *n < config.slot_capacity)
+                .is_none_or(|(_, n)| *n < config.booking.slot_capacity)
         });
     }
     let slots: Vec<String> = slots
@@ -397,7 +403,7 @@ pub async fn handle_slots(ctx: &mut Ctx, req: &Request) -> Result<Response, Edge
         .collect();
     respond::json(
         200,
-        &serde_json::json!({ "time_zone": config.time_zone, "slots": slots }),
+        &serde_json::json!({ "time_zone": config.booking.time_zone, "slots": slots }),
     )
 }
 

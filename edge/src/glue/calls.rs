@@ -27,13 +27,14 @@ async fn portal_claims(ctx: &mut Ctx, req: &Request) -> Result<token::Claims, Ed
         })?;
     let secret = ctx
         .config
-        .portal_token_secret
+        .portal
+        .secret
         .clone()
         .ok_or(EdgeError::Unauthorized {
             code: ErrorCode::TokenNotAccepted,
             message: "This service does not accept portal tokens.",
         })??;
-    let rules = &ctx.config.portal_token_rules;
+    let rules = &ctx.config.portal.rules;
     let claims =
         token::verify(secret.expose(), &bearer, ctx.now_ms / 1_000, rules).map_err(|e| {
             EdgeError::Unauthorized {
@@ -51,7 +52,7 @@ async fn portal_claims(ctx: &mut Ctx, req: &Request) -> Result<token::Claims, Ed
     // per token, across isolates, before any of them is made.
     let check = LimitKind::Token.check(
         &crate::sign::sha256_hex(bearer.as_bytes())[..24],
-        ctx.config.limit_history_per_token,
+        ctx.config.limits.history_per_token,
     );
     let admit = Command::Admit {
         claim: None,
@@ -87,8 +88,8 @@ pub async fn handle_calls(ctx: &mut Ctx, req: &Request) -> Result<Response, Edge
     let mut scan = HistoryScan::new(
         query,
         Restriction::of(&claims),
-        ctx.config.history_max_limit,
-        ctx.config.history_scan_max,
+        ctx.config.portal.history_max_limit,
+        ctx.config.portal.history_scan_max,
     );
     while let Some(page_query) = scan.next_query() {
         let raw =
@@ -138,7 +139,8 @@ pub async fn handle_scheduled(ctx: &mut Ctx, req: &Request) -> Result<Response, 
             "scheduler answered a list badly".into(),
         ));
     };
-    let zone = super::zone::site_zone(&ctx.config.time_zone).map_err(EdgeError::Internal)?;
+    let zone =
+        super::zone::site_zone(&ctx.config.booking.time_zone).map_err(EdgeError::Internal)?;
     let scheduled: Vec<ScheduledView> = bookings
         .into_iter()
         .map(|b| ScheduledView {

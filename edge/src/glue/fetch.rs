@@ -63,7 +63,7 @@ pub async fn to_platform(
     body: Option<String>,
 ) -> Result<Raw, EdgeError> {
     let request = platform_request(config, method, path, body)?;
-    match send(request, config.upstream_timeout_ms).await {
+    match send(request, config.upstream.timeout_ms).await {
         Ok(raw) => Ok(raw),
         Err(Failure::TimedOut) => Err(EdgeError::UpstreamTimeout),
         Err(Failure::Unreachable(detail)) => Err(EdgeError::Upstream {
@@ -80,23 +80,23 @@ fn platform_request(
     path: &str,
     body: Option<String>,
 ) -> Result<Request, EdgeError> {
-    let credential = if config.upstream_auth_scheme.is_empty() {
-        config.api_key.expose().to_owned()
+    let credential = if config.upstream.auth_scheme.is_empty() {
+        config.upstream.api_key.expose().to_owned()
     } else {
         format!(
             "{} {}",
-            config.upstream_auth_scheme,
-            config.api_key.expose()
+            config.upstream.auth_scheme,
+            config.upstream.api_key.expose()
         )
     };
     let mut headers = vec![
-        (config.upstream_auth_header.as_str(), credential.as_str()),
+        (config.upstream.auth_header.as_str(), credential.as_str()),
         ("Accept", "application/json"),
     ];
     if body.is_some() {
         headers.push(("Content-Type", "application/json"));
     }
-    let url = format!("{}{path}", config.upstream_url);
+    let url = format!("{}{path}", config.upstream.url);
     build(method, &url, &headers, body).map_err(|e| EdgeError::Internal(e.to_string()))
 }
 

@@ -97,7 +97,7 @@ fn prepare(request: &Request, env: Env, log: &mut LogLine) -> Result<Ctx, EdgeEr
             })
             .and_then(|config| {
                 // The zone name is only known good once Intl knows it.
-                zone::site_zone(&config.time_zone)
+                zone::site_zone(&config.booking.time_zone)
                     .map(|_| config)
                     .map_err(|reason| ConfigError::Invalid {
                         name: "TIME_ZONE",

@@ -42,7 +42,7 @@ pub async fn handle_status(ctx: &mut Ctx, req: &Request) -> Result<Response, Edg
     // the edge's own work; the platform sees at most one list a second.
     let check = LimitKind::Ticket.check(
         &crate::sign::sha256_hex(ticket_text.trim().as_bytes())[..24],
-        ctx.config.limit_status_per_ticket,
+        ctx.config.limits.status_per_ticket,
     );
     let now_ms = ctx.now_ms;
     POLLS
@@ -126,7 +126,8 @@ async fn find_booking(ctx: &mut Ctx, id: &str) -> Result<Booking, EdgeError> {
 
 /// What the visitor sees of a booking not (yet) placed.
 fn booking_view(ctx: &Ctx, booking: &Booking) -> Result<CallbackStatus, EdgeError> {
-    let zone = super::zone::site_zone(&ctx.config.time_zone).map_err(EdgeError::Internal)?;
+    let zone =
+        super::zone::site_zone(&ctx.config.booking.time_zone).map_err(EdgeError::Internal)?;
     let status = match booking.status {
         BookingStatus::Scheduled | BookingStatus::Placed => LiveStatus::Scheduled,
         BookingStatus::Cancelled => LiveStatus::Cancelled,
@@ -184,7 +185,7 @@ async fn shared_list(
         path: &path,
         issued_ms,
         exact,
-        wait_limit_ms: i64::try_from(ctx.config.upstream_timeout_ms).unwrap_or(i64::MAX),
+        wait_limit_ms: i64::try_from(ctx.config.upstream.timeout_ms).unwrap_or(i64::MAX),
     };
     loop {
         match LISTS.with(|lists| lists.borrow().lookup(&wanted, super::now())) {

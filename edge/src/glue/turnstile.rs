@@ -73,7 +73,7 @@ pub async fn verify(
     ip: &str,
     origin: Option<&str>,
 ) -> Result<(), EdgeError> {
-    let Some(secret) = ctx.config.turnstile_secret.clone() else {
+    let Some(secret) = ctx.config.bot_check.secret.clone() else {
         return Ok(());
     };
     let token = token.ok_or_else(|| failed("Complete the bot check first."))?;
@@ -84,12 +84,12 @@ pub async fn verify(
         .finish();
     let request = build(
         Method::Post,
-        &ctx.config.turnstile_verify_url,
+        &ctx.config.bot_check.verify_url,
         &[("Content-Type", "application/x-www-form-urlencoded")],
         Some(form),
     )
     .map_err(|e| EdgeError::Internal(e.to_string()))?;
-    match send(request, ctx.config.upstream_timeout_ms).await {
+    match send(request, ctx.config.upstream.timeout_ms).await {
         Ok(raw) => match serde_json::from_str::<Verdict>(&raw.body) {
             Ok(verdict) if verdict.success => {
                 if fits(&verdict, origin, is_dummy_secret(secret.expose())) {
