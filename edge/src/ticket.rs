@@ -147,6 +147,7 @@ mod tests {
             &format!(".{}.", NOW + 999_999_999),
             1,
         );
+        assert_ne!(longer, ticket, "the tamper must change the ticket");
         assert_eq!(
             verify("s3cret", &longer, "call-a", NOW),
             Err(TicketError::BadSignature)

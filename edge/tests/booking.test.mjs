@@ -174,7 +174,9 @@ test("one Idempotency-Key books once, in sequence and when requests race, and ta
     assert.equal(new Set(answers.map(([, body]) => body.call_id)).size, 1);
     assert.equal(new Set(answers.map(([, body]) => body.ticket)).size, 1);
     // The same key for another time is a conflict, not a second booking.
-    const other = await book(edge, (await slots(edge)).slots[5], "+31612345641", headers);
+    const otherSlot = (await slots(edge)).slots[5];
+    assert.notEqual(Date.parse(otherSlot), Date.parse(slot), "another time");
+    const other = await book(edge, otherSlot, "+31612345641", headers);
     assert.deepEqual([other.status, (await other.json()).error.code], [422, "idempotency_conflict"]);
     const token = mintToken({ exp: nowSeconds() + 600, scope: "calls:read", phone: "+31612345641" });
     const list = await (await edge.fetch("/api/scheduled", { headers: { Authorization: `Bearer ${token}` } })).json();

@@ -7,7 +7,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
-  API_KEY, ORIGIN, browser, mintTicket, mintToken, nowSeconds, settings, startEdge, startSandbox,
+  API_KEY, ORIGIN, browser, mintTicket, mintToken, nowSeconds, settings, startEdge, startSandbox, tamperChar,
 } from "./support.mjs";
 
 let sandbox;
@@ -143,15 +143,25 @@ add("Idempotency-Key with spaces", callback(body({}), { "Idempotency-Key": "not 
 // Tickets of every broken kind.
 const status = (ticket, headers = {}) => ({ path: "/api/callback/status", method: "GET", headers: { Origin: ORIGIN, ...(ticket === undefined ? {} : { Authorization: ticket }), ...headers } });
 const real = mintTicket("call-outbound-abc123", Date.now());
+// Each tampered ticket differs from the real one, always (a replace that
+// matches nothing, or a character replaced by itself, would test nothing).
+const tampered = {
+  v2: real.replace(/^v1\./, "v2."),
+  // One significant character of the MAC changed, so that its bytes change
+  // (replacing the last two with "AA" left it equal whenever the MAC's last
+  // byte was 0: 1 in 256).
+  mac: tamperChar(real, -10),
+  longerLife: real.replace(/\.(\d+)\.([^.]+)$/, (_, e, m) => `.${Number(e) + 1e9}.${m}`),
+  otherCall: real.replace(/^v1\.[^.]+/, "v1.Y2FsbC1vdXRib3VuZC14eXo"),
+};
+for (const [name, value] of Object.entries(tampered)) assert.notEqual(value, real, `tampered ${name}`);
 for (const [name, header, code] of [
   ["no ticket", undefined, "ticket_missing"], ["empty ticket (trimmed to a bare scheme)", "Ticket ", "ticket_missing"], ["Bearer scheme", `Bearer ${real}`, "ticket_missing"],
-  ["garbage", "Ticket nonsense", "ticket_invalid"], ["four parts", "Ticket v1.a.b.c", "ticket_invalid"], ["v2", `Ticket ${real.replace("v1.", "v2.")}`, "ticket_invalid"],
-  // One significant character of the MAC changed (replacing the last two
-  // with "AA" left it equal whenever the MAC's last byte was 0: 1 in 256).
-  ["tampered mac", `Ticket ${real.slice(0, -10)}${real.at(-10) === "A" ? "B" : "A"}${real.slice(-9)}`, "ticket_invalid"], ["another secret", `Ticket ${mintTicket("call-outbound-abc123", Date.now(), 3_600_000, "another-secret-another-secret-0123456789")}`, "ticket_invalid"],
+  ["garbage", "Ticket nonsense", "ticket_invalid"], ["four parts", "Ticket v1.a.b.c", "ticket_invalid"], ["v2", `Ticket ${tampered.v2}`, "ticket_invalid"],
+  ["tampered mac", `Ticket ${tampered.mac}`, "ticket_invalid"], ["another secret", `Ticket ${mintTicket("call-outbound-abc123", Date.now(), 3_600_000, "another-secret-another-secret-0123456789")}`, "ticket_invalid"],
   ["expired", `Ticket ${mintTicket("call-outbound-abc123", Date.now() - 7_200_000, 3_600_000)}`, "ticket_invalid"],
-  ["longer life, same mac", `Ticket ${real.replace(/\.(\d+)\.([^.]+)$/, (_, e, m) => `.${Number(e) + 1e9}.${m}`)}`, "ticket_invalid"],
-  ["another call, same mac", `Ticket ${real.replace(/^v1\.[^.]+/, "v1.Y2FsbC1vdXRib3VuZC14eXo")}`, "ticket_invalid"],
+  ["longer life, same mac", `Ticket ${tampered.longerLife}`, "ticket_invalid"],
+  ["another call, same mac", `Ticket ${tampered.otherCall}`, "ticket_invalid"],
 ]) add(`ticket: ${name}`, status(header), 401, code);
 add("status from a server", { path: "/api/callback/status", method: "GET", headers: { Authorization: `Ticket ${real}` } }, 403, "origin_required");
 add("status by call id in the URL", { path: "/api/callback/call-outbound-abc123", method: "GET", headers: { Origin: ORIGIN, Authorization: `Ticket ${real}` } }, 404, "not_found");

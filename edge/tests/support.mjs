@@ -259,6 +259,38 @@ export function mintTicket(callId, issuedMs, ttlMs = 3_600_000, secret = TICKET_
   return `${body}.${createHmac("sha256", secret).update(body).digest("base64url")}`;
 }
 
+const B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/**
+ * `s` with its base64url character at `index` (negative counts from the
+ * end; the last by default) replaced by one that always changes the bytes
+ * it decodes to. Changing a character is not enough: the last one of a
+ * 32-byte MAC (43 characters) carries only 4 bits, so it is one of 16
+ * characters, and "replace it with A" leaves a MAC ending in A as it was
+ * (1 run in 16), while a lenient decoder reads ...B as ...A. Here the
+ * character's top bit is flipped: that bit carries data at every position
+ * (a last character carries 2 or 4 bits, the top ones), and the unused low
+ * bits stay zero, so a strict decoder (the edge's) reads other bytes, not
+ * a malformed value. Throws unless the dot-separated part holding `index`
+ * decodes to other bytes than before.
+ */
+export function tamperChar(s, index = -1) {
+  const at = index < 0 ? s.length + index : index;
+  const value = B64URL.indexOf(s[at] ?? "");
+  if (at < 0 || at >= s.length || value < 0) {
+    throw new Error(`tamperChar: no base64url character at ${index} of ${JSON.stringify(s)}`);
+  }
+  const tampered = s.slice(0, at) + B64URL[value ^ 0b100000] + s.slice(at + 1);
+  const start = s.lastIndexOf(".", at) + 1;
+  const end = s.indexOf(".", at) === -1 ? s.length : s.indexOf(".", at);
+  const before = Buffer.from(s.slice(start, end), "base64url");
+  const after = Buffer.from(tampered.slice(start, end), "base64url");
+  if (tampered === s || before.equals(after)) {
+    throw new Error(`tamperChar: changing ${index} of ${JSON.stringify(s)} changes no byte`);
+  }
+  return tampered;
+}
+
 export const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 /** Polls `probe` until it returns a truthy value or `ms` pass. */

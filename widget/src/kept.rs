@@ -133,6 +133,7 @@ mod tests {
             with(4, "<img src=x onerror=alert(1)>"),
             with(4, "0612345678"),
         ] {
+            assert_ne!(bad, good, "each case must differ from the good entry");
             assert_eq!(decode(&bad, SLOT_MS), None, "{bad:?}");
         }
         assert!(decode(&with(2, &"t".repeat(512)), SLOT_MS).is_some());
