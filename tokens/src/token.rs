@@ -5,7 +5,10 @@
 //!
 //! Every claim is read strictly and fails closed: a restriction that is
 //! present but null, of another type, or (for `phone`) not an E.164 number
-//! refuses the token rather than meaning "no restriction".
+//! refuses the token rather than meaning "no restriction". So does a name
+//! twice in the header or the claims, and a header asking for something the
+//! verifier does not do (`crit`, `b64` but true, `zip`). Times are compared
+//! in exact arithmetic, whatever i64 they are.
 
 use callme_shared::{ErrorCode, PhoneNumber};
 use serde::{Deserialize, Serialize};
@@ -99,7 +102,9 @@ impl Scope {
 /// Why a token is refused; each maps to a 401 code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TokenError {
-    /// Not three base64url parts with JSON inside.
+    /// Not three base64url parts with a JSON object inside (each name
+    /// once), or a header naming an extension the verifier does not
+    /// implement (`crit`, `b64` other than true, `zip`).
     #[error("The portal token is malformed.")]
     Malformed,
     /// Not HS256 (`none` and every other algorithm are refused).
@@ -150,9 +155,73 @@ impl TokenError {
     }
 }
 
-#[derive(Deserialize)]
-struct Header {
-    alg: String,
+/// A JSON object whose member names are unique: RFC 7515 section 5.2 and
+/// RFC 7519 section 4 let a parser either refuse duplicates or take the
+/// last; taking the last would let two readers of one token (the portal's
+/// and the edge's) disagree on what it says, so duplicates are refused.
+struct UniqueObject(Map<String, Value>);
+
+impl<'de> Deserialize<'de> for UniqueObject {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = UniqueObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object with unique member names")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut members: A,
+            ) -> Result<UniqueObject, A::Error> {
+                let mut map = Map::new();
+                while let Some((name, value)) = members.next_entry::<String, Value>()? {
+                    if map.contains_key(&name) {
+                        return Err(serde::de::Error::custom(format_args!(
+                            "duplicate member {name:?}"
+                        )));
+                    }
+                    map.insert(name, value);
+                }
+                Ok(UniqueObject(map))
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+
+/// The base64url JSON object of a token part, or `Malformed`.
+fn object(part: &str) -> Result<Map<String, Value>, TokenError> {
+    unb64(part)
+        .and_then(|bytes| serde_json::from_slice::<UniqueObject>(&bytes).ok())
+        .map(|object| object.0)
+        .ok_or(TokenError::Malformed)
+}
+
+/// Reads the JOSE header: `alg` must be `HS256`. The verifier understands
+/// no extension, so a header with `crit` (RFC 7515 section 4.1.11: any
+/// value, even the empty list the RFC forbids) is refused, as are the two
+/// parameters that would make the payload something other than base64url
+/// JSON: `b64` other than `true` (RFC 7797) and `zip` (a JWE parameter).
+/// Every other parameter is ignored (RFC 7515 section 4): notably `jwk`,
+/// `jku`, `x5u`, `x5c` and `kid` never choose the key, which is always the
+/// edge's secret.
+fn check_header(header: &Map<String, Value>) -> Result<(), TokenError> {
+    let alg = match header.get("alg") {
+        Some(Value::String(alg)) => alg,
+        _ => return Err(TokenError::Malformed),
+    };
+    if header.contains_key("crit")
+        || header
+            .get("b64")
+            .is_some_and(|b64| *b64 != Value::Bool(true))
+        || header.contains_key("zip")
+    {
+        return Err(TokenError::Malformed);
+    }
+    if alg != "HS256" {
+        return Err(TokenError::WrongAlgorithm);
+    }
+    Ok(())
 }
 
 /// Verifies a token at `now_s` (seconds since the epoch) under `rules`.
@@ -164,32 +233,14 @@ pub fn verify(secret: &str, token: &str, now_s: i64, rules: &Rules) -> Result<Cl
     let [header, payload, signature] = parts.as_slice() else {
         return Err(TokenError::Malformed);
     };
-    let header: Header = unb64(header)
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .ok_or(TokenError::Malformed)?;
-    if header.alg != "HS256" {
-        return Err(TokenError::WrongAlgorithm);
-    }
+    check_header(&object(header)?)?;
     let signature = unb64(signature).ok_or(TokenError::Malformed)?;
     let signed = format!("{}.{payload}", parts[0]);
     if !hmac_matches(secret.as_bytes(), signed.as_bytes(), &signature) {
         return Err(TokenError::BadSignature);
     }
-    let map: Map<String, Value> = unb64(payload)
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .ok_or(TokenError::Malformed)?;
-    let claims = read_claims(&map)?;
-    if now_s >= claims.exp + LEEWAY_S {
-        return Err(TokenError::Expired);
-    }
-    if claims.nbf.is_some_and(|nbf| now_s + LEEWAY_S < nbf)
-        || claims.iat.is_some_and(|iat| now_s + LEEWAY_S < iat)
-    {
-        return Err(TokenError::NotYetValid);
-    }
-    if claims.exp - claims.iat.unwrap_or(now_s).min(now_s) > rules.max_ttl_s {
-        return Err(TokenError::LifetimeTooLong);
-    }
+    let claims = read_claims(&object(payload)?)?;
+    check_times(&claims, now_s, rules.max_ttl_s)?;
     check_audience(claims.aud.as_ref(), rules.audience.as_deref())?;
     if let Some(issuer) = &rules.issuer
         && claims.iss.as_deref() != Some(issuer.as_str())
@@ -202,10 +253,41 @@ pub fn verify(secret: &str, token: &str, now_s: i64, rules: &Rules) -> Result<Cl
     Ok(claims)
 }
 
+/// `exp`, `nbf` and `iat` against the edge's clock and the longest lifetime.
+///
+/// The times are whatever i64 the signer wrote (`i64::MIN` and `i64::MAX`
+/// included), and a release build (the wasm edge) wraps i64 overflow
+/// silently: `exp - iat` with `iat` at `i64::MIN` once came out negative
+/// and passed the lifetime check. So the arithmetic is in i128, where any
+/// sum or difference of two i64 is exact: no value can wrap, and each
+/// comparison means what it says for every input.
+fn check_times(claims: &Claims, now_s: i64, max_ttl_s: i64) -> Result<(), TokenError> {
+    let now = i128::from(now_s);
+    let leeway = i128::from(LEEWAY_S);
+    let exp = i128::from(claims.exp);
+    if now >= exp + leeway {
+        return Err(TokenError::Expired);
+    }
+    let after_now = |time: Option<i64>| time.is_some_and(|t| i128::from(t) > now + leeway);
+    if after_now(claims.nbf) || after_now(claims.iat) {
+        return Err(TokenError::NotYetValid);
+    }
+    // From `iat`, or from now when that is earlier or `iat` is absent.
+    let start = claims.iat.map_or(now, |iat| i128::from(iat).min(now));
+    if exp - start > i128::from(max_ttl_s) {
+        return Err(TokenError::LifetimeTooLong);
+    }
+    Ok(())
+}
+
 /// Reads the claims strictly: every known claim that is present must have
 /// its type.
 fn read_claims(map: &Map<String, Value>) -> Result<Claims, TokenError> {
-    // JWT times are JSON numbers; PyJWT and others may write floats.
+    // JWT times are NumericDates (RFC 7519 section 2): JSON numbers, which
+    // may have a fraction (PyJWT writes `time.time()` as it is). An integer
+    // that fits i64 is taken exactly; a float is floored when finite and
+    // under 1e15 s (31 million years) from the epoch; anything else (1e308,
+    // integers beyond i64) refuses the token as a bad claim.
     let time = |name: &'static str| -> Result<Option<i64>, TokenError> {
         match map.get(name) {
             None => Ok(None),
@@ -317,10 +399,354 @@ mod tests {
 
     /// A token whose payload is `payload`, signed with `k`.
     fn raw(payload: &str) -> String {
-        let header = b64(br#"{"alg":"HS256","typ":"JWT"}"#);
-        let signed = format!("{header}.{}", b64(payload.as_bytes()));
-        let signature = b64(&hmac(b"k", signed.as_bytes()));
+        signed(r#"{"alg":"HS256","typ":"JWT"}"#, payload, b"k")
+    }
+
+    /// A token of `header` and `payload` (JSON text), signed with `key`.
+    fn signed(header: &str, payload: &str, key: &[u8]) -> String {
+        let signed = format!("{}.{}", b64(header.as_bytes()), b64(payload.as_bytes()));
+        let signature = b64(&hmac(key, signed.as_bytes()));
         format!("{signed}.{signature}")
+    }
+
+    const YEAR: i64 = 365 * 24 * 3_600;
+
+    /// `verify` on a token of these times, with only the outcome kept.
+    fn outcome(
+        exp: i64,
+        iat: Option<i64>,
+        nbf: Option<i64>,
+        now: i64,
+        max_ttl_s: i64,
+    ) -> Result<(), TokenError> {
+        let token = mint(
+            "k",
+            &Claims {
+                exp,
+                iat,
+                nbf,
+                ..claims()
+            },
+        );
+        let rules = Rules {
+            max_ttl_s,
+            ..Rules::default()
+        };
+        verify("k", &token, now, &rules).map(|_| ())
+    }
+
+    #[test]
+    fn claim_times_at_the_ends_of_i64_are_compared_exactly_and_never_wrap() {
+        use TokenError::{Expired, LifetimeTooLong, NotYetValid};
+        const DAY: i64 = 24 * 3_600;
+        const MIN: i64 = i64::MIN;
+        const MAX: i64 = i64::MAX;
+        type Case = (i64, Option<i64>, Option<i64>, i64, i64);
+        // ((exp, iat, nbf, now, max_ttl_s), outcome)
+        let cases: [(Case, Result<(), TokenError>); 17] = [
+            // iat at i64::MIN: ten years to live, or ten minutes.
+            (
+                (NOW + 10 * YEAR, Some(MIN), None, NOW, DAY),
+                Err(LifetimeTooLong),
+            ),
+            ((NOW + 600, Some(MIN), None, NOW, DAY), Err(LifetimeTooLong)),
+            (
+                (NOW + 600, Some(MIN + 1), None, NOW, DAY),
+                Err(LifetimeTooLong),
+            ),
+            // Too long even where no maximum is set (i64::MAX).
+            ((NOW + 600, Some(MIN), None, NOW, MAX), Err(LifetimeTooLong)),
+            ((NOW + 600, Some(-1), None, NOW, DAY), Err(LifetimeTooLong)),
+            // iat ahead: ten years, or the end of time.
+            (
+                (NOW + 10 * YEAR + 600, Some(NOW + 10 * YEAR), None, NOW, DAY),
+                Err(NotYetValid),
+            ),
+            ((NOW + 600, Some(MAX), None, NOW, DAY), Err(NotYetValid)),
+            // exp at the end of time lives too long, but does not expire.
+            ((MAX, None, None, NOW, DAY), Err(LifetimeTooLong)),
+            (
+                (MAX - LEEWAY_S + 1, None, None, NOW, DAY),
+                Err(LifetimeTooLong),
+            ),
+            ((MAX, None, None, NOW, MAX), Ok(())),
+            ((MAX, Some(MIN), None, NOW, MAX), Err(LifetimeTooLong)),
+            // exp before the epoch.
+            ((MIN, None, None, NOW, DAY), Err(Expired)),
+            ((-1, None, None, NOW, DAY), Err(Expired)),
+            // nbf at either end.
+            ((NOW + 600, None, Some(MAX), NOW, DAY), Err(NotYetValid)),
+            ((NOW + 600, None, Some(MIN), NOW, DAY), Ok(())),
+            // The edge's clock at either end.
+            ((MAX, None, Some(MAX), MAX, DAY), Ok(())),
+            ((MIN, Some(MIN), Some(MIN), MIN, DAY), Ok(())),
+        ];
+        let wrong: Vec<String> = cases
+            .into_iter()
+            .filter_map(|(case @ (exp, iat, nbf, now, max_ttl_s), expected)| {
+                let got = outcome(exp, iat, nbf, now, max_ttl_s);
+                (got != expected).then(|| format!("{case:?}: {got:?}, not {expected:?}"))
+            })
+            .collect();
+        assert!(wrong.is_empty(), "{wrong:#?}");
+    }
+
+    /// The rules of [`verify`] in exact arithmetic, for the property below.
+    fn exact_outcome(
+        exp: i64,
+        iat: Option<i64>,
+        nbf: Option<i64>,
+        now: i64,
+        max_ttl_s: i64,
+    ) -> Result<(), TokenError> {
+        let (exp, now, leeway) = (i128::from(exp), i128::from(now), i128::from(LEEWAY_S));
+        if now >= exp + leeway {
+            return Err(TokenError::Expired);
+        }
+        if [nbf, iat]
+            .into_iter()
+            .flatten()
+            .any(|t| now + leeway < i128::from(t))
+        {
+            return Err(TokenError::NotYetValid);
+        }
+        if exp - iat.map_or(now, |iat| i128::from(iat).min(now)) > i128::from(max_ttl_s) {
+            return Err(TokenError::LifetimeTooLong);
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn every_mix_of_extreme_claim_times_gets_the_exact_arithmetic_outcome() {
+        let day = 24 * 3_600;
+        let times = [
+            i64::MIN,
+            i64::MIN + 1,
+            i64::MIN + LEEWAY_S,
+            -LEEWAY_S,
+            -1,
+            0,
+            1,
+            NOW - LEEWAY_S,
+            NOW,
+            NOW + LEEWAY_S,
+            NOW + day,
+            i64::MAX - LEEWAY_S,
+            i64::MAX - 1,
+            i64::MAX,
+        ];
+        let optional: Vec<Option<i64>> = std::iter::once(None).chain(times.map(Some)).collect();
+        for exp in times {
+            for &iat in &optional {
+                for &nbf in &optional {
+                    for now in [NOW, 0, i64::MIN, i64::MAX] {
+                        for max_ttl_s in [day, i64::MAX, 0, i64::MIN] {
+                            assert_eq!(
+                                outcome(exp, iat, nbf, now, max_ttl_s),
+                                exact_outcome(exp, iat, nbf, now, max_ttl_s),
+                                "exp {exp}, iat {iat:?}, nbf {nbf:?}, now {now}, max_ttl_s {max_ttl_s}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn numeric_dates_are_i64_integers_or_finite_floats_floored() {
+        let exp = NOW + 600;
+        // (claims JSON, what verify returns: the exp read, or the error)
+        let cases: [(String, Result<i64, TokenError>); 21] = [
+            (format!(r#"{{"exp":{exp}}}"#), Ok(exp)),
+            (format!(r#"{{"exp":{exp}.0}}"#), Ok(exp)),
+            (format!(r#"{{"exp":{exp}.9}}"#), Ok(exp)),
+            (format!(r#"{{"exp":{exp}e0}}"#), Ok(exp)),
+            (r#"{"exp":-0.0}"#.to_owned(), Err(TokenError::Expired)),
+            (
+                r#"{"exp":1e308}"#.to_owned(),
+                Err(TokenError::BadClaim("exp")),
+            ),
+            (
+                r#"{"exp":-1e308}"#.to_owned(),
+                Err(TokenError::BadClaim("exp")),
+            ),
+            (
+                r#"{"exp":1e15}"#.to_owned(),
+                Err(TokenError::BadClaim("exp")),
+            ),
+            (
+                r#"{"exp":9223372036854775807}"#.to_owned(),
+                Err(TokenError::LifetimeTooLong),
+            ),
+            (
+                r#"{"exp":9223372036854775808}"#.to_owned(),
+                Err(TokenError::BadClaim("exp")),
+            ),
+            (
+                r#"{"exp":18446744073709551615}"#.to_owned(),
+                Err(TokenError::BadClaim("exp")),
+            ),
+            (
+                r#"{"exp":-9223372036854775809}"#.to_owned(),
+                Err(TokenError::BadClaim("exp")),
+            ),
+            (r#"{"exp":1e400}"#.to_owned(), Err(TokenError::Malformed)),
+            (r#"{"exp":NaN}"#.to_owned(), Err(TokenError::Malformed)),
+            (
+                format!(r#"{{"exp":{exp},"iat":-9223372036854775808}}"#),
+                Err(TokenError::LifetimeTooLong),
+            ),
+            (
+                format!(r#"{{"exp":{exp},"iat":1.5}}"#),
+                Err(TokenError::LifetimeTooLong),
+            ),
+            (
+                format!(r#"{{"exp":{exp},"iat":-1e308}}"#),
+                Err(TokenError::BadClaim("iat")),
+            ),
+            (format!(r#"{{"exp":{exp},"iat":{NOW}.5}}"#), Ok(exp)),
+            (
+                format!(r#"{{"exp":{exp},"nbf":1e308}}"#),
+                Err(TokenError::BadClaim("nbf")),
+            ),
+            // Floored: half a second inside the leeway, never outside it.
+            (
+                format!(r#"{{"exp":{exp},"nbf":{}.5}}"#, NOW + LEEWAY_S),
+                Ok(exp),
+            ),
+            (
+                format!(r#"{{"exp":{exp},"nbf":{}.0}}"#, NOW + LEEWAY_S + 1),
+                Err(TokenError::NotYetValid),
+            ),
+        ];
+        let wrong: Vec<String> = cases
+            .into_iter()
+            .filter_map(|(times, expected)| {
+                // The same claims with the scope they need.
+                let payload = times.replacen('{', r#"{"scope":"calls:read","#, 1);
+                let got = check(&raw(&payload)).map(|c| c.exp);
+                (got != expected).then(|| format!("{times}: {got:?}, not {expected:?}"))
+            })
+            .collect();
+        assert!(wrong.is_empty(), "{wrong:#?}");
+    }
+
+    #[test]
+    fn a_header_with_crit_is_refused_whatever_it_names() {
+        let payload = serde_json::to_string(&claims()).unwrap();
+        let accepted: Vec<String> = [
+            r#"{"alg":"HS256","crit":["exp"],"exp":1765620600}"#,
+            r#"{"alg":"HS256","crit":["b64"],"b64":true}"#,
+            r#"{"alg":"HS256","crit":["https://example.com/must-know"],"https://example.com/must-know":1}"#,
+            r#"{"alg":"HS256","crit":["alg"]}"#,
+            r#"{"alg":"HS256","crit":[]}"#,
+            r#"{"alg":"HS256","crit":null}"#,
+            r#"{"alg":"HS256","crit":"exp"}"#,
+            r#"{"alg":"HS256","crit":{}}"#,
+            r#"{"crit":["x"],"alg":"HS256","x":false}"#,
+        ]
+        .into_iter()
+        .filter_map(|header| {
+            let got = check(&signed(header, &payload, b"k"));
+            (got != Err(TokenError::Malformed)).then(|| format!("{header}: {got:?}"))
+        })
+        .collect();
+        assert!(accepted.is_empty(), "{accepted:#?}");
+    }
+
+    #[test]
+    fn headers_that_change_how_the_payload_reads_or_are_ambiguous_are_refused() {
+        let payload = serde_json::to_string(&claims()).unwrap();
+        let accepted: Vec<String> = [
+            // RFC 7797: the payload would not be base64url of the claims.
+            r#"{"alg":"HS256","b64":false}"#,
+            r#"{"alg":"HS256","b64":"false"}"#,
+            r#"{"alg":"HS256","b64":null}"#,
+            // A JWE parameter: a compressed payload.
+            r#"{"alg":"HS256","zip":"DEF"}"#,
+            // Not an object.
+            r#"["HS256"]"#,
+            r#""HS256""#,
+            // Duplicate names (RFC 7515 section 5.2: refuse or take the last).
+            r#"{"alg":"none","alg":"HS256"}"#,
+            r#"{"alg":"HS256","alg":"HS256"}"#,
+            r#"{"alg":"HS256","typ":"JWT","typ":"JOSE"}"#,
+            r#"{"alg":"HS256","\u0061lg":"HS256"}"#,
+            // No algorithm, or not a string.
+            r#"{"typ":"JWT"}"#,
+            r#"{"alg":null}"#,
+            r#"{"alg":["HS256"]}"#,
+        ]
+        .into_iter()
+        .filter_map(|header| {
+            let got = check(&signed(header, &payload, b"k"));
+            (got != Err(TokenError::Malformed)).then(|| format!("{header}: {got:?}"))
+        })
+        .collect();
+        assert!(accepted.is_empty(), "{accepted:#?}");
+        for header in [
+            r#"{"alg":"HS256","b64":true}"#,
+            r#"{"typ":"JWT","alg":"HS256","cty":"JWT"}"#,
+        ] {
+            assert!(check(&signed(header, &payload, b"k")).is_ok(), "{header}");
+        }
+        for header in [
+            r#"{"alg":"hs256"}"#,
+            r#"{"alg":"HS256 "}"#,
+            r#"{"alg":"HS512"}"#,
+        ] {
+            assert_eq!(
+                check(&signed(header, &payload, b"k")),
+                Err(TokenError::WrongAlgorithm),
+                "{header}"
+            );
+        }
+    }
+
+    #[test]
+    fn keys_named_in_the_header_are_never_used_to_verify() {
+        let payload = serde_json::to_string(&claims()).unwrap();
+        let attacker = b"attacker";
+        let jwk = format!(r#"{{"kty":"oct","k":"{}"}}"#, b64(attacker));
+        for header in [
+            format!(r#"{{"alg":"HS256","jwk":{jwk}}}"#),
+            r#"{"alg":"HS256","jku":"https://attacker.example/jwks.json"}"#.to_owned(),
+            r#"{"alg":"HS256","x5u":"https://attacker.example/cert.pem"}"#.to_owned(),
+            r#"{"alg":"HS256","x5c":["MIIB"]}"#.to_owned(),
+            r#"{"alg":"HS256","kid":"../../../../dev/null"}"#.to_owned(),
+            r#"{"alg":"HS256","kid":"' OR 1=1 --"}"#.to_owned(),
+        ] {
+            assert_eq!(
+                check(&signed(&header, &payload, attacker)),
+                Err(TokenError::BadSignature),
+                "{header}"
+            );
+            // Signed with the edge's secret, the parameters are ignored.
+            assert!(check(&signed(&header, &payload, b"k")).is_ok(), "{header}");
+        }
+    }
+
+    #[test]
+    fn duplicate_claims_are_refused_not_read_last_wins() {
+        let exp = NOW + 600;
+        let accepted: Vec<String> = [
+            format!(r#"{{"exp":{exp},"exp":{},"scope":"calls:read"}}"#, exp + 10 * YEAR),
+            format!(r#"{{"exp":{exp},"\u0065xp":{exp},"scope":"calls:read"}}"#),
+            format!(r#"{{"exp":{exp},"scope":"none","scope":"calls:read"}}"#),
+            format!(r#"{{"exp":{exp},"scope":"calls:read","phone":"+31612345678","phone":"+31687654321"}}"#),
+            format!(r#"{{"exp":{exp},"scope":"calls:read","iat":{NOW},"iat":{NOW}}}"#),
+        ]
+        .into_iter()
+        .filter_map(|payload| {
+            let got = check(&raw(&payload));
+            (got != Err(TokenError::Malformed)).then(|| format!("{payload}: {got:?}"))
+        })
+        .collect();
+        assert!(accepted.is_empty(), "{accepted:#?}");
+        // Duplicates deeper in a value are JSON's business, not a claim's.
+        let nested = format!(r#"{{"exp":{exp},"scope":"calls:read","ext":{{"a":1,"a":2}}}}"#);
+        assert!(check(&raw(&nested)).is_ok());
     }
 
     #[test]
@@ -555,6 +981,10 @@ mod tests {
         let tampered_payload = b64(&serde_json::to_vec(&tampered_claims).unwrap());
         let parts: Vec<&str> = token.split('.').collect();
         let tampered = format!("{}.{tampered_payload}.{}", parts[0], parts[2]);
+        // The tamper changes the token (a claim that was not there to drop
+        // would leave it as it was, and valid).
+        assert_ne!(tampered_payload, parts[1]);
+        assert_ne!(tampered, token);
         assert_eq!(check(&tampered), Err(TokenError::BadSignature));
     }
 
