@@ -6,6 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::object::{Command as ObjectCommand, Reply, Vocabulary};
+
 /// Where a booking stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BookingStatus {
@@ -59,74 +61,110 @@ pub struct Booking {
     pub error: Option<String>,
 }
 
-/// A command to the `Scheduler`, sent as JSON. Externally tagged (serde's
-/// default): an internally tagged enum costs the worker ~10 KB more code
-/// to read, and only this build ever reads it.
+/// Book a slot unless it already holds `capacity`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Command {
-    /// Books `booking` unless its slot already holds `capacity`.
-    Book {
-        /// The new booking.
-        booking: Booking,
-        /// Bookings a slot takes.
-        capacity: u32,
-    },
-    /// One booking.
-    Get {
-        /// Its id.
-        id: String,
-    },
-    /// Cancels a booking still waiting for its slot.
-    Cancel {
-        /// Its id.
-        id: String,
-    },
-    /// Bookings per slot from `from_ms` on (for `GET /api/slots`).
-    Counts {
-        /// The first slot of interest.
-        from_ms: i64,
-    },
-    /// Bookings from `from_ms` on, soonest first, in a portal token's
-    /// scope.
-    List {
-        /// The first slot of interest.
-        from_ms: i64,
-        /// Only this number.
-        phone: Option<String>,
-        /// Only this agent alias.
-        agent: Option<String>,
-    },
+pub struct Book {
+    /// The new booking.
+    pub booking: Booking,
+    /// Bookings a slot takes.
+    pub capacity: u32,
 }
 
-/// The `Scheduler`'s answer (externally tagged, as [`Command`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Answer {
+/// What [`Book`] answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Booked {
     /// Booked.
     Booked,
     /// The slot is full.
     Full,
-    /// The booking asked for (`None`: no such booking).
-    Found {
-        /// It.
-        booking: Option<Booking>,
-    },
-    /// Cancelled (or already cancelled: cancelling twice is fine).
-    Cancelled {
-        /// It, now.
-        booking: Booking,
-    },
-    /// Too late to cancel: placed, failed, or no such booking.
-    NotCancellable,
-    /// Bookings per slot.
-    Counts {
-        /// `(slot_ms, bookings)`.
-        counts: Vec<(i64, u32)>,
-    },
-    /// Bookings in scope.
-    List {
-        /// Soonest first.
-        bookings: Vec<Booking>,
-    },
+}
+
+/// One booking (`None`: no such booking).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Get {
+    /// Its id.
+    pub id: String,
+}
+
+/// Cancel a booking still waiting for its slot (cancelling twice is fine);
+/// answered with it, cancelled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cancel {
+    /// Its id.
+    pub id: String,
+}
+
+/// Too late to cancel: placed, failed, or no such booking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotCancellable;
+
+/// Bookings per slot, `(slot_ms, bookings)`, from `from_ms` on (for
+/// `GET /api/slots`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    /// The first slot of interest.
+    pub from_ms: i64,
+}
+
+/// Bookings from `from_ms` on, soonest first, in a portal token's scope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct List {
+    /// The first slot of interest.
+    pub from_ms: i64,
+    /// Only this number.
+    pub phone: Option<String>,
+    /// Only this agent alias.
+    pub agent: Option<String>,
+}
+
+/// Every command of the `Scheduler`, as it travels (externally tagged,
+/// serde's default: an internally tagged enum costs the worker ~10 KB more
+/// code to read).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Request {
+    /// [`Book`].
+    Book(Book),
+    /// [`Get`].
+    Get(Get),
+    /// [`Cancel`].
+    Cancel(Cancel),
+    /// [`Counts`].
+    Counts(Counts),
+    /// [`List`].
+    List(List),
+}
+
+impl Request {
+    /// Whether the command may change when the next booking is due.
+    pub fn rearms(&self) -> bool {
+        matches!(self, Self::Book(_) | Self::Cancel(_))
+    }
+}
+
+impl Vocabulary for Request {
+    const BINDING: &'static str = "SCHEDULER";
+}
+
+macro_rules! scheduler_command {
+    ($($command:ident => $answer:ty),* $(,)?) => {$(
+        impl From<$command> for Request {
+            fn from(command: $command) -> Self {
+                Self::$command(command)
+            }
+        }
+        impl ObjectCommand for $command {
+            type Wire = Request;
+            type Answer = $answer;
+        }
+    )*};
+}
+
+scheduler_command! {
+    Book => Booked,
+    Get => Option<Booking>,
+    Cancel => Result<Booking, NotCancellable>,
+    Counts => Vec<(i64, u32)>,
+    List => Vec<Booking>,
 }
 
 /// How the `Scheduler` keeps bookings (SQLite in the object; a `Vec` in
@@ -142,57 +180,68 @@ pub trait Store {
     fn from(&self, from_ms: i64) -> Vec<Booking>;
 }
 
-/// Carries out one command.
-pub fn apply(store: &mut dyn Store, command: Command) -> Answer {
-    match command {
-        Command::Book { booking, capacity } => {
-            if store.count_in_slot(booking.slot_ms) >= capacity {
-                return Answer::Full;
-            }
-            store.put(&booking);
-            Answer::Booked
-        }
-        Command::Get { id } => Answer::Found {
-            booking: store.get(&id),
-        },
-        Command::Cancel { id } => match store.get(&id) {
-            Some(mut booking)
-                if matches!(
-                    booking.status,
-                    BookingStatus::Scheduled | BookingStatus::Cancelled
-                ) =>
-            {
-                booking.status = BookingStatus::Cancelled;
-                store.put(&booking);
-                Answer::Cancelled { booking }
-            }
-            _ => Answer::NotCancellable,
-        },
-        Command::Counts { from_ms } => {
-            let mut counts: Vec<(i64, u32)> = Vec::new();
-            for booking in store.from(from_ms) {
-                if counts_against_capacity(booking.status) {
-                    match counts.last_mut() {
-                        Some((slot, n)) if *slot == booking.slot_ms => *n += 1,
-                        _ => counts.push((booking.slot_ms, 1)),
-                    }
-                }
-            }
-            Answer::Counts { counts }
-        }
-        Command::List {
-            from_ms,
-            phone,
-            agent,
-        } => Answer::List {
-            bookings: store
-                .from(from_ms)
-                .into_iter()
-                .filter(|b| phone.as_ref().is_none_or(|p| *p == b.phone))
-                .filter(|b| agent.as_ref().is_none_or(|a| *a == b.agent))
-                .collect(),
-        },
+/// Carries out one command of any kind, answering with its own answer.
+pub fn handle(store: &mut dyn Store, request: Request) -> Reply {
+    match request {
+        Request::Book(command) => Reply::to::<Book>(&book(store, &command)),
+        Request::Get(command) => Reply::to::<Get>(&store.get(&command.id)),
+        Request::Cancel(command) => Reply::to::<Cancel>(&cancel(store, &command)),
+        Request::Counts(command) => Reply::to::<Counts>(&counts(store, &command)),
+        Request::List(command) => Reply::to::<List>(&list(store, &command)),
     }
+}
+
+/// [`Book`].
+pub fn book(store: &mut dyn Store, command: &Book) -> Booked {
+    if store.count_in_slot(command.booking.slot_ms) >= command.capacity {
+        return Booked::Full;
+    }
+    store.put(&command.booking);
+    Booked::Booked
+}
+
+/// [`Cancel`].
+///
+/// # Errors
+/// [`NotCancellable`] once placed or failed, or for no such booking.
+pub fn cancel(store: &mut dyn Store, command: &Cancel) -> Result<Booking, NotCancellable> {
+    match store.get(&command.id) {
+        Some(mut booking)
+            if matches!(
+                booking.status,
+                BookingStatus::Scheduled | BookingStatus::Cancelled
+            ) =>
+        {
+            booking.status = BookingStatus::Cancelled;
+            store.put(&booking);
+            Ok(booking)
+        }
+        _ => Err(NotCancellable),
+    }
+}
+
+/// [`Counts`].
+pub fn counts(store: &dyn Store, command: &Counts) -> Vec<(i64, u32)> {
+    let mut counts: Vec<(i64, u32)> = Vec::new();
+    for booking in store.from(command.from_ms) {
+        if counts_against_capacity(booking.status) {
+            match counts.last_mut() {
+                Some((slot, n)) if *slot == booking.slot_ms => *n += 1,
+                _ => counts.push((booking.slot_ms, 1)),
+            }
+        }
+    }
+    counts
+}
+
+/// [`List`].
+pub fn list(store: &dyn Store, command: &List) -> Vec<Booking> {
+    store
+        .from(command.from_ms)
+        .into_iter()
+        .filter(|b| command.phone.as_ref().is_none_or(|p| *p == b.phone))
+        .filter(|b| command.agent.as_ref().is_none_or(|a| *a == b.agent))
+        .collect()
 }
 
 /// A cancelled booking frees its place; every other keeps it (a failed
@@ -275,35 +324,24 @@ mod tests {
     #[test]
     fn a_slot_takes_its_capacity_and_a_cancellation_frees_a_place() {
         let mut store = Memory::default();
-        let book = |store: &mut Memory, n| {
-            apply(
+        let take = |store: &mut Memory, n| {
+            book(
                 store,
-                Command::Book {
+                &Book {
                     booking: booking(n, 1_000, "+31612345678"),
                     capacity: 2,
                 },
             )
         };
-        assert_eq!(book(&mut store, 1), Answer::Booked);
-        assert_eq!(book(&mut store, 2), Answer::Booked);
-        assert_eq!(book(&mut store, 3), Answer::Full);
+        assert_eq!(take(&mut store, 1), Booked::Booked);
+        assert_eq!(take(&mut store, 2), Booked::Booked);
+        assert_eq!(take(&mut store, 3), Booked::Full);
         let first = booking(1, 1_000, "").id;
-        assert!(matches!(
-            apply(&mut store, Command::Cancel { id: first.clone() }),
-            Answer::Cancelled { .. }
-        ));
+        assert!(cancel(&mut store, &Cancel { id: first.clone() }).is_ok());
         // Twice is fine.
-        assert!(matches!(
-            apply(&mut store, Command::Cancel { id: first }),
-            Answer::Cancelled { .. }
-        ));
-        assert_eq!(book(&mut store, 3), Answer::Booked);
-        assert_eq!(
-            apply(&mut store, Command::Counts { from_ms: 0 }),
-            Answer::Counts {
-                counts: vec![(1_000, 2)]
-            }
-        );
+        assert!(cancel(&mut store, &Cancel { id: first }).is_ok());
+        assert_eq!(take(&mut store, 3), Booked::Booked);
+        assert_eq!(counts(&store, &Counts { from_ms: 0 }), vec![(1_000, 2)]);
     }
 
     #[test]
@@ -313,17 +351,17 @@ mod tests {
         placed.status = BookingStatus::Placed;
         store.put(&placed);
         assert_eq!(
-            apply(&mut store, Command::Cancel { id: placed.id }),
-            Answer::NotCancellable
+            cancel(&mut store, &Cancel { id: placed.id }),
+            Err(NotCancellable)
         );
         assert_eq!(
-            apply(
+            cancel(
                 &mut store,
-                Command::Cancel {
+                &Cancel {
                     id: "sched-none".into()
                 }
             ),
-            Answer::NotCancellable
+            Err(NotCancellable)
         );
     }
 
@@ -334,39 +372,52 @@ mod tests {
         store.put(&booking(2, 1_000, "+31687654321"));
         store.put(&booking(3, 2_000, "+31612345678"));
         store.put(&booking(4, 500, "+31612345678"));
-        let ids = |answer: Answer| match answer {
-            Answer::List { bookings } => {
-                bookings.into_iter().map(|b| b.slot_ms).collect::<Vec<_>>()
-            }
-            other => panic!("{other:?}"),
-        };
-        let all = apply(
-            &mut store,
-            Command::List {
+        let ids =
+            |bookings: Vec<Booking>| bookings.into_iter().map(|b| b.slot_ms).collect::<Vec<_>>();
+        let all = list(
+            &store,
+            &List {
                 from_ms: 1_000,
                 phone: None,
                 agent: None,
             },
         );
         assert_eq!(ids(all), [1_000, 2_000, 3_000]);
-        let mine = apply(
-            &mut store,
-            Command::List {
+        let mine = list(
+            &store,
+            &List {
                 from_ms: 0,
                 phone: Some("+31612345678".into()),
                 agent: None,
             },
         );
         assert_eq!(ids(mine), [500, 2_000, 3_000]);
-        let sales = apply(
-            &mut store,
-            Command::List {
+        let sales = list(
+            &store,
+            &List {
                 from_ms: 0,
                 phone: None,
                 agent: Some("sales".into()),
             },
         );
         assert_eq!(ids(sales), Vec::<i64>::new());
+    }
+
+    #[test]
+    fn each_command_is_answered_with_its_own_answer_type() {
+        let mut store = Memory::default();
+        let wire = serde_json::to_string(&Request::from(Get { id: "x".into() })).unwrap();
+        assert_eq!(wire, r#"{"Get":{"id":"x"}}"#);
+        let reply = handle(&mut store, serde_json::from_str(&wire).unwrap());
+        assert_eq!(
+            serde_json::from_slice::<Option<Booking>>(&reply.0).unwrap(),
+            None
+        );
+        let reply = handle(&mut store, Cancel { id: "x".into() }.into());
+        assert_eq!(
+            serde_json::from_slice::<Result<Booking, NotCancellable>>(&reply.0).unwrap(),
+            Err(NotCancellable)
+        );
     }
 
     #[test]

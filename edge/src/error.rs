@@ -7,9 +7,10 @@ use crate::config::ConfigError;
 use crate::limits::LimitKind;
 use crate::policy::PolicyError;
 
-/// Seconds a client is asked to wait when the Guard is unavailable: a
-/// Durable Object that failed is restarted within moments.
-pub const GUARD_RETRY_AFTER_S: u64 = 5;
+/// Seconds a client is asked to wait when a Durable Object (the Guard or
+/// the Scheduler) is unavailable: one that failed is restarted within
+/// moments.
+pub const OBJECT_RETRY_AFTER_S: u64 = 5;
 
 /// Every failure the edge answers. Variants for the client carry the words
 /// the client sees; internal ones carry detail for the log only.
@@ -109,10 +110,11 @@ pub enum EdgeError {
     /// 500: configuration is unusable (detail for the log, never values).
     #[error("The service is not configured correctly.")]
     Config(#[from] ConfigError),
-    /// 503: the Guard (limits and idempotency) cannot be reached or cannot
-    /// store; nothing is placed without it (detail for the log).
+    /// 503: a Durable Object (the Guard: limits and idempotency; the
+    /// Scheduler: bookings) cannot be reached or cannot store; nothing is
+    /// placed or booked without it (detail for the log).
     #[error("The service is busy. Try again in a moment.")]
-    GuardUnavailable(String),
+    ObjectUnavailable(String),
     /// 500: anything else (detail for the log).
     #[error("Internal error.")]
     Internal(String),
@@ -142,7 +144,7 @@ impl EdgeError {
             Self::IdempotencyConflict => 422,
             Self::RateLimited { .. } => 429,
             Self::Upstream { .. } => 502,
-            Self::GuardUnavailable(_) => 503,
+            Self::ObjectUnavailable(_) => 503,
             Self::UpstreamTimeout => 504,
             Self::Config(_) | Self::Internal(_) => 500,
         }
@@ -171,7 +173,7 @@ impl EdgeError {
             Self::UpstreamRejected => (ErrorCode::UpstreamRejected, Some("phone")),
             Self::UpstreamTimeout => (ErrorCode::UpstreamTimeout, None),
             Self::Config(_) => (ErrorCode::Misconfigured, None),
-            Self::GuardUnavailable(_) => (ErrorCode::Unavailable, None),
+            Self::ObjectUnavailable(_) => (ErrorCode::Unavailable, None),
             Self::Internal(_) => (ErrorCode::Internal, None),
         };
         let mut body = ErrorBody::new(code, self.to_string());
@@ -186,7 +188,7 @@ impl EdgeError {
     pub fn retry_after(&self) -> Option<u64> {
         match self {
             Self::RateLimited { retry_after_s, .. } => Some(*retry_after_s),
-            Self::GuardUnavailable(_) => Some(GUARD_RETRY_AFTER_S),
+            Self::ObjectUnavailable(_) => Some(OBJECT_RETRY_AFTER_S),
             _ => None,
         }
     }
@@ -206,7 +208,7 @@ impl EdgeError {
                 Some(format!("upstream status {status:?}: {detail}"))
             }
             Self::Config(error) => Some(error.to_string()),
-            Self::Internal(detail) | Self::GuardUnavailable(detail) => Some(detail.clone()),
+            Self::Internal(detail) | Self::ObjectUnavailable(detail) => Some(detail.clone()),
             Self::RateLimited { limit, .. } => Some(format!("limit {}", limit.name())),
             _ => None,
         }
@@ -269,9 +271,9 @@ mod tests {
 
     #[test]
     fn a_failing_guard_asks_for_a_retry_and_keeps_its_words_for_the_log() {
-        let error = EdgeError::GuardUnavailable("guard answered 500: SQLITE_FULL".into());
+        let error = EdgeError::ObjectUnavailable("guard answered 500: SQLITE_FULL".into());
         assert_eq!(error.status(), 503);
-        assert_eq!(error.retry_after(), Some(GUARD_RETRY_AFTER_S));
+        assert_eq!(error.retry_after(), Some(OBJECT_RETRY_AFTER_S));
         let body = serde_json::to_string(&error.body()).unwrap();
         assert!(body.contains("\"unavailable\"") && !body.contains("SQLITE"));
         assert!(error.log_detail().unwrap().contains("SQLITE_FULL"));
@@ -300,7 +302,7 @@ mod tests {
             EdgeError::UpstreamRejected => (400, "upstream_rejected"),
             EdgeError::UpstreamTimeout => (504, "upstream_timeout"),
             EdgeError::Config(_) => (500, "misconfigured"),
-            EdgeError::GuardUnavailable(_) => (503, "unavailable"),
+            EdgeError::ObjectUnavailable(_) => (503, "unavailable"),
             EdgeError::Internal(_) => (500, "internal"),
         }
     }
@@ -345,7 +347,7 @@ mod tests {
             EdgeError::UpstreamRejected,
             EdgeError::UpstreamTimeout,
             EdgeError::Config(ConfigError::Missing("TICKET_SECRET")),
-            EdgeError::GuardUnavailable(String::new()),
+            EdgeError::ObjectUnavailable(String::new()),
             EdgeError::Internal(String::new()),
         ];
         for error in &errors {

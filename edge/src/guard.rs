@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::limits::{Check, Decision, Hits, decide};
+use crate::object::{Command as ObjectCommand, Reply, Vocabulary};
 
 /// How long an idempotency key is remembered.
 pub const IDEMPOTENCY_TTL_MS: i64 = 10 * 60 * 1_000;
@@ -20,55 +21,24 @@ pub struct Claim {
     pub pending_ms: i64,
 }
 
-/// A command sent to the Guard.
-///
-/// A callback takes as few round trips as its checks allow: one `Admit`
-/// claims the idempotency key and counts the rate limits together, then
-/// `Finish` (or `Abort`) settles the key. Only where the bot check must run
-/// between the two (Turnstile on) are they separate `Admit`s.
+/// Claim an idempotency key, then count one hit against every check, all
+/// or nothing: a replayed, conflicting or pending key counts nothing, a
+/// full counter leaves no claim behind. A callback without Turnstile takes
+/// this one round trip, then [`Finish`] (or [`Abort`]) settles the key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
-pub enum Command {
-    /// Claim a key (if any), then count one hit against every check, all or
-    /// nothing: a replayed, conflicting or pending key counts nothing, a
-    /// full counter leaves no claim behind.
-    Admit {
-        /// The idempotency claim, when the request has a key.
-        claim: Option<Claim>,
-        /// The limits and their rules (empty: only the claim).
-        checks: Vec<Check>,
-        /// The edge's clock.
-        now_ms: i64,
-    },
-    /// Store the answer of finished work.
-    Finish {
-        /// The client's key.
-        key: String,
-        /// The JSON answer to replay.
-        answer: String,
-        /// The edge's clock.
-        now_ms: i64,
-    },
-    /// Forget a key whose work failed, so a retry may try again.
-    Abort {
-        /// The client's key.
-        key: String,
-    },
+pub struct Admit {
+    /// The idempotency claim.
+    pub claim: Claim,
+    /// The limits and their rules (empty: only the claim).
+    pub checks: Vec<Check>,
+    /// The edge's clock.
+    pub now_ms: i64,
 }
 
-/// The Guard's answer.
+/// What [`Admit`] answers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "result", rename_all = "snake_case")]
-pub enum Answer {
-    /// A counter is full.
-    Limited {
-        /// Which key.
-        key: String,
-        /// Seconds to wait.
-        retry_after_s: u64,
-    },
-    /// Admitted: the key (if any) is claimed and the hits are counted; the
-    /// caller does the work.
+pub enum Admission {
+    /// The key is claimed and the hits are counted: the caller does the work.
     Proceed,
     /// Another request holds the key and has not finished.
     Pending,
@@ -79,8 +49,96 @@ pub enum Answer {
     },
     /// The key was used with another request.
     Conflict,
-    /// Stored.
-    Done,
+    /// A counter is full; nothing was claimed.
+    Limited(Limited),
+}
+
+/// Count one hit against every check, all or nothing (no idempotency key,
+/// or the limits that must wait for the bot check).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Count {
+    /// The limits and their rules.
+    pub checks: Vec<Check>,
+    /// The edge's clock.
+    pub now_ms: i64,
+}
+
+/// A full counter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Limited {
+    /// Which key.
+    pub key: String,
+    /// Seconds to wait.
+    pub retry_after_s: u64,
+}
+
+/// Store the answer of finished work.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finish {
+    /// The client's key.
+    pub key: String,
+    /// The JSON answer to replay.
+    pub answer: String,
+    /// The edge's clock.
+    pub now_ms: i64,
+}
+
+/// Forget a key whose work failed, so a retry may try again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Abort {
+    /// The client's key.
+    pub key: String,
+}
+
+/// Every command of the Guard, as it travels (externally tagged: the
+/// smallest reader of the taggings serde offers).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Request {
+    /// [`Admit`].
+    Admit(Admit),
+    /// [`Count`].
+    Count(Count),
+    /// [`Finish`].
+    Finish(Finish),
+    /// [`Abort`].
+    Abort(Abort),
+}
+
+impl Request {
+    /// The edge's clock when the command was sent (`None`: it carries none).
+    pub fn now_ms(&self) -> Option<i64> {
+        match self {
+            Self::Admit(Admit { now_ms, .. })
+            | Self::Count(Count { now_ms, .. })
+            | Self::Finish(Finish { now_ms, .. }) => Some(*now_ms),
+            Self::Abort(_) => None,
+        }
+    }
+}
+
+impl Vocabulary for Request {
+    const BINDING: &'static str = "GUARD";
+}
+
+macro_rules! guard_command {
+    ($($command:ident => $answer:ty),* $(,)?) => {$(
+        impl From<$command> for Request {
+            fn from(command: $command) -> Self {
+                Self::$command(command)
+            }
+        }
+        impl ObjectCommand for $command {
+            type Wire = Request;
+            type Answer = $answer;
+        }
+    )*};
+}
+
+guard_command! {
+    Admit => Admission,
+    Count => Result<(), Limited>,
+    Finish => (),
+    Abort => (),
 }
 
 /// An idempotency record.
@@ -112,93 +170,103 @@ pub trait Store {
     fn remove_record(&mut self, key: &str);
 }
 
-/// Carries out one command.
-pub fn apply(store: &mut impl Store, command: Command) -> Answer {
-    match command {
-        Command::Admit {
-            claim,
-            checks,
-            now_ms,
-        } => {
-            if let Some(claim) = &claim {
-                match store.record(&claim.key, now_ms) {
-                    Some(record) if record.fingerprint != claim.fingerprint => {
-                        return Answer::Conflict;
-                    }
-                    Some(Record {
-                        answer: Some(answer),
-                        ..
-                    }) => return Answer::Replay { answer },
-                    Some(_) => return Answer::Pending,
-                    None => {}
-                }
-            }
-            let keys: Vec<&str> = checks.iter().map(|c| c.key.as_str()).collect();
-            let stored = if keys.is_empty() {
-                Vec::new()
-            } else {
-                store.hits(&keys)
-            };
-            let stored_of = |key: &str| {
-                keys.iter()
-                    .position(|k| *k == key)
-                    .and_then(|i| stored.get(i).cloned().flatten())
-            };
-            match decide(now_ms, &checks, stored_of) {
-                Decision::Allowed(updates) => {
-                    let rows: Vec<(String, Hits, i64)> = updates
-                        .into_iter()
-                        .map(|(key, hits)| {
-                            let window = checks
-                                .iter()
-                                .find(|c| c.key == key)
-                                .map_or(0, |c| c.rule.window_ms);
-                            let expires = hits.expires_ms(window);
-                            (key, hits, expires)
-                        })
-                        .collect();
-                    if !rows.is_empty() {
-                        store.put_hits(&rows);
-                    }
-                }
-                Decision::Refused { key, retry_after_s } => {
-                    return Answer::Limited { key, retry_after_s };
-                }
-            }
-            if let Some(claim) = claim {
-                store.put_record(
-                    &claim.key,
-                    Record {
-                        fingerprint: claim.fingerprint,
-                        answer: None,
-                        expires_ms: now_ms + claim.pending_ms,
-                    },
-                );
-            }
-            Answer::Proceed
+/// Carries out one command of any kind, answering with its own answer.
+pub fn handle(store: &mut impl Store, request: Request) -> Reply {
+    match request {
+        Request::Admit(command) => Reply::to::<Admit>(&admit(store, command)),
+        Request::Count(command) => {
+            Reply::to::<Count>(&count(store, &command.checks, command.now_ms))
         }
-        Command::Finish {
-            key,
-            answer,
-            now_ms,
-        } => {
-            if let Some(record) = store.record(&key, now_ms) {
-                store.put_record(
-                    &key,
-                    Record {
-                        answer: Some(answer),
-                        expires_ms: now_ms + IDEMPOTENCY_TTL_MS,
-                        ..record
-                    },
-                );
-            }
-            Answer::Done
-        }
-        Command::Abort { key } => {
-            store.remove_record(&key);
-            Answer::Done
-        }
+        Request::Finish(command) => Reply::to::<Finish>(&finish(store, command)),
+        Request::Abort(command) => Reply::to::<Abort>(&abort(store, &command)),
     }
+}
+
+/// [`Admit`]: the claim first (a replay, conflict or pending key counts
+/// nothing), then the hits; a refused hit leaves no claim.
+pub fn admit(store: &mut impl Store, command: Admit) -> Admission {
+    let Admit {
+        claim,
+        checks,
+        now_ms,
+    } = command;
+    match store.record(&claim.key, now_ms) {
+        Some(record) if record.fingerprint != claim.fingerprint => return Admission::Conflict,
+        Some(Record {
+            answer: Some(answer),
+            ..
+        }) => return Admission::Replay { answer },
+        Some(_) => return Admission::Pending,
+        None => {}
+    }
+    if let Err(limited) = count(store, &checks, now_ms) {
+        return Admission::Limited(limited);
+    }
+    store.put_record(
+        &claim.key,
+        Record {
+            fingerprint: claim.fingerprint,
+            answer: None,
+            expires_ms: now_ms + claim.pending_ms,
+        },
+    );
+    Admission::Proceed
+}
+
+/// [`Count`]: one hit against every check, all or nothing.
+///
+/// # Errors
+/// The first full counter; then nothing is counted.
+pub fn count(store: &mut impl Store, checks: &[Check], now_ms: i64) -> Result<(), Limited> {
+    if checks.is_empty() {
+        return Ok(());
+    }
+    let keys: Vec<&str> = checks.iter().map(|c| c.key.as_str()).collect();
+    let stored = store.hits(&keys);
+    let stored_of = |key: &str| {
+        keys.iter()
+            .position(|k| *k == key)
+            .and_then(|i| stored.get(i).cloned().flatten())
+    };
+    match decide(now_ms, checks, stored_of) {
+        Decision::Allowed(updates) => {
+            let rows: Vec<(String, Hits, i64)> = updates
+                .into_iter()
+                .map(|(key, hits)| {
+                    let window = checks
+                        .iter()
+                        .find(|c| c.key == key)
+                        .map_or(0, |c| c.rule.window_ms);
+                    let expires = hits.expires_ms(window);
+                    (key, hits, expires)
+                })
+                .collect();
+            if !rows.is_empty() {
+                store.put_hits(&rows);
+            }
+            Ok(())
+        }
+        Decision::Refused { key, retry_after_s } => Err(Limited { key, retry_after_s }),
+    }
+}
+
+/// [`Finish`]: the answer is kept for replays for ten minutes.
+pub fn finish(store: &mut impl Store, command: Finish) {
+    if let Some(record) = store.record(&command.key, command.now_ms) {
+        store.put_record(
+            &command.key,
+            Record {
+                answer: Some(command.answer),
+                expires_ms: command.now_ms + IDEMPOTENCY_TTL_MS,
+                ..record
+            },
+        );
+    }
+}
+
+/// [`Abort`]: the key is free again.
+pub fn abort(store: &mut impl Store, command: &Abort) {
+    store.remove_record(&command.key);
 }
 
 /// Why an `Idempotency-Key` header is refused.
@@ -254,14 +322,26 @@ pub(crate) mod tests {
         }
     }
 
-    fn begin(key: &str, fingerprint: &str, now_ms: i64) -> Command {
-        Command::Admit {
-            claim: Some(Claim {
-                key: key.into(),
-                fingerprint: fingerprint.into(),
-                pending_ms: 30_000,
-            }),
+    fn claim(key: &str, fingerprint: &str) -> Claim {
+        Claim {
+            key: key.into(),
+            fingerprint: fingerprint.into(),
+            pending_ms: 30_000,
+        }
+    }
+
+    fn begin(key: &str, fingerprint: &str, now_ms: i64) -> Admit {
+        Admit {
+            claim: claim(key, fingerprint),
             checks: Vec::new(),
+            now_ms,
+        }
+    }
+
+    fn done(key: &str, answer: &str, now_ms: i64) -> Finish {
+        Finish {
+            key: key.into(),
+            answer: answer.into(),
             now_ms,
         }
     }
@@ -276,19 +356,12 @@ pub(crate) mod tests {
     #[test]
     fn a_key_is_claimed_once_then_replayed() {
         let mut store = MemoryStore::default();
-        assert_eq!(apply(&mut store, begin("k1", "f", 0)), Answer::Proceed);
-        assert_eq!(apply(&mut store, begin("k1", "f", 1)), Answer::Pending);
-        apply(
-            &mut store,
-            Command::Finish {
-                key: "k1".into(),
-                answer: "{\"a\":1}".into(),
-                now_ms: 2,
-            },
-        );
+        assert_eq!(admit(&mut store, begin("k1", "f", 0)), Admission::Proceed);
+        assert_eq!(admit(&mut store, begin("k1", "f", 1)), Admission::Pending);
+        finish(&mut store, done("k1", "{\"a\":1}", 2));
         assert_eq!(
-            apply(&mut store, begin("k1", "f", 3)),
-            Answer::Replay {
+            admit(&mut store, begin("k1", "f", 3)),
+            Admission::Replay {
                 answer: "{\"a\":1}".into()
             }
         );
@@ -297,72 +370,59 @@ pub(crate) mod tests {
     #[test]
     fn a_key_with_another_request_is_a_conflict() {
         let mut store = MemoryStore::default();
-        apply(&mut store, begin("k1", "f", 0));
-        assert_eq!(apply(&mut store, begin("k1", "g", 1)), Answer::Conflict);
+        admit(&mut store, begin("k1", "f", 0));
+        assert_eq!(admit(&mut store, begin("k1", "g", 1)), Admission::Conflict);
     }
 
     #[test]
     fn a_key_is_forgotten_after_ten_minutes_or_an_abort() {
         let mut store = MemoryStore::default();
-        apply(&mut store, begin("k1", "f", 0));
-        apply(
-            &mut store,
-            Command::Finish {
-                key: "k1".into(),
-                answer: "x".into(),
-                now_ms: 0,
-            },
-        );
+        admit(&mut store, begin("k1", "f", 0));
+        finish(&mut store, done("k1", "x", 0));
         assert!(matches!(
-            apply(&mut store, begin("k1", "f", IDEMPOTENCY_TTL_MS - 1)),
-            Answer::Replay { .. }
+            admit(&mut store, begin("k1", "f", IDEMPOTENCY_TTL_MS - 1)),
+            Admission::Replay { .. }
         ));
         assert_eq!(
-            apply(&mut store, begin("k1", "f", IDEMPOTENCY_TTL_MS + 1)),
-            Answer::Proceed
+            admit(&mut store, begin("k1", "f", IDEMPOTENCY_TTL_MS + 1)),
+            Admission::Proceed
         );
-        apply(&mut store, Command::Abort { key: "k1".into() });
+        abort(&mut store, &Abort { key: "k1".into() });
         assert_eq!(
-            apply(&mut store, begin("k1", "f", IDEMPOTENCY_TTL_MS + 2)),
-            Answer::Proceed
+            admit(&mut store, begin("k1", "f", IDEMPOTENCY_TTL_MS + 2)),
+            Admission::Proceed
         );
     }
 
     #[test]
     fn a_stuck_claim_expires_after_its_pending_time() {
         let mut store = MemoryStore::default();
-        apply(&mut store, begin("k1", "f", 0));
-        assert_eq!(apply(&mut store, begin("k1", "f", 30_001)), Answer::Proceed);
+        admit(&mut store, begin("k1", "f", 0));
+        assert_eq!(
+            admit(&mut store, begin("k1", "f", 30_001)),
+            Admission::Proceed
+        );
     }
 
     #[test]
     fn hits_are_counted_until_the_limit() {
         let mut store = MemoryStore::default();
-        let hit = |now_ms| Command::Admit {
-            claim: None,
-            checks: ip_limit(2),
-            now_ms,
-        };
-        assert_eq!(apply(&mut store, hit(0)), Answer::Proceed);
-        assert_eq!(apply(&mut store, hit(1)), Answer::Proceed);
+        assert_eq!(count(&mut store, &ip_limit(2), 0), Ok(()));
+        assert_eq!(count(&mut store, &ip_limit(2), 1), Ok(()));
         assert_eq!(
-            apply(&mut store, hit(2)),
-            Answer::Limited {
+            count(&mut store, &ip_limit(2), 2),
+            Err(Limited {
                 key: "ip:x".into(),
                 // The minute, plus the one-second bucket the hits fell in.
                 retry_after_s: 61
-            }
+            })
         );
     }
 
-    fn admit(key: &str, now_ms: i64, checks: Vec<Check>) -> Command {
-        match begin(key, "f", now_ms) {
-            Command::Admit { claim, .. } => Command::Admit {
-                claim,
-                checks,
-                now_ms,
-            },
-            other => other,
+    fn with_checks(key: &str, now_ms: i64, checks: Vec<Check>) -> Admit {
+        Admit {
+            checks,
+            ..begin(key, "f", now_ms)
         }
     }
 
@@ -370,13 +430,13 @@ pub(crate) mod tests {
     fn a_claim_and_its_hits_are_one_step() {
         let mut store = MemoryStore::default();
         assert_eq!(
-            apply(&mut store, admit("k1", 0, ip_limit(1))),
-            Answer::Proceed
+            admit(&mut store, with_checks("k1", 0, ip_limit(1))),
+            Admission::Proceed
         );
         // The same key again is pending, and counts nothing.
         assert_eq!(
-            apply(&mut store, admit("k1", 1, ip_limit(1))),
-            Answer::Pending
+            admit(&mut store, with_checks("k1", 1, ip_limit(1))),
+            Admission::Pending
         );
         assert_eq!(store.hits(&["ip:x"])[0].clone().unwrap().0.len(), 1);
     }
@@ -385,12 +445,12 @@ pub(crate) mod tests {
     fn a_refused_hit_leaves_no_claim_behind() {
         let mut store = MemoryStore::default();
         assert_eq!(
-            apply(&mut store, admit("k1", 0, ip_limit(1))),
-            Answer::Proceed
+            admit(&mut store, with_checks("k1", 0, ip_limit(1))),
+            Admission::Proceed
         );
         assert!(matches!(
-            apply(&mut store, admit("k2", 1, ip_limit(1))),
-            Answer::Limited { .. }
+            admit(&mut store, with_checks("k2", 1, ip_limit(1))),
+            Admission::Limited(_)
         ));
         assert_eq!(store.record("k2", 1), None);
     }
@@ -398,19 +458,12 @@ pub(crate) mod tests {
     #[test]
     fn a_replay_counts_no_hit() {
         let mut store = MemoryStore::default();
-        apply(&mut store, admit("k1", 0, ip_limit(5)));
-        apply(
-            &mut store,
-            Command::Finish {
-                key: "k1".into(),
-                answer: "a".into(),
-                now_ms: 1,
-            },
-        );
+        admit(&mut store, with_checks("k1", 0, ip_limit(5)));
+        finish(&mut store, done("k1", "a", 1));
         for now_ms in 2..10 {
             assert!(matches!(
-                apply(&mut store, admit("k1", now_ms, ip_limit(5))),
-                Answer::Replay { .. }
+                admit(&mut store, with_checks("k1", now_ms, ip_limit(5))),
+                Admission::Replay { .. }
             ));
         }
         assert_eq!(store.hits(&["ip:x"])[0].clone().unwrap().0.len(), 1);
@@ -418,18 +471,43 @@ pub(crate) mod tests {
 
     #[test]
     fn commands_and_answers_travel_as_json() {
-        let command = begin("k", "f", 5);
+        let command = Request::from(begin("k", "f", 5));
         let json = serde_json::to_string(&command).unwrap();
-        assert!(json.contains("\"op\":\"admit\""));
-        assert_eq!(serde_json::from_str::<Command>(&json).unwrap(), command);
-        let answer = Answer::Limited {
+        assert!(json.starts_with("{\"Admit\":{"), "{json}");
+        assert_eq!(serde_json::from_str::<Request>(&json).unwrap(), command);
+        let answer = Admission::Limited(Limited {
             key: "k".into(),
             retry_after_s: 3,
-        };
+        });
         assert_eq!(
-            serde_json::from_str::<Answer>(&serde_json::to_string(&answer).unwrap()).unwrap(),
+            serde_json::from_str::<Admission>(&serde_json::to_string(&answer).unwrap()).unwrap(),
             answer
         );
+    }
+
+    #[test]
+    fn each_command_is_answered_with_its_own_answer_type() {
+        let mut store = MemoryStore::default();
+        let reply = handle(&mut store, begin("k", "f", 0).into());
+        assert_eq!(
+            serde_json::from_slice::<Admission>(&reply.0).unwrap(),
+            Admission::Proceed
+        );
+        let reply = handle(
+            &mut store,
+            Count {
+                checks: ip_limit(1),
+                now_ms: 0,
+            }
+            .into(),
+        );
+        assert_eq!(
+            serde_json::from_slice::<Result<(), Limited>>(&reply.0).unwrap(),
+            Ok(())
+        );
+        let reply = handle(&mut store, Abort { key: "k".into() }.into());
+        serde_json::from_slice::<()>(&reply.0).unwrap();
+        assert_eq!(store.record("k", 0), None);
     }
 
     #[test]

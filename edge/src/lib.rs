@@ -5,6 +5,7 @@
 //! Rust modules with native tests; `glue` (wasm32 only) wires them to the
 //! Workers runtime.
 
+pub mod admit;
 pub mod booking;
 pub mod callback;
 pub mod config;
@@ -15,10 +16,12 @@ pub mod history;
 pub mod hours;
 pub mod limits;
 pub mod log;
+pub mod object;
 pub mod outbound;
 pub mod policy;
 pub mod request;
 pub mod routes;
+pub mod site;
 pub mod status;
 pub mod ticket;
 

@@ -19,6 +19,9 @@ pub struct LogLine {
     pub upstream_calls: u32,
     /// How many round trips to the Guard object it took.
     pub guard_calls: u32,
+    /// How many round trips to the Scheduler object it took.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub scheduler_calls: u32,
     /// Wall time in milliseconds.
     pub duration_ms: i64,
     /// The destination, masked.
@@ -30,6 +33,11 @@ pub struct LogLine {
     /// Internal detail of an error (never secrets).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if takes a reference
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl LogLine {

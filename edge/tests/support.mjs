@@ -129,9 +129,11 @@ export function settings(upstreamUrl, overrides = {}) {
 
 /**
  * A stand-in for the Guard object, for the faults the real one cannot be
- * made to show from a test (its SQLite failing). It speaks the Guard's
- * wire protocol (command in `x-guard-command`, answer in `x-guard-answer`,
- * base64url JSON) and counts the commands it gets, by op, at `GET /ops`.
+ * made to show from a test (its SQLite failing). It speaks the objects'
+ * wire protocol (`edge/src/object.rs`: the command in `x-object-command`,
+ * its answer in `x-object-answer`, base64url JSON, each command externally
+ * tagged: `{"Admit": {...}}`) and counts the commands it gets, by name in
+ * lower case, at `GET /ops`.
  * - "down": every command fails as the real Guard answers when its storage
  *   fails (500, "guard storage failed: ...").
  * - "pending": another request holds every idempotency key, for ever.
@@ -140,27 +142,30 @@ export function settings(upstreamUrl, overrides = {}) {
 function faultyGuard(mode) {
   return `
 const ops = {};
-const answer = (value) => new Response(null, { headers: { "x-guard-answer":
+const answer = (value) => new Response(null, { headers: { "x-object-answer":
   btoa(JSON.stringify(value)).replace(/\\+/g, "-").replace(/\\//g, "_").replace(/=+$/, "") } });
 const storageFailed = () => new Response("guard storage failed: SQLITE_FULL: database or disk is full", { status: 500 });
+// What each command answers when all is well.
+const fine = { Admit: "Proceed", Count: { Ok: null }, Finish: null, Abort: null };
 export class Guard {
   async fetch(request) {
-    const encoded = request.headers.get("x-guard-command").replace(/-/g, "+").replace(/_/g, "/");
+    const encoded = request.headers.get("x-object-command").replace(/-/g, "+").replace(/_/g, "/");
     const command = JSON.parse(atob(encoded));
-    if (command.op === "ops") return new Response(JSON.stringify(ops));
-    ops[command.op] = (ops[command.op] ?? 0) + 1;
+    if (command === "ops") return new Response(JSON.stringify(ops));
+    const [name] = Object.keys(command);
+    ops[name.toLowerCase()] = (ops[name.toLowerCase()] ?? 0) + 1;
     switch (${JSON.stringify(mode)}) {
       case "down": return storageFailed();
-      case "pending": return command.op === "admit" && command.claim ? answer({ result: "pending" }) : answer({ result: "proceed" });
-      case "finish-fails": return command.op === "admit" ? answer({ result: "proceed" }) : storageFailed();
+      case "pending": return answer(name === "Admit" ? "Pending" : fine[name]);
+      case "finish-fails": return name === "Finish" || name === "Abort" ? storageFailed() : answer(fine[name]);
     }
   }
 }
 export default {
   async fetch(request, env) {
     const stub = env.GUARD.get(env.GUARD.idFromName("global"));
-    const ops = btoa(JSON.stringify({ op: "ops" })).replace(/=+$/, "");
-    return stub.fetch("https://guard.internal/", { method: "POST", headers: { "x-guard-command": ops } });
+    const ops = btoa(JSON.stringify("ops")).replace(/=+$/, "");
+    return stub.fetch("https://guard.internal/", { method: "POST", headers: { "x-object-command": ops } });
   },
 };`;
 }

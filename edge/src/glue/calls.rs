@@ -4,12 +4,12 @@ use callme_shared::{CallsQuery, ErrorCode};
 use worker::{Method, Request, Response};
 
 use crate::error::EdgeError;
-use crate::guard::{Answer, Command};
+use crate::guard::Count;
 use crate::history::{HistoryScan, Restriction};
 use crate::limits::LimitKind;
 use crate::{token, upstream};
 
-use super::guard_object::ask;
+use super::guard_object;
 use super::{Ctx, fetch, respond};
 
 /// The portal token's claims, once it is verified and its per-token limit
@@ -26,6 +26,7 @@ async fn portal_claims(ctx: &mut Ctx, req: &Request) -> Result<token::Claims, Ed
             message: "Send a portal token: Authorization: Bearer <token>.",
         })?;
     let secret = ctx
+        .site
         .config
         .portal
         .secret
@@ -34,7 +35,7 @@ async fn portal_claims(ctx: &mut Ctx, req: &Request) -> Result<token::Claims, Ed
             code: ErrorCode::TokenNotAccepted,
             message: "This service does not accept portal tokens.",
         })??;
-    let rules = &ctx.config.portal.rules;
+    let rules = &ctx.site.config.portal.rules;
     let claims =
         token::verify(secret.expose(), &bearer, ctx.now_ms / 1_000, rules).map_err(|e| {
             EdgeError::Unauthorized {
@@ -52,27 +53,18 @@ async fn portal_claims(ctx: &mut Ctx, req: &Request) -> Result<token::Claims, Ed
     // per token, across isolates, before any of them is made.
     let check = LimitKind::Token.check(
         &crate::sign::sha256_hex(bearer.as_bytes())[..24],
-        ctx.config.limits.history_per_token,
+        ctx.site.config.limits.history_per_token,
     );
-    let admit = Command::Admit {
-        claim: None,
+    let count = Count {
         checks: vec![check],
         now_ms: ctx.now_ms,
     };
-    match ask(ctx, &admit).await? {
-        Answer::Proceed => {}
-        Answer::Limited { retry_after_s, .. } => {
-            return Err(EdgeError::RateLimited {
-                retry_after_s,
-                limit: LimitKind::Token,
-            });
-        }
-        other => {
-            return Err(EdgeError::Internal(format!(
-                "guard answered {other:?} to a history limit"
-            )));
-        }
-    }
+    guard_object::ask(ctx, count)
+        .await?
+        .map_err(|limited| EdgeError::RateLimited {
+            retry_after_s: limited.retry_after_s,
+            limit: LimitKind::Token,
+        })?;
     Ok(claims)
 }
 
@@ -88,8 +80,8 @@ pub async fn handle_calls(ctx: &mut Ctx, req: &Request) -> Result<Response, Edge
     let mut scan = HistoryScan::new(
         query,
         Restriction::of(&claims),
-        ctx.config.portal.history_max_limit,
-        ctx.config.portal.history_scan_max,
+        ctx.site.config.portal.history_max_limit,
+        ctx.site.config.portal.history_scan_max,
     );
     while let Some(page_query) = scan.next_query() {
         let raw =
@@ -127,24 +119,17 @@ struct ScheduledView {
 /// `phone`; its `agent` compared with the alias booked), soonest first.
 pub async fn handle_scheduled(ctx: &mut Ctx, req: &Request) -> Result<Response, EdgeError> {
     let claims = portal_claims(ctx, req).await?;
-    let command = crate::booking::Command::List {
+    let command = crate::booking::List {
         from_ms: ctx.now_ms - SCHEDULED_LOOKBACK_MS,
         phone: claims.phone.clone(),
         agent: claims.agent.clone(),
     };
-    let crate::booking::Answer::List { bookings } =
-        super::scheduler_object::ask(ctx, &command).await?
-    else {
-        return Err(EdgeError::Internal(
-            "scheduler answered a list badly".into(),
-        ));
-    };
-    let zone =
-        super::zone::site_zone(&ctx.config.booking.time_zone).map_err(EdgeError::Internal)?;
+    let bookings = super::scheduler_object::ask(ctx, command).await?;
+    let site = ctx.site.clone();
     let scheduled: Vec<ScheduledView> = bookings
         .into_iter()
         .map(|b| ScheduledView {
-            at: crate::hours::local_rfc3339(&*zone, b.slot_ms),
+            at: site.local(b.slot_ms),
             phone: b.phone,
             agent: b.agent,
             status: b.status.as_str(),

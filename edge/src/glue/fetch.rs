@@ -47,7 +47,7 @@ pub async fn upstream(
     body: Option<String>,
 ) -> Result<Raw, EdgeError> {
     ctx.log.upstream_calls += 1;
-    let result = to_platform(&ctx.config, method, path, body).await;
+    let result = to_platform(&ctx.site.config, method, path, body).await;
     if let Ok(raw) = &result {
         ctx.log.upstream_status = Some(raw.status);
     }

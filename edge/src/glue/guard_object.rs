@@ -1,119 +1,33 @@
 //! The Guard Durable Object (rate-limit hits and idempotency records in
-//! SQLite) and the worker's client for it. One instance, named `global`, so
+//! SQLite) and `ask`, the worker's door to it. One instance, named `global`, so
 //! limits hold across isolates and locations; every command runs as
 //! synchronous SQL, so no two commands interleave.
 
 use serde::Deserialize;
 use worker::{
-    DurableObject, Env, Headers, Method, Request, Response, SqlStorage, SqlStorageValue, State,
-    durable_object,
+    DurableObject, Env, Request, Response, SqlStorage, SqlStorageValue, State, durable_object,
 };
 
 use crate::error::EdgeError;
-use crate::guard::{Answer, Command, Record, Store, apply};
+use crate::guard::{self, Record, Store};
 use crate::limits::Hits;
-use crate::sign::{b64, unb64};
+use crate::object::Command as ObjectCommand;
 
 use super::Ctx;
+use super::object::{self, answer_response, read_command};
 use super::sql::{Sql, int};
-
-/// The binding name in `wrangler.toml`.
-const BINDING: &str = "GUARD";
 
 /// Sends one command to the Guard, counting the round trip in the log line.
 ///
 /// # Errors
-/// [`EdgeError::GuardUnavailable`] when the object cannot be reached or
-/// answers without an answer (its storage failed): the caller fails closed.
-pub async fn ask(ctx: &mut Ctx, command: &Command) -> Result<Answer, EdgeError> {
-    let command = serde_json::to_vec(command).map_err(|e| EdgeError::Internal(e.to_string()))?;
-    let answer = round_trip(ctx, BINDING, &command, COMMAND_HEADER, ANSWER_HEADER).await?;
-    serde_json::from_slice(&answer)
-        .map_err(|e| EdgeError::GuardUnavailable(format!("guard answer: {e}")))
-}
-
-/// One command to a Durable Object (the Guard or the Scheduler), named
-/// `global`: the JSON command and answer travel in headers (base64url), so
-/// neither side reads a body stream, which is most of a round trip's cost
-/// here. Not generic, so its future is in the worker once.
-///
-/// # Errors
-/// [`EdgeError::GuardUnavailable`] when the object cannot be reached or
-/// answers without an answer (its storage failed): the caller fails closed.
-pub async fn round_trip(
+/// [`EdgeError::ObjectUnavailable`] when the Guard cannot be reached or
+/// cannot store: the caller fails closed.
+pub async fn ask<C: ObjectCommand<Wire = guard::Request>>(
     ctx: &mut Ctx,
-    binding: &str,
-    command: &[u8],
-    command_header: &str,
-    answer_header: &str,
-) -> Result<Vec<u8>, EdgeError> {
-    let unavailable = |e: worker::Error| EdgeError::GuardUnavailable(format!("{binding}: {e}"));
-    ctx.log.guard_calls += 1;
-    let stub = ctx
-        .env
-        .durable_object(binding)
-        .and_then(|ns| ns.get_by_name("global"))
-        .map_err(|e| EdgeError::Internal(format!("{binding} binding: {e}")))?;
-    let request = super::fetch::build(
-        Method::Post,
-        "https://object.internal/",
-        &[(command_header, &b64(command))],
-        None,
-    )
-    .map_err(unavailable)?;
-    let mut response = stub
-        .fetch_with_request(request)
-        .await
-        .map_err(unavailable)?;
-    let answer = response.headers().get(answer_header).map_err(unavailable)?;
-    match (response.status_code(), answer.as_deref().and_then(unb64)) {
-        (200, Some(json)) => Ok(json),
-        (status, _) => {
-            // The object's own words (a storage error) go to the log only.
-            let said = response.text().await.unwrap_or_default();
-            Err(EdgeError::GuardUnavailable(format!(
-                "{binding} answered {status}: {}",
-                said.chars().take(200).collect::<String>()
-            )))
-        }
-    }
+    command: C,
+) -> Result<C::Answer, EdgeError> {
+    object::ask(ctx, command).await
 }
-
-/// The object's side of [`round_trip`]: the command in its header.
-///
-/// # Errors
-/// When the header is missing or not a command of this object.
-pub fn read_command<C: serde::de::DeserializeOwned>(
-    request: &Request,
-    command_header: &str,
-) -> worker::Result<C> {
-    request
-        .headers()
-        .get(command_header)?
-        .as_deref()
-        .and_then(unb64)
-        .and_then(|json| serde_json::from_slice(&json).ok())
-        .ok_or_else(|| worker::Error::RustError(format!("bad command in {command_header}")))
-}
-
-/// The object's side of [`round_trip`]: the answer in its header.
-///
-/// # Errors
-/// When the answer cannot be written.
-pub fn answer_response<A: serde::Serialize>(
-    answer: &A,
-    answer_header: &str,
-) -> worker::Result<Response> {
-    let answer = serde_json::to_vec(answer).map_err(|e| worker::Error::RustError(e.to_string()))?;
-    let headers = Headers::new();
-    headers.set(answer_header, &b64(&answer))?;
-    Ok(Response::empty()?.with_headers(headers))
-}
-
-/// The header that carries a command to the Guard.
-const COMMAND_HEADER: &str = "x-guard-command";
-/// The header that carries the Guard's answer.
-const ANSWER_HEADER: &str = "x-guard-answer";
 
 /// The Guard's tables (idempotent: run at every start).
 /// `counters` held fixed windows (before sliding windows); it is dropped.
@@ -150,23 +64,21 @@ impl DurableObject for Guard {
     }
 
     async fn fetch(&self, request: Request) -> worker::Result<Response> {
-        let command: Command = read_command(&request, COMMAND_HEADER)?;
-        let now_ms = match &command {
-            Command::Admit { now_ms, .. } | Command::Finish { now_ms, .. } => *now_ms,
-            Command::Abort { .. } => 0,
-        };
+        let command: guard::Request = read_command(&request)?;
         let mut store = SqlStore(Sql::new(&self.sql));
-        if now_ms > 0 && now_ms >= self.next_purge_ms.get() {
+        if let Some(now_ms) = command.now_ms()
+            && now_ms >= self.next_purge_ms.get()
+        {
             store.purge(now_ms);
             self.next_purge_ms.set(now_ms + PURGE_EVERY_MS);
         }
-        let answer = apply(&mut store, command);
+        let reply = guard::handle(&mut store, command);
         if let Some(failure) = store.0.failure() {
             // Fail closed: a limit that could not be read or written must
             // not let the request through.
             return Response::error(format!("guard storage failed: {failure}"), 500);
         }
-        answer_response(&answer, ANSWER_HEADER)
+        answer_response(&reply)
     }
 }
 

@@ -6,8 +6,10 @@ mod callback;
 mod calls;
 mod fetch;
 mod guard_object;
+mod object;
 mod respond;
 mod scheduler_object;
+mod site;
 mod sql;
 mod status;
 mod turnstile;
@@ -15,19 +17,18 @@ mod zone;
 
 use worker::{Context, Date, Env, Method, Request, Response, console_log, event};
 
-use std::cell::OnceCell;
 use std::rc::Rc;
 
-use crate::config::{ConfigError, EdgeConfig};
 use crate::cors::{self, Caller};
 use crate::error::EdgeError;
 use crate::log::LogLine;
 use crate::routes::{self, Route};
+use crate::site::Site;
 
 /// What one request carries through its handler.
 pub struct Ctx {
-    /// Parsed configuration.
-    pub config: Rc<EdgeConfig>,
+    /// The isolate's settings and zone.
+    pub site: Rc<Site>,
     /// Bindings (the Guard).
     pub env: Env,
     /// Who is calling.
@@ -73,65 +74,25 @@ async fn fetch(request: Request, env: Env, _ctx: Context) -> worker::Result<Resp
     Ok(response)
 }
 
-thread_local! {
-    /// The configuration, parsed once per isolate: vars and secrets cannot
-    /// change within one (a new deployment starts new isolates), and parsing
-    /// on every request was most of `/api/health`'s cost.
-    static CONFIG: OnceCell<Result<Rc<EdgeConfig>, ConfigError>> = const { OnceCell::new() };
-}
-
-/// Reads the configuration and classifies the caller.
 /// The clock now (Unix ms): requests that wait read it again.
 pub(crate) fn now() -> i64 {
     i64::try_from(Date::now().as_millis()).unwrap_or(0)
 }
 
+/// The isolate's site and who is calling.
 fn prepare(request: &Request, env: Env, log: &mut LogLine) -> Result<Ctx, EdgeError> {
-    let config = CONFIG.with(|cell| {
-        cell.get_or_init(|| {
-            let config = EdgeConfig::from_lookup(|name| {
-                env.var(name)
-                    .map(|v| v.to_string())
-                    .or_else(|_| env.secret(name).map(|v| v.to_string()))
-                    .ok()
-            })
-            .and_then(|config| {
-                // The zone name is only known good once Intl knows it.
-                zone::site_zone(&config.booking.time_zone)
-                    .map(|_| config)
-                    .map_err(|reason| ConfigError::Invalid {
-                        name: "TIME_ZONE",
-                        reason,
-                    })
-            })
-            .map(Rc::new);
-            // The isolate's first line says what an operator must know:
-            // whether the bot check is off, and what is misconfigured.
-            let start = match &config {
-                Ok(config) => serde_json::to_string(&crate::config::health(config)),
-                Err(error) => serde_json::to_string(&serde_json::json!({
-                    "ok": false, "problems": [error.to_string()]
-                })),
-            };
-            console_log!(
-                "{{\"event\":\"isolate_start\",\"config\":{}}}",
-                start.unwrap_or_default()
-            );
-            config
-        })
-        .clone()
-    })?;
+    let site = site::site(&env)?;
     let header = |name: &str| request.headers().get(name).ok().flatten();
     let caller = cors::classify(
-        &config,
+        &site.config,
         header("Origin").as_deref(),
         header("Sec-Fetch-Site").as_deref(),
     )?;
     Ok(Ctx {
-        config,
+        site,
         env,
         caller,
-        now_ms: i64::try_from(Date::now().as_millis()).unwrap_or(0),
+        now_ms: now(),
         log: std::mem::take(log),
     })
 }
@@ -146,11 +107,11 @@ async fn route(ctx: &mut Ctx, request: Request, path: &str) -> Result<Response, 
     };
     match (route, method) {
         (Route::Health, Method::Get | Method::Head) => {
-            let health = crate::config::health(&ctx.config);
+            let health = crate::config::health(&ctx.site.config);
             respond::json(if health.ok { 200 } else { 503 }, &health)
         }
         (Route::Config, Method::Get | Method::Head) => {
-            let response = respond::json(200, &callback::public_config(&ctx.config, ctx.now_ms)?)?;
+            let response = respond::json(200, &callback::public_config(&ctx.site, ctx.now_ms))?;
             // Public and the same for everyone: a minute of caching saves a
             // round trip on every page view of a busy site.
             response

@@ -10,6 +10,11 @@ use crate::error::EdgeError;
 /// A JSON answer.
 pub fn json(status: u16, body: &impl Serialize) -> Result<Response, EdgeError> {
     let text = serde_json::to_string(body).map_err(|e| EdgeError::Internal(e.to_string()))?;
+    json_text(status, text)
+}
+
+/// A JSON answer already serialised (kept for replays as it is sent).
+pub fn json_text(status: u16, text: String) -> Result<Response, EdgeError> {
     let headers = Headers::new();
     set(&headers, "Content-Type", "application/json; charset=utf-8")?;
     Ok(Response::builder()

@@ -9,37 +9,31 @@ use worker::{
     durable_object,
 };
 
-use crate::booking::{self, Answer, Booking, BookingStatus, Command, Store, apply};
+use crate::booking::{self, Booking, BookingStatus, Store};
 use crate::config::EdgeConfig;
 use crate::error::EdgeError;
+use crate::object::Command as ObjectCommand;
 
 use super::Ctx;
-use super::guard_object::{answer_response, read_command};
+use super::object::{self, answer_response, read_command};
 use super::sql::{Sql, int};
-
-/// The binding name in `wrangler.toml`.
-const BINDING: &str = "SCHEDULER";
-const COMMAND_HEADER: &str = "x-scheduler-command";
-const ANSWER_HEADER: &str = "x-scheduler-answer";
 
 const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS bookings (id TEXT PRIMARY KEY, slot_ms INTEGER NOT NULL, \
     status TEXT NOT NULL, next_try_ms INTEGER NOT NULL, record TEXT NOT NULL); \
     CREATE INDEX IF NOT EXISTS bookings_slot ON bookings (slot_ms); \
     CREATE INDEX IF NOT EXISTS bookings_due ON bookings (status, next_try_ms)";
 
-/// Sends one command to the Scheduler (one more Guard-like round trip in
-/// the log line).
+/// Sends one command to the Scheduler, counting the round trip in the log
+/// line.
 ///
 /// # Errors
-/// [`EdgeError::GuardUnavailable`] when the object cannot be reached or
+/// [`EdgeError::ObjectUnavailable`] when the Scheduler cannot be reached or
 /// cannot store: nothing is booked or changed then.
-pub async fn ask(ctx: &mut Ctx, command: &Command) -> Result<Answer, EdgeError> {
-    let command = serde_json::to_vec(command).map_err(|e| EdgeError::Internal(e.to_string()))?;
-    let answer =
-        super::guard_object::round_trip(ctx, BINDING, &command, COMMAND_HEADER, ANSWER_HEADER)
-            .await?;
-    serde_json::from_slice(&answer)
-        .map_err(|e| EdgeError::GuardUnavailable(format!("scheduler answer: {e}")))
+pub async fn ask<C: ObjectCommand<Wire = booking::Request>>(
+    ctx: &mut Ctx,
+    command: C,
+) -> Result<C::Answer, EdgeError> {
+    object::ask(ctx, command).await
 }
 
 /// The Durable Object class.
@@ -60,32 +54,26 @@ impl DurableObject for Scheduler {
     }
 
     async fn fetch(&self, request: Request) -> worker::Result<Response> {
-        let command: Command = read_command(&request, COMMAND_HEADER)?;
-        let booked = matches!(command, Command::Book { .. } | Command::Cancel { .. });
+        let command: booking::Request = read_command(&request)?;
+        let rearm = command.rearms();
         let mut store = SqlStore(Sql::new(&self.sql));
-        let answer = apply(&mut store, command);
+        let reply = booking::handle(&mut store, command);
         if let Some(failure) = store.0.failure() {
             return Response::error(format!("scheduler storage failed: {failure}"), 500);
         }
-        if booked {
+        if rearm {
             self.arm().await?;
         }
-        answer_response(&answer, ANSWER_HEADER)
+        answer_response(&reply)
     }
 
     async fn alarm(&self) -> worker::Result<Response> {
         let now_ms = super::now();
-        let config = EdgeConfig::from_lookup(|name| {
-            self.env
-                .var(name)
-                .map(|v| v.to_string())
-                .or_else(|_| self.env.secret(name).map(|v| v.to_string()))
-                .ok()
-        });
+        let site = super::site::site(&self.env);
         let store = SqlStore(Sql::new(&self.sql));
         for mut due in store.due(now_ms) {
-            let result = match &config {
-                Ok(config) => place(config, &due.outbound).await,
+            let result = match &site {
+                Ok(site) => place(&site.config, &due.outbound).await,
                 Err(error) => Err(EdgeError::Config(error.clone())),
             };
             let now_ms = super::now();

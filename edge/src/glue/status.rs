@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use callme_shared::{CallId, CallbackStatus, CallsQuery, ErrorCode, LiveStatus};
 
-use crate::booking::{Answer as BookingAnswer, Booking, BookingStatus, Command as BookingCommand};
+use crate::booking::{Booking, BookingStatus, Cancel, Get};
 use worker::{Delay, Method, Request, Response};
 
 use crate::cors::{self, Caller};
@@ -19,7 +19,6 @@ use crate::limits::{LimitKind, LocalLimits};
 use crate::status::{self, Found, Reading, SharedLists, Snapshot, Source, Wanted};
 use crate::{ticket, upstream};
 
-use super::scheduler_object::ask as ask_scheduler;
 use super::{Ctx, fetch, respond};
 
 /// How often a poll looks again while another fetches its list.
@@ -42,7 +41,7 @@ pub async fn handle_status(ctx: &mut Ctx, req: &Request) -> Result<Response, Edg
     // the edge's own work; the platform sees at most one list a second.
     let check = LimitKind::Ticket.check(
         &crate::sign::sha256_hex(ticket_text.trim().as_bytes())[..24],
-        ctx.config.limits.status_per_ticket,
+        ctx.site.config.limits.status_per_ticket,
     );
     let now_ms = ctx.now_ms;
     POLLS
@@ -97,7 +96,7 @@ fn open_ticket(ctx: &mut Ctx, req: &Request) -> Result<(String, crate::ticket::T
             message: "Send the ticket of this callback: Authorization: Ticket <ticket>.",
         })?;
     let ticket = ticket::open(
-        ctx.config.ticket_key()?.expose(),
+        ctx.site.config.ticket_key()?.expose(),
         ticket_text.trim(),
         ctx.now_ms,
     )
@@ -113,21 +112,13 @@ fn open_ticket(ctx: &mut Ctx, req: &Request) -> Result<(String, crate::ticket::T
 
 /// The booking a ticket names.
 async fn find_booking(ctx: &mut Ctx, id: &str) -> Result<Booking, EdgeError> {
-    match ask_scheduler(ctx, &BookingCommand::Get { id: id.to_owned() }).await? {
-        BookingAnswer::Found {
-            booking: Some(booking),
-        } => Ok(booking),
-        BookingAnswer::Found { booking: None } => Err(EdgeError::CallNotFound),
-        other => Err(EdgeError::Internal(format!(
-            "scheduler answered {other:?} to get"
-        ))),
-    }
+    super::scheduler_object::ask(ctx, Get { id: id.to_owned() })
+        .await?
+        .ok_or(EdgeError::CallNotFound)
 }
 
 /// What the visitor sees of a booking not (yet) placed.
 fn booking_view(ctx: &Ctx, booking: &Booking) -> Result<CallbackStatus, EdgeError> {
-    let zone =
-        super::zone::site_zone(&ctx.config.booking.time_zone).map_err(EdgeError::Internal)?;
     let status = match booking.status {
         BookingStatus::Scheduled | BookingStatus::Placed => LiveStatus::Scheduled,
         BookingStatus::Cancelled => LiveStatus::Cancelled,
@@ -136,7 +127,7 @@ fn booking_view(ctx: &Ctx, booking: &Booking) -> Result<CallbackStatus, EdgeErro
     Ok(CallbackStatus {
         call_id: CallId::parse(&booking.id).map_err(|e| EdgeError::Internal(e.to_string()))?,
         status,
-        at: Some(crate::hours::local_rfc3339(&*zone, booking.slot_ms)),
+        at: Some(ctx.site.local(booking.slot_ms)),
         duration_seconds: None,
         started_at: None,
         ended_at: None,
@@ -159,15 +150,12 @@ pub async fn handle_cancel(ctx: &mut Ctx, req: &Request) -> Result<Response, Edg
     if !crate::booking::is_booking_id(ticket.call_id.as_str()) {
         return Err(not_cancellable());
     }
-    let command = BookingCommand::Cancel {
+    let command = Cancel {
         id: ticket.call_id.as_str().to_owned(),
     };
-    match ask_scheduler(ctx, &command).await? {
-        BookingAnswer::Cancelled { booking } => respond::json(200, &booking_view(ctx, &booking)?),
-        BookingAnswer::NotCancellable => Err(not_cancellable()),
-        other => Err(EdgeError::Internal(format!(
-            "scheduler answered {other:?} to cancel"
-        ))),
+    match super::scheduler_object::ask(ctx, command).await? {
+        Ok(booking) => respond::json(200, &booking_view(ctx, &booking)?),
+        Err(_) => Err(not_cancellable()),
     }
 }
 
@@ -185,7 +173,7 @@ async fn shared_list(
         path: &path,
         issued_ms,
         exact,
-        wait_limit_ms: i64::try_from(ctx.config.upstream.timeout_ms).unwrap_or(i64::MAX),
+        wait_limit_ms: i64::try_from(ctx.site.config.upstream.timeout_ms).unwrap_or(i64::MAX),
     };
     loop {
         match LISTS.with(|lists| lists.borrow().lookup(&wanted, super::now())) {

@@ -6,6 +6,7 @@ use worker::Method;
 
 use callme_shared::ErrorCode;
 
+use crate::admit::BotCheck;
 use crate::error::EdgeError;
 
 use super::Ctx;
@@ -59,7 +60,7 @@ fn failed(message: &str) -> EdgeError {
     }
 }
 
-/// Verifies `token` when a Turnstile secret is configured; passes otherwise.
+/// Verifies the plan's bot check (Turnstile is on when there is one).
 /// A passed token must also have been solved on the asking page's host
 /// (`origin`) and for the callback action.
 ///
@@ -69,14 +70,17 @@ fn failed(message: &str) -> EdgeError {
 /// run must not let bots through).
 pub async fn verify(
     ctx: &mut Ctx,
-    token: Option<&str>,
-    ip: &str,
+    check: &BotCheck,
     origin: Option<&str>,
 ) -> Result<(), EdgeError> {
-    let Some(secret) = ctx.config.bot_check.secret.clone() else {
+    let Some(secret) = ctx.site.config.bot_check.secret.clone() else {
         return Ok(());
     };
-    let token = token.ok_or_else(|| failed("Complete the bot check first."))?;
+    let token = check
+        .token
+        .as_deref()
+        .ok_or_else(|| failed("Complete the bot check first."))?;
+    let ip = check.ip.as_str();
     let form = form_urlencoded::Serializer::new(String::new())
         .append_pair("secret", secret.expose())
         .append_pair("response", token)
@@ -84,12 +88,12 @@ pub async fn verify(
         .finish();
     let request = build(
         Method::Post,
-        &ctx.config.bot_check.verify_url,
+        &ctx.site.config.bot_check.verify_url,
         &[("Content-Type", "application/x-www-form-urlencoded")],
         Some(form),
     )
     .map_err(|e| EdgeError::Internal(e.to_string()))?;
-    match send(request, ctx.config.upstream.timeout_ms).await {
+    match send(request, ctx.site.config.upstream.timeout_ms).await {
         Ok(raw) => match serde_json::from_str::<Verdict>(&raw.body) {
             Ok(verdict) if verdict.success => {
                 if fits(&verdict, origin, is_dummy_secret(secret.expose())) {

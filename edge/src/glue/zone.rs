@@ -2,7 +2,6 @@
 //! time-zone database, so the worker ships none): the offset at an
 //! instant, for `crate::hours`.
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
@@ -67,31 +66,16 @@ impl Zone for IntlZone {
     }
 }
 
-thread_local! {
-    /// The site's zone, made once per isolate (its name cannot change
-    /// within one).
-    static ZONE: RefCell<Option<(String, Rc<dyn Zone>)>> = const { RefCell::new(None) };
-}
-
-/// The zone called `name`, made once per isolate. `UTC` (the default) is
-/// a fixed offset: an `Intl.DateTimeFormat` costs a fresh isolate's first
-/// request a few milliseconds, for nothing there.
+/// The zone called `name` (made once per isolate, with the site). `UTC`
+/// (the default) is a fixed offset: an `Intl.DateTimeFormat` costs a fresh
+/// isolate's first request a few milliseconds, for nothing there.
 ///
 /// # Errors
 /// When `Intl` does not know the name.
 pub fn site_zone(name: &str) -> Result<Rc<dyn Zone>, String> {
-    ZONE.with(|cell| {
-        if let Some((kept, zone)) = cell.borrow().as_ref()
-            && kept == name
-        {
-            return Ok(zone.clone());
-        }
-        let zone: Rc<dyn Zone> = if name == "UTC" {
-            Rc::new(FixedZone(0))
-        } else {
-            Rc::new(IntlZone::new(name)?)
-        };
-        *cell.borrow_mut() = Some((name.to_owned(), zone.clone()));
-        Ok(zone)
-    })
+    if name == "UTC" {
+        Ok(Rc::new(FixedZone(0)))
+    } else {
+        Ok(Rc::new(IntlZone::new(name)?))
+    }
 }
