@@ -4,6 +4,8 @@ use std::time::Duration;
 
 use callme_shared::{AgentId, Timestamp};
 
+use crate::budget::RateLimit;
+
 /// One agent the sandbox knows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Agent {
@@ -32,6 +34,16 @@ pub struct Config {
     pub demo_calls: usize,
     /// The seed of the demo data.
     pub seed: u64,
+    /// How long an outbound call stays `in-progress` (default two steps).
+    pub talk: Duration,
+    /// The key's budget: requests per window.
+    pub rate_limit: RateLimit,
+    /// Whether the account has credits; without, outbound calls are 402.
+    pub credits: bool,
+    /// Where call events are posted; none are sent without it.
+    pub webhook_url: Option<String>,
+    /// The secret events are signed with; unsigned without it.
+    pub webhook_secret: Option<String>,
 }
 
 /// Agents known by default: two active, one inactive.
@@ -53,8 +65,18 @@ pub type ConfigError = clap::Error;
     // A flag given twice takes its last value, so a script can add to a
     // helper's defaults (`--step-ms 150 ... --step-ms 3000`).
     args_override_self = true,
-    after_help = "Test hooks (no key needed, loopback only): GET/DELETE /_sandbox/requests, \
-POST/DELETE /_sandbox/faults, POST /_sandbox/reset; header x-sandbox-fault."
+    after_help = "Test hooks (no key needed, loopback only):
+  GET/DELETE /_sandbox/requests     the journal of requests (?path=PREFIX&method=M)
+  POST/DELETE /_sandbox/faults      answer faults {latency_ms,status,malformed,drop,times,path}
+  POST /_sandbox/reset              calls, journals, faults, budget count and credits back to start
+  GET/POST /_sandbox/budget         the key's budget {limit,window_ms}; answers {limit,window_ms,used,refused}
+  GET/POST /_sandbox/credits        {credits: bool}; false makes POST /calls/outbound 402
+  GET/POST /_sandbox/talk           {talk_ms}: in-progress length of calls placed afterwards
+  GET/POST /_sandbox/webhook        {url, secret} where call events go (null turns either off)
+  POST/DELETE /_sandbox/webhook-faults  {mode: late|twice|out_of_order|drop|bad_signature, times?, delay_ms?}
+  GET /_sandbox/webhooks            the deliveries of call events
+  GET /_sandbox/controls            control commands received (?call_id=ID)
+Header x-sandbox-fault: latency=MS,status=CODE,malformed,drop for one request."
 )]
 struct Args {
     /// Port on 127.0.0.1; 0 picks a free one.
@@ -78,6 +100,23 @@ struct Args {
     /// Seed of the demo data.
     #[arg(long, env = "SANDBOX_SEED", default_value_t = 42)]
     seed: u64,
+    /// Length of an outbound call's in-progress stage in milliseconds
+    /// (default: two steps).
+    #[arg(long, env = "SANDBOX_TALK_MS")]
+    talk_ms: Option<u64>,
+    /// The key's budget as N/WINDOW (100/60s, 100/1m, 5/500ms, 1000/1h),
+    /// counted in fixed windows aligned to the Unix epoch.
+    #[arg(long, env = "SANDBOX_RATE_LIMIT", default_value = "100/60s", value_parser = RateLimit::parse)]
+    rate_limit: RateLimit,
+    /// Start without credits: POST /calls/outbound answers 402.
+    #[arg(long, env = "SANDBOX_NO_CREDITS")]
+    no_credits: bool,
+    /// URL call events (status-update, end-of-call-report) are posted to.
+    #[arg(long, env = "SANDBOX_WEBHOOK_URL", value_parser = parse_webhook_url)]
+    webhook_url: Option<String>,
+    /// Secret of the events' X-Webhook-Signature (HMAC-SHA256).
+    #[arg(long, env = "SANDBOX_WEBHOOK_SECRET", hide_env_values = true, value_parser = non_blank_secret)]
+    webhook_secret: Option<String>,
 }
 
 /// A parsed `--agents` list (a newtype, so clap takes it as one value).
@@ -110,6 +149,11 @@ impl Config {
             anchor: args.anchor,
             demo_calls: args.demo_calls,
             seed: args.seed,
+            talk: Duration::from_millis(args.talk_ms.unwrap_or(args.step_ms.saturating_mul(2))),
+            rate_limit: args.rate_limit,
+            credits: !args.no_credits,
+            webhook_url: args.webhook_url,
+            webhook_secret: args.webhook_secret,
         })
     }
 }
@@ -117,6 +161,27 @@ impl Config {
 fn non_blank(text: &str) -> Result<String, String> {
     if text.trim().is_empty() {
         Err("the key is blank".into())
+    } else {
+        Ok(text.to_owned())
+    }
+}
+
+/// An absolute `http://` or `https://` URL (the sandbox is built without
+/// TLS, so in practice a local `http://` receiver).
+///
+/// # Errors
+/// Why the text is not such a URL.
+pub fn parse_webhook_url(text: &str) -> Result<String, String> {
+    let url = reqwest::Url::parse(text.trim()).map_err(|error| format!("{text:?}: {error}"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(format!("{text:?} is not an http(s) URL"));
+    }
+    Ok(url.to_string())
+}
+
+fn non_blank_secret(text: &str) -> Result<String, String> {
+    if text.trim().is_empty() {
+        Err("the secret is blank".into())
     } else {
         Ok(text.to_owned())
     }
@@ -186,6 +251,69 @@ mod tests {
             (vec!["--api-key", "k", "--anchor", "today"], "--anchor"),
             (vec!["--api-key", "k", "--bogus", "1"], "--bogus"),
             (vec!["--api-key", "  "], "--api-key"),
+        ];
+        for (list, flag) in cases {
+            let error = Config::from_args(args(&list)).unwrap_err();
+            assert!(error.to_string().contains(flag), "{list:?}: {error}");
+        }
+    }
+
+    #[test]
+    fn the_platform_settings_default_to_the_documented_budget_and_two_steps_of_talk() {
+        let config = Config::from_args(args(&["--api-key", "k", "--step-ms", "150"])).unwrap();
+        assert_eq!(config.talk, Duration::from_millis(300));
+        assert_eq!(config.rate_limit, RateLimit::default());
+        assert!(config.credits);
+        assert_eq!((config.webhook_url, config.webhook_secret), (None, None));
+        let config = Config::from_args(args(&[
+            "--api-key=k",
+            "--talk-ms=5000",
+            "--rate-limit=10/1m",
+            "--no-credits",
+            "--webhook-url=http://127.0.0.1:9/hook",
+            "--webhook-secret=s",
+        ]))
+        .unwrap();
+        assert_eq!(config.talk, Duration::from_secs(5));
+        assert_eq!(
+            config.rate_limit,
+            RateLimit {
+                limit: 10,
+                window_ms: 60_000
+            }
+        );
+        assert!(!config.credits);
+        assert_eq!(
+            config.webhook_url.as_deref(),
+            Some("http://127.0.0.1:9/hook")
+        );
+        assert_eq!(config.webhook_secret.as_deref(), Some("s"));
+    }
+
+    #[test]
+    fn bad_platform_settings_name_their_flag() {
+        let cases = [
+            (
+                vec!["--api-key", "k", "--rate-limit", "100"],
+                "--rate-limit",
+            ),
+            (
+                vec!["--api-key", "k", "--rate-limit", "100/1w"],
+                "--rate-limit",
+            ),
+            (vec!["--api-key", "k", "--talk-ms", "long"], "--talk-ms"),
+            (
+                vec!["--api-key", "k", "--webhook-url", "ftp://x"],
+                "--webhook-url",
+            ),
+            (
+                vec!["--api-key", "k", "--webhook-url", "/hook"],
+                "--webhook-url",
+            ),
+            (
+                vec!["--api-key", "k", "--webhook-secret", " "],
+                "--webhook-secret",
+            ),
         ];
         for (list, flag) in cases {
             let error = Config::from_args(args(&list)).unwrap_err();

@@ -1,59 +1,57 @@
-//! The HTTP surface: the platform's three endpoints behind the bearer key,
-//! and the `/_sandbox/*` test hooks.
+//! The HTTP surface: the platform's endpoints behind the bearer key and
+//! the key's budget, and the `/_sandbox/*` test hooks (in `hooks.rs`).
 
 use std::sync::Arc;
 
 use axum::body::{Body, Bytes, to_bytes};
-use axum::extract::{Path, Query, Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use callme_shared::{AgentId, CallsQuery, LiveStatus, OutboundCallResponse, PhoneNumber};
-use serde::Deserialize;
+use callme_shared::{
+    AgentId, CallStatus, CallsQuery, FieldError, LiveStatus, OutboundCallResponse, PhoneNumber,
+};
 use serde_json::{Value, json};
 
-use crate::faults::{FAULT_HEADER, Fault, FaultRule};
+use crate::budget::Admission;
+use crate::control::Command;
+use crate::errors::{field_error, platform_error};
+use crate::faults::{FAULT_HEADER, Fault};
 use crate::journal::Received;
 use crate::store::OutboundError;
-use crate::{AppState, lock, now_ms};
+use crate::{AppState, hooks, lock, now_ms};
 
 /// The largest request body read; the platform's requests are tiny.
 const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// All routes, wired to `state`.
+/// All routes, wired to `state`. Call events are sent by the ticker that
+/// [`crate::start`] runs beside it, not by the router.
 pub fn router(state: Arc<AppState>) -> Router {
     let platform = Router::new()
         .route("/calls", get(handle_list))
         .route("/calls/outbound", post(handle_outbound))
+        .route("/calls/{id}", get(handle_get))
         .route("/calls/{id}/control", post(handle_control))
         .fallback(handle_not_found)
+        .method_not_allowed_fallback(handle_wrong_method)
         .layer(middleware::from_fn_with_state(
             state.clone(),
             misbehave_and_check_key,
         ));
-    let hooks = Router::new()
-        .route("/health", get(|| async { Json(json!({"ok": true})) }))
-        .route(
-            "/requests",
-            get(handle_journal).delete(handle_journal_clear),
-        )
-        .route("/faults", post(handle_fault_add).delete(handle_fault_clear))
-        .route("/reset", post(handle_reset));
     Router::new()
-        .nest("/_sandbox", hooks)
+        .nest("/_sandbox", hooks::router())
         .merge(platform)
         .with_state(state)
 }
 
-/// The platform's error bodies are not documented; the sandbox answers a
-/// small JSON object, which clients must treat as opaque.
-fn platform_error(status: StatusCode, detail: &str) -> Response {
-    (status, Json(json!({ "detail": detail }))).into_response()
-}
-
-/// Records the request, applies any fault, then checks the bearer key.
+/// Records the request, applies any fault, checks the bearer key, then
+/// counts the request against the key's budget. Injected faults answer
+/// before the key is checked and are not counted; a wrong key is 401 and
+/// not counted either (it has no budget); everything else carries the
+/// `X-RateLimit-*` headers, 429s included.
 async fn misbehave_and_check_key(
     State(state): State<Arc<AppState>>,
     request: Request,
@@ -61,7 +59,11 @@ async fn misbehave_and_check_key(
 ) -> Response {
     let (parts, body) = request.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_BODY_BYTES).await else {
-        return platform_error(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large");
+        return platform_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "request_too_large",
+            "Request body too large",
+        );
     };
     let authorized = bearer_matches(&parts.headers, &state.config.api_key);
     let path = parts.uri.path().to_owned();
@@ -77,9 +79,21 @@ async fn misbehave_and_check_key(
     let from_header = match parts.headers.get(FAULT_HEADER).map(|v| v.to_str()) {
         Some(Ok(spec)) => match Fault::parse(spec) {
             Ok(fault) => Some(fault),
-            Err(error) => return platform_error(StatusCode::BAD_REQUEST, &error.to_string()),
+            Err(error) => {
+                return platform_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_request",
+                    &error.to_string(),
+                );
+            }
         },
-        Some(Err(_)) => return platform_error(StatusCode::BAD_REQUEST, "bad fault header"),
+        Some(Err(_)) => {
+            return platform_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "bad fault header",
+            );
+        }
         None => None,
     };
     let fault = from_header.or_else(|| lock(&state.faults).take(&path));
@@ -91,10 +105,51 @@ async fn misbehave_and_check_key(
     }
 
     if !authorized {
-        return platform_error(StatusCode::UNAUTHORIZED, "Invalid or missing API key");
+        return platform_error(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Invalid or missing API key",
+        );
     }
-    next.run(Request::from_parts(parts, Body::from(bytes)))
-        .await
+    let admission = lock(&state.budget).admit(now_ms());
+    let mut response = if admission.allowed {
+        next.run(Request::from_parts(parts, Body::from(bytes)))
+            .await
+    } else {
+        rate_limited(
+            admission.retry_after_s,
+            &format!(
+                "Rate limit exceeded: {} requests per window for this API key",
+                admission.limit
+            ),
+        )
+    };
+    add_budget_headers(response.headers_mut(), &admission);
+    response
+}
+
+fn add_budget_headers(headers: &mut HeaderMap, admission: &Admission) {
+    let pairs = [
+        ("x-ratelimit-limit", i64::from(admission.limit)),
+        ("x-ratelimit-remaining", i64::from(admission.remaining)),
+        ("x-ratelimit-reset", admission.reset_s),
+    ];
+    for (name, value) in pairs {
+        headers.insert(HeaderName::from_static(name), HeaderValue::from(value));
+    }
+}
+
+/// 429 with `Retry-After`, for the key's budget and a call's commands.
+fn rate_limited(retry_after_s: i64, message: &str) -> Response {
+    let mut response = platform_error(
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate_limit_exceeded",
+        message,
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_s.max(1)));
+    response
 }
 
 fn body_as_json(bytes: &Bytes) -> Value {
@@ -128,43 +183,116 @@ async fn handle_list(State(state): State<Arc<AppState>>, request: Request) -> Re
     let query = request.uri().query().unwrap_or_default();
     match CallsQuery::from_pairs(form_urlencoded::parse(query.as_bytes())) {
         Ok(query) => Json(lock(&state.store).list(&query, now_ms())).into_response(),
-        Err(error) => platform_error(StatusCode::BAD_REQUEST, &error.to_string()),
+        Err(error) => field_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            &error.to_string(),
+            error.field(),
+        ),
+    }
+}
+
+fn call_not_found() -> Response {
+    platform_error(StatusCode::NOT_FOUND, "not_found", "Call not found")
+}
+
+/// `GET /calls/{id}`: one call of the list's shape (the id percent-decoded
+/// by the router; a `+` stays a `+`).
+async fn handle_get(
+    State(state): State<Arc<AppState>>,
+    id: Result<Path<String>, PathRejection>,
+) -> Response {
+    let Ok(Path(id)) = id else {
+        return call_not_found();
+    };
+    match lock(&state.store).get(&id, now_ms()) {
+        Some(call) => Json(call).into_response(),
+        None => call_not_found(),
     }
 }
 
 /// `POST /calls/outbound`: 400 for an invalid destination or an inactive
-/// agent, 404 for an unknown agent, as documented.
+/// agent, 404 for an unknown agent, as documented; then 402 when the
+/// account has no credits (checked last, so a bad request is still told
+/// what is wrong with it).
 async fn handle_outbound(State(state): State<Arc<AppState>>, body: Bytes) -> Response {
+    let bad = |code: &str, message: &str, param: Option<&str>| {
+        field_error(StatusCode::BAD_REQUEST, code, message, param)
+    };
     let Ok(Value::Object(fields)) = serde_json::from_slice::<Value>(&body) else {
-        return platform_error(StatusCode::BAD_REQUEST, "Body must be a JSON object");
+        return bad("invalid_request", "Body must be a JSON object", None);
     };
-    let destination = fields
-        .get("destination")
-        .and_then(Value::as_str)
-        .and_then(|text| PhoneNumber::parse(text).ok());
+    let destination = match fields.get("destination") {
+        None | Some(Value::Null) => {
+            return bad(
+                "missing_field",
+                "destination is required",
+                Some("destination"),
+            );
+        }
+        Some(value) => value
+            .as_str()
+            .and_then(|text| PhoneNumber::parse(text).ok()),
+    };
     let Some(destination) = destination else {
-        return platform_error(StatusCode::BAD_REQUEST, "Invalid destination format");
+        return bad(
+            "invalid_request",
+            "Invalid destination format",
+            Some("destination"),
+        );
     };
-    let agent = fields
-        .get("agent_id")
-        .and_then(Value::as_str)
-        .and_then(|text| AgentId::parse(text).ok());
+    let agent = match fields.get("agent_id") {
+        None | Some(Value::Null) => {
+            return bad("missing_field", "agent_id is required", Some("agent_id"));
+        }
+        Some(value) => value.as_str().and_then(|text| AgentId::parse(text).ok()),
+    };
     let Some(agent) = agent else {
-        return platform_error(StatusCode::BAD_REQUEST, "agent_id must be a UUID");
+        return bad(
+            "invalid_request",
+            "agent_id must be a UUID",
+            Some("agent_id"),
+        );
     };
     for optional in ["first_message", "context"] {
         if fields
             .get(optional)
             .is_some_and(|v| !v.is_string() && !v.is_null())
         {
-            return platform_error(
-                StatusCode::BAD_REQUEST,
+            return bad(
+                "invalid_request",
                 &format!("{optional} must be a string"),
+                Some(optional),
             );
         }
     }
-    let placed = lock(&state.store).place(destination, &agent, now_ms());
-    match placed {
+    let first_message = fields
+        .get("first_message")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let mut store = lock(&state.store);
+    match store.check_agent(&agent) {
+        Err(error @ OutboundError::AgentNotFound) => {
+            return field_error(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                &error.to_string(),
+                Some("agent_id"),
+            );
+        }
+        Err(error @ OutboundError::AgentInactive) => {
+            return bad("invalid_request", &error.to_string(), Some("agent_id"));
+        }
+        Ok(_) => {}
+    }
+    if !state.has_credits() {
+        return platform_error(
+            StatusCode::PAYMENT_REQUIRED,
+            "insufficient_credits",
+            "Insufficient credits",
+        );
+    }
+    match store.place_with_greeting(destination, &agent, first_message, now_ms()) {
         Ok(call) => {
             let room = call.id.as_str().trim_start_matches("call-").to_owned();
             Json(OutboundCallResponse {
@@ -175,72 +303,76 @@ async fn handle_outbound(State(state): State<Arc<AppState>>, body: Bytes) -> Res
             })
             .into_response()
         }
-        Err(error @ OutboundError::AgentNotFound) => {
-            platform_error(StatusCode::NOT_FOUND, &error.to_string())
-        }
-        Err(error @ OutboundError::AgentInactive) => {
-            platform_error(StatusCode::BAD_REQUEST, &error.to_string())
-        }
+        Err(error) => bad("invalid_request", &error.to_string(), Some("agent_id")),
     }
 }
 
-/// `POST /calls/{id}/control`: the command body is not documented, so any
-/// JSON object is accepted for a known call.
+/// `POST /calls/{id}/control`: 404 for an unknown call, 400 for a bad
+/// command, then 400 `call_not_active` unless the call is in progress at
+/// this instant, then 429 past the per-call limit.
 async fn handle_control(
     State(state): State<Arc<AppState>>,
-    Path(id): Path<String>,
+    id: Result<Path<String>, PathRejection>,
     body: Bytes,
 ) -> Response {
+    let Ok(Path(id)) = id else {
+        return call_not_found();
+    };
     if !lock(&state.store).contains(&id) {
-        return platform_error(StatusCode::NOT_FOUND, "Call not found");
+        return call_not_found();
     }
-    match serde_json::from_slice::<Value>(&body) {
-        Ok(Value::Object(_)) => Json(json!({ "success": true })).into_response(),
-        _ => platform_error(StatusCode::BAD_REQUEST, "Body must be a JSON object"),
+    let command = match Command::parse(&body) {
+        Ok(command) => command,
+        Err(invalid) => {
+            return field_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                &invalid.message,
+                invalid.param,
+            );
+        }
+    };
+    let mut controls = lock(&state.controls);
+    let mut store = lock(&state.store);
+    let now = now_ms();
+    let Some(call) = store.get(&id, now) else {
+        return call_not_found();
+    };
+    if call.status != CallStatus::InProgress {
+        return platform_error(
+            StatusCode::BAD_REQUEST,
+            "call_not_active",
+            &format!("Call is not active (status {})", call.status.as_str()),
+        );
     }
+    if let Some(retry_after_s) = controls.retry_after(&id, now) {
+        return rate_limited(
+            retry_after_s,
+            &format!(
+                "Rate limit exceeded: {} control commands per minute for this call",
+                crate::control::PER_CALL_LIMIT
+            ),
+        );
+    }
+    if let Some(line) = command.spoken() {
+        store.note_said(&id, line);
+    }
+    if let Some(transferred) = command.ends_call() {
+        store.end_early(&id, now, transferred);
+    }
+    let received = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    controls.record(&id, command.name(), received, now);
+    Json(json!({"success": true, "message": "Command sent successfully"})).into_response()
 }
 
 async fn handle_not_found() -> Response {
-    platform_error(StatusCode::NOT_FOUND, "Not found")
+    platform_error(StatusCode::NOT_FOUND, "not_found", "Not found")
 }
 
-#[derive(Debug, Deserialize)]
-struct JournalFilter {
-    path: Option<String>,
-    method: Option<String>,
-}
-
-/// `GET /_sandbox/requests?path=/calls/outbound&method=POST`.
-async fn handle_journal(
-    State(state): State<Arc<AppState>>,
-    Query(filter): Query<JournalFilter>,
-) -> Json<Value> {
-    let requests = lock(&state.journal).matching(filter.path.as_deref(), filter.method.as_deref());
-    Json(json!({ "count": requests.len(), "requests": requests }))
-}
-
-async fn handle_journal_clear(State(state): State<Arc<AppState>>) -> StatusCode {
-    lock(&state.journal).clear();
-    StatusCode::NO_CONTENT
-}
-
-/// `POST /_sandbox/faults` with a [`FaultRule`] as JSON.
-async fn handle_fault_add(State(state): State<Arc<AppState>>, body: Bytes) -> Response {
-    match serde_json::from_slice::<FaultRule>(&body) {
-        Ok(rule) => {
-            lock(&state.faults).push(rule);
-            StatusCode::NO_CONTENT.into_response()
-        }
-        Err(error) => platform_error(StatusCode::BAD_REQUEST, &error.to_string()),
-    }
-}
-
-async fn handle_fault_clear(State(state): State<Arc<AppState>>) -> StatusCode {
-    lock(&state.faults).clear();
-    StatusCode::NO_CONTENT
-}
-
-async fn handle_reset(State(state): State<Arc<AppState>>) -> StatusCode {
-    state.reset();
-    StatusCode::NO_CONTENT
+async fn handle_wrong_method() -> Response {
+    platform_error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "Method not allowed",
+    )
 }

@@ -1,15 +1,29 @@
 //! The sandbox's calls: the demo history plus the outbound calls placed
-//! since start, whose status follows from how long ago they were placed.
+//! since start, whose status follows from how long ago they were placed
+//! unless a control command ended them early.
 
 use callme_shared::{
     AgentId, Call, CallId, CallList, CallStatus, CallsQuery, Pagination, PhoneNumber, Timestamp,
 };
 
 use crate::config::{Agent, Config};
+use crate::events::{self, Event};
 use crate::seed::{ASSISTANT_PHONE, BUSINESS_NAME, SplitMix64, demo_calls};
 
-/// An outbound call as placed; its status is derived, never stored, so no
-/// timer task is needed and a test with a short step sees the whole life.
+/// The summary of an outbound call that was talked to its end, in Dutch
+/// like most of the demo history (the platform writes it in the caller's
+/// language).
+pub const OUTBOUND_SUMMARY: &str = "Terugbelverzoek via de website. De agent stelde zich voor \
+en hielp de bezoeker met de vraag.";
+/// The summary of a transferred call.
+pub const TRANSFER_SUMMARY: &str = "De beller is doorverbonden met een medewerker.";
+/// The status of a transferred call: named by the platform's SDK, not by
+/// the Calls page, so no filter value of `GET /calls` matches it.
+pub const TRANSFERRED: &str = "transferred";
+
+/// An outbound call as placed; its status is derived from the clock (so a
+/// test with a short step sees the whole life), except that a control
+/// command can end it early.
 #[derive(Debug, Clone)]
 pub struct Outbound {
     /// The call id handed out.
@@ -20,6 +34,34 @@ pub struct Outbound {
     pub agent_name: String,
     /// When it was placed (Unix ms).
     pub placed_ms: i64,
+    /// How long it talks when nobody ends it (ms), fixed when placed.
+    pub talk_ms: i64,
+    /// The greeting the request asked for, if any.
+    pub first_message: Option<String>,
+    /// Set by `end-call`, `say` with `end_after`, or `transfer`.
+    pub early_end: Option<EarlyEnd>,
+    /// What the agent was told to say, in order, for the report.
+    pub said: Vec<String>,
+    /// Which of its events have been produced.
+    pub notified: Notified,
+}
+
+/// How and when a control command ended a call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EarlyEnd {
+    /// When (Unix ms).
+    pub at_ms: i64,
+    /// Whether it was handed to another number rather than hung up.
+    pub transferred: bool,
+}
+
+/// The events of one call produced so far: each is produced once.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Notified {
+    /// The `in-progress` status-update.
+    pub answered: bool,
+    /// The final status-update and the end-of-call-report.
+    pub ended: bool,
 }
 
 /// The stage of an outbound call at some instant.
@@ -36,6 +78,20 @@ pub enum Stage {
     Ended,
     /// Not answered (destinations ending in `0000`).
     Failed,
+    /// Handed to another number by a `transfer` command.
+    Transferred,
+}
+
+impl Stage {
+    /// Whether the call was answered by now.
+    pub fn answered(self) -> bool {
+        matches!(self, Self::InProgress | Self::Ended | Self::Transferred)
+    }
+
+    /// Whether the call is over.
+    pub fn is_final(self) -> bool {
+        matches!(self, Self::Ended | Self::Failed | Self::Transferred)
+    }
 }
 
 /// Why an outbound request is refused, with the platform's documented status.
@@ -53,6 +109,7 @@ pub enum OutboundError {
 pub struct Store {
     agents: Vec<Agent>,
     step_ms: i64,
+    talk_ms: i64,
     demo: Vec<Call>,
     outbound: Vec<Outbound>,
     ids: SplitMix64,
@@ -71,10 +128,21 @@ impl Store {
             step_ms: i64::try_from(config.step.as_millis())
                 .unwrap_or(i64::MAX)
                 .max(1),
+            talk_ms: i64::try_from(config.talk.as_millis()).unwrap_or(i64::MAX),
             demo: demo_calls(config.demo_calls, config.seed, anchor, &config.agents),
             outbound: Vec::new(),
             ids: SplitMix64::new(config.seed ^ 0x5EED),
         }
+    }
+
+    /// How long calls placed from now on stay in progress (ms).
+    pub fn talk_ms(&self) -> i64 {
+        self.talk_ms
+    }
+
+    /// Changes the talk length of calls placed from now on.
+    pub fn set_talk_ms(&mut self, talk_ms: i64) {
+        self.talk_ms = talk_ms.max(0);
     }
 
     /// Places an outbound call.
@@ -87,23 +155,52 @@ impl Store {
         agent_id: &AgentId,
         now_ms: i64,
     ) -> Result<Outbound, OutboundError> {
+        self.place_with_greeting(destination, agent_id, None, now_ms)
+    }
+
+    /// Places an outbound call that opens with `first_message`.
+    ///
+    /// # Errors
+    /// [`OutboundError`] for an unknown or inactive agent.
+    pub fn place_with_greeting(
+        &mut self,
+        destination: PhoneNumber,
+        agent_id: &AgentId,
+        first_message: Option<String>,
+        now_ms: i64,
+    ) -> Result<Outbound, OutboundError> {
+        let agent_name = self.check_agent(agent_id)?.name.clone();
+        let id = format!("call-outbound-{:012x}", self.ids.next_u64() >> 16);
+        let call = Outbound {
+            id: CallId::parse(&id).expect("generated ids are printable"),
+            destination,
+            agent_name,
+            placed_ms: now_ms,
+            talk_ms: self.talk_ms,
+            first_message,
+            early_end: None,
+            said: Vec::new(),
+            notified: Notified::default(),
+        };
+        self.outbound.push(call.clone());
+        Ok(call)
+    }
+
+    /// The agent, if it may place a call.
+    ///
+    /// # Errors
+    /// [`OutboundError`] for an unknown or inactive agent.
+    pub fn check_agent(&self, agent_id: &AgentId) -> Result<&Agent, OutboundError> {
         let agent = self
             .agents
             .iter()
             .find(|agent| &agent.id == agent_id)
             .ok_or(OutboundError::AgentNotFound)?;
-        if !agent.active {
-            return Err(OutboundError::AgentInactive);
+        if agent.active {
+            Ok(agent)
+        } else {
+            Err(OutboundError::AgentInactive)
         }
-        let id = format!("call-outbound-{:012x}", self.ids.next_u64() >> 16);
-        let call = Outbound {
-            id: CallId::parse(&id).expect("generated ids are printable"),
-            destination,
-            agent_name: agent.name.clone(),
-            placed_ms: now_ms,
-        };
-        self.outbound.push(call.clone());
-        Ok(call)
     }
 
     /// Whether a call with this id exists.
@@ -113,57 +210,103 @@ impl Store {
     }
 
     /// The stage of an outbound call at `now_ms`: one step dialing, one
-    /// ringing, two talking, then ended.
+    /// ringing, its talk length in progress (two steps unless told), then
+    /// ended; unless a control command ended it before.
     pub fn stage(&self, call: &Outbound, now_ms: i64) -> Stage {
         let elapsed = now_ms - call.placed_ms;
         let step = self.step_ms;
-        let fails = call.destination.digits().ends_with("0000");
-        match elapsed / step {
-            0 => Stage::Dialing,
-            1 => Stage::Connecting,
-            _ if fails => Stage::Failed,
-            2 | 3 => Stage::InProgress,
+        if elapsed < step {
+            return Stage::Dialing;
+        }
+        if elapsed < 2 * step {
+            return Stage::Connecting;
+        }
+        if call.destination.digits().ends_with("0000") {
+            return Stage::Failed;
+        }
+        match &call.early_end {
+            Some(end) if end.at_ms <= now_ms && end.transferred => Stage::Transferred,
+            Some(end) if end.at_ms <= now_ms => Stage::Ended,
+            _ if elapsed < 2 * step + call.talk_ms => Stage::InProgress,
             _ => Stage::Ended,
         }
     }
 
+    /// When an outbound call was (or will be) answered.
+    fn answered_ms(&self, call: &Outbound) -> i64 {
+        call.placed_ms + 2 * self.step_ms
+    }
+
+    /// When an outbound call ends (or ended): early, or after its talk.
+    fn end_ms(&self, call: &Outbound) -> i64 {
+        call.early_end
+            .as_ref()
+            .map_or(self.answered_ms(call) + call.talk_ms, |end| end.at_ms)
+    }
+
     /// An outbound call as the history shows it at `now_ms`.
     fn outbound_record(&self, call: &Outbound, now_ms: i64) -> Call {
-        let step = self.step_ms;
-        let at = |offset: i64| Timestamp::from_unix_millis(call.placed_ms + offset);
-        let stage = self.stage(call, now_ms);
-        let talk_seconds = u32::try_from((2 * step + 500) / 1_000).unwrap_or(u32::MAX);
-        let (status, started_at, ended_at, duration, summary, error, updated) = match stage {
-            Stage::Dialing => (CallStatus::Connecting, None, None, None, None, None, 0),
-            Stage::Connecting => (CallStatus::Connecting, None, None, None, None, None, step),
-            Stage::InProgress => (
-                CallStatus::InProgress,
-                Some(at(2 * step)),
-                None,
-                None,
-                None,
-                None,
-                2 * step,
-            ),
-            Stage::Failed => (
-                CallStatus::Failed,
-                None,
-                Some(at(2 * step)),
-                Some(0),
-                None,
-                Some("no-answer".to_owned()),
-                2 * step,
-            ),
-            Stage::Ended => (
-                CallStatus::Ended,
-                Some(at(2 * step)),
-                Some(at(4 * step)),
-                Some(talk_seconds),
-                Some("Callback requested on the website. The agent introduced itself and helped the visitor with their question.".to_owned()),
-                None,
-                4 * step,
-            ),
-        };
+        let at = Timestamp::from_unix_millis;
+        let answered = self.answered_ms(call);
+        let ended = self.end_ms(call);
+        let talk_seconds = whole_seconds(ended - answered);
+        let (status, started_at, ended_at, duration, summary, error, updated) =
+            match self.stage(call, now_ms) {
+                Stage::Dialing => (
+                    CallStatus::Connecting,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    call.placed_ms,
+                ),
+                Stage::Connecting => (
+                    CallStatus::Connecting,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    call.placed_ms + self.step_ms,
+                ),
+                Stage::InProgress => (
+                    CallStatus::InProgress,
+                    Some(at(answered)),
+                    None,
+                    None,
+                    None,
+                    None,
+                    answered,
+                ),
+                Stage::Failed => (
+                    CallStatus::Failed,
+                    None,
+                    Some(at(answered)),
+                    Some(0),
+                    None,
+                    Some("no-answer".to_owned()),
+                    answered,
+                ),
+                Stage::Ended => (
+                    CallStatus::Ended,
+                    Some(at(answered)),
+                    Some(at(ended)),
+                    Some(talk_seconds),
+                    Some(OUTBOUND_SUMMARY.to_owned()),
+                    None,
+                    ended,
+                ),
+                Stage::Transferred => (
+                    CallStatus::from_wire(TRANSFERRED),
+                    Some(at(answered)),
+                    Some(at(ended)),
+                    Some(talk_seconds),
+                    Some(TRANSFER_SUMMARY.to_owned()),
+                    None,
+                    ended,
+                ),
+            };
         Call {
             id: call.id.clone(),
             caller_phone: call.destination.as_str().to_owned(),
@@ -176,9 +319,97 @@ impl Store {
             summary,
             agent_name: Some(call.agent_name.clone()),
             business_name: Some(BUSINESS_NAME.to_owned()),
-            created_at: at(0),
+            created_at: at(call.placed_ms),
             updated_at: at(updated),
         }
+    }
+
+    /// One call as the history shows it at `now_ms`, if it exists by then.
+    pub fn get(&self, id: &str, now_ms: i64) -> Option<Call> {
+        self.outbound
+            .iter()
+            .filter(|call| call.placed_ms <= now_ms)
+            .find(|call| call.id.as_str() == id)
+            .map(|call| self.outbound_record(call, now_ms))
+            .or_else(|| {
+                self.demo
+                    .iter()
+                    .find(|call| call.id.as_str() == id)
+                    .cloned()
+            })
+    }
+
+    /// Ends a call at `now_ms` (hung up, or `transferred`). The caller
+    /// checks first that it is in progress.
+    pub fn end_early(&mut self, id: &str, now_ms: i64, transferred: bool) {
+        if let Some(call) = self.outbound.iter_mut().find(|c| c.id.as_str() == id) {
+            call.early_end = Some(EarlyEnd {
+                at_ms: now_ms,
+                transferred,
+            });
+            return;
+        }
+        // A demo call has no clock to follow: its record is rewritten.
+        if let Some(call) = self.demo.iter_mut().find(|c| c.id.as_str() == id) {
+            let started = call
+                .started_at
+                .as_ref()
+                .map_or(now_ms, Timestamp::unix_millis);
+            call.status = if transferred {
+                CallStatus::from_wire(TRANSFERRED)
+            } else {
+                CallStatus::Ended
+            };
+            call.ended_at = Some(Timestamp::from_unix_millis(now_ms));
+            call.duration_seconds = Some(whole_seconds(now_ms - started));
+            call.summary = Some(
+                if transferred {
+                    TRANSFER_SUMMARY
+                } else {
+                    OUTBOUND_SUMMARY
+                }
+                .to_owned(),
+            );
+            call.updated_at = Timestamp::from_unix_millis(now_ms);
+        }
+    }
+
+    /// Keeps a line the agent was told to say, for the call's report.
+    pub fn note_said(&mut self, id: &str, line: &str) {
+        if let Some(call) = self.outbound.iter_mut().find(|c| c.id.as_str() == id) {
+            call.said.push(line.to_owned());
+        }
+    }
+
+    /// The events outbound calls owe at `now_ms`, each produced once and
+    /// in lifecycle order: `in-progress` once answered, then the final
+    /// status-update and the end-of-call-report once over. A call that
+    /// answered and ended between two looks gets all of them at once.
+    pub fn due_events(&mut self, now_ms: i64) -> Vec<Event> {
+        let mut due = Vec::new();
+        for index in 0..self.outbound.len() {
+            let call = &self.outbound[index];
+            if call.placed_ms > now_ms {
+                continue;
+            }
+            let stage = self.stage(call, now_ms);
+            let mut notified = call.notified;
+            if stage.answered() && !notified.answered {
+                notified.answered = true;
+                due.push(events::answered(call, self.answered_ms(call)));
+            }
+            if stage.is_final() && !notified.ended {
+                notified.ended = true;
+                let record = self.outbound_record(call, now_ms);
+                let end_ms = record
+                    .ended_at
+                    .as_ref()
+                    .map_or(now_ms, Timestamp::unix_millis);
+                due.extend(events::ended(call, &record, stage, end_ms));
+            }
+            self.outbound[index].notified = notified;
+        }
+        due
     }
 
     /// One page of the history at `now_ms`, newest first: filtered by status
@@ -210,6 +441,11 @@ impl Store {
             },
         }
     }
+}
+
+/// Milliseconds as whole seconds, rounded to the nearest.
+fn whole_seconds(ms: i64) -> u32 {
+    u32::try_from((ms.max(0) + 500) / 1_000).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]

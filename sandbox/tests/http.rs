@@ -318,7 +318,9 @@ async fn a_number_ending_in_0000_fails_with_a_reason() {
 async fn control_needs_a_known_call_and_a_json_object() {
     let running = sandbox(&[]).await;
     let base = running.url();
-    let (_, list) = get_json(&format!("{base}/calls?limit=1")).await;
+    // Commands are only for a call in progress, in the documented shape
+    // (PLATFORM.md); the demo history holds one such call.
+    let (_, list) = get_json(&format!("{base}/calls?limit=1&status=in-progress")).await;
     let id = list["calls"][0]["id"].as_str().unwrap();
     assert!(id.contains('+'));
     let encoded = callme_shared::percent_encode(id);
@@ -332,7 +334,7 @@ async fn control_needs_a_known_call_and_a_json_object() {
     };
     let ok = post(
         format!("{base}/calls/{encoded}/control"),
-        r#"{"command":"hangup"}"#,
+        r#"{"type":"inject-context","content":"hangup?","trigger_response":false}"#,
     )
     .await
     .unwrap();
