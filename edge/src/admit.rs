@@ -174,7 +174,12 @@ pub fn body(site: &Site, now_ms: i64, ready: Ready, body: &[u8]) -> Result<Admit
             When::Slot(slot)
         }
     };
-    let limits = CallbackLimits::new(config, &destination.phone, ready.ip.as_deref());
+    let limits = CallbackLimits::new(
+        config,
+        &destination.phone,
+        ready.ip.as_deref(),
+        when == When::Now,
+    );
     let claim = ready.idempotency_key.map(|key| Claim {
         key,
         fingerprint: request::fingerprint(&callback),

@@ -5,6 +5,7 @@
 
 use callme_shared::{AgentAlias, AgentId, ErrorCode, PhoneNumber};
 
+use crate::budget::Purpose;
 use crate::config::EdgeConfig;
 use crate::error::EdgeError;
 use crate::limits::{Check, ClientKey, LimitKind, RateRule};
@@ -49,8 +50,14 @@ pub struct CallbackLimits(Vec<(LimitKind, Check)>);
 
 impl CallbackLimits {
     /// The limits for a callback to `phone` from the client at `ip` (the
-    /// `CF-Connecting-IP` value).
-    pub fn new(config: &EdgeConfig, phone: &PhoneNumber, ip: Option<&str>) -> Self {
+    /// `CF-Connecting-IP` value); with `places_now`, the platform budget
+    /// too (a booking spends it when the Scheduler places the call).
+    pub fn new(
+        config: &EdgeConfig,
+        phone: &PhoneNumber,
+        ip: Option<&str>,
+        places_now: bool,
+    ) -> Self {
         let client = ClientKey::of(ip);
         let phone = phone.as_str();
         let per = |count: u32, window_ms: i64| RateRule { count, window_ms };
@@ -76,12 +83,17 @@ impl CallbackLimits {
                 per(config.limits.daily_cap, 86_400_000),
             ),
         ]);
-        Self(
-            limits
-                .into_iter()
-                .map(|(kind, subject, rule)| (kind, kind.check(subject, rule)))
-                .collect(),
-        )
+        let mut checks: Vec<(LimitKind, Check)> = limits
+            .into_iter()
+            .map(|(kind, subject, rule)| (kind, kind.check(subject, rule)))
+            .collect();
+        if places_now {
+            checks.push((
+                LimitKind::Platform,
+                config.upstream.budget.check(Purpose::Place),
+            ));
+        }
+        Self(checks)
     }
 
     /// The checks as the Guard takes them.
@@ -89,11 +101,13 @@ impl CallbackLimits {
         self.0.iter().map(|(_, check)| check.clone()).collect()
     }
 
-    /// The 429 for a Guard refusal naming `key`. The kind is looked up
+    /// The 429 for a Guard refusal naming `key` (503 `busy` for the
+    /// platform budget: the visitor did nothing wrong). The kind is looked up
     /// among this callback's own checks, never parsed out of the key; a
     /// key it was not asked about is the Guard's fault (500).
     pub fn refusal(&self, key: &str, retry_after_s: u64) -> EdgeError {
         match self.0.iter().find(|(_, check)| check.key == key) {
+            Some((LimitKind::Platform, _)) => EdgeError::Busy { retry_after_s },
             Some((kind, _)) => EdgeError::RateLimited {
                 retry_after_s,
                 limit: *kind,
@@ -142,7 +156,7 @@ mod tests {
     #[test]
     fn an_ipv4_client_counts_against_five_limits_an_ipv6_one_against_six() {
         let kinds = |ip: Option<&str>| -> Vec<LimitKind> {
-            CallbackLimits::new(&config(), &phone(), ip)
+            CallbackLimits::new(&config(), &phone(), ip, false)
                 .0
                 .iter()
                 .map(|(kind, _)| *kind)
@@ -167,8 +181,8 @@ mod tests {
 
     #[test]
     fn the_number_limits_follow_the_number_not_the_client() {
-        let a = CallbackLimits::new(&config(), &phone(), Some("192.0.2.1"));
-        let b = CallbackLimits::new(&config(), &phone(), Some("192.0.2.2"));
+        let a = CallbackLimits::new(&config(), &phone(), Some("192.0.2.1"), false);
+        let b = CallbackLimits::new(&config(), &phone(), Some("192.0.2.2"), false);
         let number = |l: &CallbackLimits| l.checks()[1].key.clone();
         assert_eq!(number(&a), number(&b));
         assert_ne!(a.checks()[0].key, b.checks()[0].key);
@@ -176,13 +190,16 @@ mod tests {
 
     #[test]
     fn a_refusal_names_the_limit_it_was_asked_about() {
-        let limits = CallbackLimits::new(&config(), &phone(), Some("2001:db8::1"));
+        let limits = CallbackLimits::new(&config(), &phone(), Some("2001:db8::1"), true);
         for (kind, check) in &limits.0 {
             match limits.refusal(&check.key, 7) {
                 EdgeError::RateLimited {
                     retry_after_s,
                     limit,
                 } => assert_eq!((retry_after_s, limit), (7, *kind)),
+                EdgeError::Busy { retry_after_s } => {
+                    assert_eq!((retry_after_s, *kind), (7, LimitKind::Platform));
+                }
                 other => panic!("{other:?}"),
             }
         }

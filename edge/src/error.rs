@@ -115,6 +115,24 @@ pub enum EdgeError {
     /// placed or booked without it (detail for the log).
     #[error("The service is busy. Try again in a moment.")]
     ObjectUnavailable(String),
+    /// 503: the platform key's budget is spent for now; nothing was counted
+    /// or placed, and `Retry-After` says when to try again.
+    #[error("We are very busy right now. Try again in a moment.")]
+    Busy {
+        /// Seconds until the budget has room.
+        retry_after_s: u64,
+    },
+    /// 503: the platform has no credits left (the operator's log says so;
+    /// the visitor hears only that the service is unavailable).
+    #[error("The service is unavailable right now. Try again later.")]
+    NoCredits,
+    /// 401: a platform event whose signature does not hold (detail for the
+    /// log).
+    #[error("The event's signature does not hold.")]
+    WebhookSignature(String),
+    /// 403: a portal token without the scope this endpoint needs.
+    #[error("The portal token does not grant {0}.")]
+    TokenScope(&'static str),
     /// 500: anything else (detail for the log).
     #[error("Internal error.")]
     Internal(String),
@@ -134,8 +152,8 @@ impl EdgeError {
     pub fn status(&self) -> u16 {
         match self {
             Self::Invalid { .. } | Self::BadJson(_) | Self::UpstreamRejected => 400,
-            Self::Unauthorized { .. } => 401,
-            Self::Forbidden { .. } => 403,
+            Self::Unauthorized { .. } | Self::WebhookSignature(_) => 401,
+            Self::Forbidden { .. } | Self::TokenScope(_) => 403,
             Self::NotFound(_) | Self::CallNotFound => 404,
             Self::MethodNotAllowed(_) => 405,
             Self::IdempotencyInProgress | Self::Closed { .. } | Self::Conflict { .. } => 409,
@@ -144,7 +162,7 @@ impl EdgeError {
             Self::IdempotencyConflict => 422,
             Self::RateLimited { .. } => 429,
             Self::Upstream { .. } => 502,
-            Self::ObjectUnavailable(_) => 503,
+            Self::ObjectUnavailable(_) | Self::Busy { .. } | Self::NoCredits => 503,
             Self::UpstreamTimeout => 504,
             Self::Config(_) | Self::Internal(_) => 500,
         }
@@ -173,7 +191,10 @@ impl EdgeError {
             Self::UpstreamRejected => (ErrorCode::UpstreamRejected, Some("phone")),
             Self::UpstreamTimeout => (ErrorCode::UpstreamTimeout, None),
             Self::Config(_) => (ErrorCode::Misconfigured, None),
-            Self::ObjectUnavailable(_) => (ErrorCode::Unavailable, None),
+            Self::ObjectUnavailable(_) | Self::NoCredits => (ErrorCode::Unavailable, None),
+            Self::Busy { .. } => (ErrorCode::Busy, None),
+            Self::WebhookSignature(_) => (ErrorCode::WebhookSignature, None),
+            Self::TokenScope(_) => (ErrorCode::TokenScope, None),
             Self::Internal(_) => (ErrorCode::Internal, None),
         };
         let mut body = ErrorBody::new(code, self.to_string());
@@ -187,7 +208,9 @@ impl EdgeError {
     /// `Retry-After` seconds, for 429 and 503.
     pub fn retry_after(&self) -> Option<u64> {
         match self {
-            Self::RateLimited { retry_after_s, .. } => Some(*retry_after_s),
+            Self::RateLimited { retry_after_s, .. } | Self::Busy { retry_after_s } => {
+                Some(*retry_after_s)
+            }
             Self::ObjectUnavailable(_) => Some(OBJECT_RETRY_AFTER_S),
             _ => None,
         }
@@ -210,6 +233,9 @@ impl EdgeError {
             Self::Config(error) => Some(error.to_string()),
             Self::Internal(detail) | Self::ObjectUnavailable(detail) => Some(detail.clone()),
             Self::RateLimited { limit, .. } => Some(format!("limit {}", limit.name())),
+            Self::Busy { .. } => Some("platform budget spent".into()),
+            Self::NoCredits => Some("credits: the platform has no credits left (402)".into()),
+            Self::WebhookSignature(detail) => Some(detail.clone()),
             _ => None,
         }
     }
@@ -303,6 +329,10 @@ mod tests {
             EdgeError::UpstreamTimeout => (504, "upstream_timeout"),
             EdgeError::Config(_) => (500, "misconfigured"),
             EdgeError::ObjectUnavailable(_) => (503, "unavailable"),
+            EdgeError::Busy { .. } => (503, "busy"),
+            EdgeError::NoCredits => (503, "unavailable"),
+            EdgeError::WebhookSignature(_) => (401, "webhook_signature"),
+            EdgeError::TokenScope(_) => (403, "token_scope"),
             EdgeError::Internal(_) => (500, "internal"),
         }
     }
@@ -348,6 +378,10 @@ mod tests {
             EdgeError::UpstreamTimeout,
             EdgeError::Config(ConfigError::Missing("TICKET_SECRET")),
             EdgeError::ObjectUnavailable(String::new()),
+            EdgeError::Busy { retry_after_s: 3 },
+            EdgeError::NoCredits,
+            EdgeError::WebhookSignature("stale".into()),
+            EdgeError::TokenScope("calls:erase"),
             EdgeError::Internal(String::new()),
         ];
         for error in &errors {
@@ -359,7 +393,7 @@ mod tests {
         let mut codes: Vec<(u16, &str)> = errors.iter().map(documented).collect();
         codes.sort_unstable();
         codes.dedup();
-        assert_eq!(codes.len(), 20);
+        assert_eq!(codes.len(), 23);
         assert_eq!(errors[13].retry_after(), Some(5));
         assert_eq!(
             errors[8].body().error.next_open.as_deref(),

@@ -90,6 +90,18 @@ pub struct Abort {
     pub key: String,
 }
 
+/// Tell the Guard what the platform counted: the check's window then holds
+/// at least `used` hits (see `crate::budget`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Observe {
+    /// The platform budget's check.
+    pub check: Check,
+    /// What the platform says the key has used in its window.
+    pub used: u32,
+    /// The edge's clock.
+    pub now_ms: i64,
+}
+
 /// Every command of the Guard, as it travels (externally tagged: the
 /// smallest reader of the taggings serde offers).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -102,6 +114,8 @@ pub enum Request {
     Finish(Finish),
     /// [`Abort`].
     Abort(Abort),
+    /// [`Observe`].
+    Observe(Observe),
 }
 
 impl Request {
@@ -110,7 +124,8 @@ impl Request {
         match self {
             Self::Admit(Admit { now_ms, .. })
             | Self::Count(Count { now_ms, .. })
-            | Self::Finish(Finish { now_ms, .. }) => Some(*now_ms),
+            | Self::Finish(Finish { now_ms, .. })
+            | Self::Observe(Observe { now_ms, .. }) => Some(*now_ms),
             Self::Abort(_) => None,
         }
     }
@@ -139,6 +154,7 @@ guard_command! {
     Count => Result<(), Limited>,
     Finish => (),
     Abort => (),
+    Observe => (),
 }
 
 /// An idempotency record.
@@ -179,6 +195,7 @@ pub fn handle(store: &mut impl Store, request: Request) -> Reply {
         }
         Request::Finish(command) => Reply::to::<Finish>(&finish(store, command)),
         Request::Abort(command) => Reply::to::<Abort>(&abort(store, &command)),
+        Request::Observe(command) => Reply::to::<Observe>(&observe(store, &command)),
     }
 }
 
@@ -262,6 +279,15 @@ pub fn finish(store: &mut impl Store, command: Finish) {
             },
         );
     }
+}
+
+/// [`Observe`]: the count is raised to what the platform counted.
+pub fn observe(store: &mut impl Store, command: &Observe) {
+    let key = command.check.key.as_str();
+    let stored = store.hits(&[key]).pop().flatten();
+    let hits = crate::limits::top_up(stored, command.check.rule, command.used, command.now_ms);
+    let expires = hits.expires_ms(command.check.rule.window_ms);
+    store.put_hits(&[(key.to_owned(), hits, expires)]);
 }
 
 /// [`Abort`]: the key is free again.

@@ -7,10 +7,12 @@
 
 pub mod admit;
 pub mod booking;
+pub mod budget;
 pub mod callback;
 pub mod config;
 pub mod cors;
 pub mod error;
+pub mod events;
 pub mod guard;
 pub mod history;
 pub mod hours;
@@ -19,10 +21,10 @@ pub mod log;
 pub mod object;
 pub mod outbound;
 pub mod policy;
+pub mod record;
 pub mod request;
 pub mod routes;
 pub mod site;
-pub mod status;
 pub mod ticket;
 
 // Signatures and portal tokens live in their own small crate (xtask mints

@@ -156,6 +156,32 @@ pub fn decide(now_ms: i64, checks: &[Check], stored: impl Fn(&str) -> Option<Hit
     Decision::Allowed(updated)
 }
 
+/// `stored` with hits added in the current bucket so that the window holds
+/// at least `used`: what the platform says it counted is the least the
+/// count can be (other isolates' requests may not have been counted yet,
+/// the platform may count what the edge does not see).
+pub fn top_up(stored: Option<Hits>, rule: RateRule, used: u32, now_ms: i64) -> Hits {
+    let window = rule.window_ms;
+    let bucket = bucket_ms(window);
+    let current = now_ms - now_ms.rem_euclid(bucket);
+    let mut buckets: Vec<(i64, u32)> = stored
+        .map(|hits| hits.0)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(start, _)| start + bucket > now_ms - window)
+        .collect();
+    buckets.sort_unstable();
+    let total: u64 = buckets.iter().map(|(_, n)| u64::from(*n)).sum();
+    let missing = u32::try_from(u64::from(used).saturating_sub(total)).unwrap_or(u32::MAX);
+    if missing > 0 {
+        match buckets.last_mut() {
+            Some((start, n)) if *start == current => *n = n.saturating_add(missing),
+            _ => buckets.push((current, missing)),
+        }
+    }
+    Hits(buckets)
+}
+
 /// Seconds until enough of the oldest buckets have left the window for one
 /// more hit to fit.
 fn wait_s(buckets: &[(i64, u32)], count: u32, bucket: i64, window: i64, now_ms: i64) -> u64 {
@@ -195,6 +221,8 @@ pub enum LimitKind {
     Ticket,
     /// History requests of one portal token.
     Token,
+    /// The platform key's requests (one budget for the whole deployment).
+    Platform,
 }
 
 impl LimitKind {
@@ -209,6 +237,7 @@ impl LimitKind {
             Self::AllDaily => "all_day",
             Self::Ticket => "ticket",
             Self::Token => "token",
+            Self::Platform => "platform",
         }
     }
 

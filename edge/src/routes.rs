@@ -19,18 +19,25 @@ pub enum Route {
     Slots,
     /// `GET /api/scheduled`.
     Scheduled,
+    /// `POST /api/platform/events`.
+    PlatformEvents,
 }
 
 /// Every route with its path and the methods it answers (besides
 /// `OPTIONS`, which every route answers as a CORS preflight).
-const TABLE: [(Route, &str, &str); 7] = [
+const TABLE: [(Route, &str, &str); 8] = [
     (Route::Health, "/api/health", "GET, HEAD, OPTIONS"),
     (Route::Config, "/api/config", "GET, HEAD, OPTIONS"),
-    (Route::Calls, "/api/calls", "GET, HEAD, OPTIONS"),
+    (Route::Calls, "/api/calls", "GET, HEAD, DELETE, OPTIONS"),
     (Route::Callback, "/api/callback", "POST, DELETE, OPTIONS"),
     (Route::Status, "/api/callback/status", "GET, HEAD, OPTIONS"),
     (Route::Slots, "/api/slots", "GET, HEAD, OPTIONS"),
     (Route::Scheduled, "/api/scheduled", "GET, HEAD, OPTIONS"),
+    (
+        Route::PlatformEvents,
+        "/api/platform/events",
+        "POST, OPTIONS",
+    ),
 ];
 
 /// What the log says for a path that is no route.

@@ -1,9 +1,14 @@
-//! Reading the platform's answers. Its error bodies are undocumented, so
-//! only the status is trusted; a 2xx body must parse as the documented
-//! shape or the answer counts as malformed (502).
+//! Reading the platform's answers. Its error bodies come in two shapes
+//! (the docs' `{"error": {"code", ...}}`, the SDK's `{"error": "..."}`):
+//! only their code reaches the log, never their text, and neither reaches a
+//! visitor. A 2xx body must parse as the documented shape or the answer
+//! counts as malformed (502). 402 (no credits) and 429 (the key's budget)
+//! are the platform's state, not the visitor's fault: 503.
 
-use callme_shared::{CallList, CallsQuery, ErrorCode, OutboundCallResponse};
+use callme_shared::{Call, CallId, CallList, CallsQuery, ErrorCode, OutboundCallResponse};
+use serde::Deserialize;
 
+use crate::budget::RateHeaders;
 use crate::error::EdgeError;
 
 /// The platform's answer before interpretation.
@@ -13,6 +18,73 @@ pub struct Raw {
     pub status: u16,
     /// Body text.
     pub body: String,
+    /// Its rate-limit headers.
+    pub rate: RateHeaders,
+}
+
+/// The path of `GET /calls/{id}` (ids may hold `+` and `_`).
+pub fn call_path(id: &CallId) -> String {
+    format!("/calls/{}", callme_shared::percent_encode(id.as_str()))
+}
+
+/// Interprets an answer to `GET /calls/{id}`: the call, or `None` when the
+/// platform does not know it.
+///
+/// # Errors
+/// 503 for 402 and 429, 502 for anything else but a readable success.
+pub fn call_answer(raw: &Raw) -> Result<Option<Call>, EdgeError> {
+    match raw.status {
+        200..=299 => parse(raw).map(Some),
+        404 => Ok(None),
+        _ => Err(failure(raw)),
+    }
+}
+
+/// The error every unexpected answer is: the platform's state (402, 429)
+/// or a failure whose code only the log hears.
+fn failure(raw: &Raw) -> EdgeError {
+    match raw.status {
+        402 => EdgeError::NoCredits,
+        429 => EdgeError::Busy {
+            retry_after_s: raw.rate.retry_after_s.unwrap_or(1).clamp(1, 3_600),
+        },
+        401 | 403 => upstream(
+            ErrorCode::UpstreamError,
+            raw,
+            format!(
+                "upstream_auth: the platform refused the key ({})",
+                digest(&raw.body)
+            ),
+        ),
+        _ => upstream(ErrorCode::UpstreamError, raw, digest(&raw.body)),
+    }
+}
+
+/// Either documented error shape; only the code is kept.
+#[derive(Deserialize)]
+struct ErrorShape {
+    error: ErrorValue,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum ErrorValue {
+    Documented { code: String },
+    Flat(String),
+}
+
+/// The platform's error code in either shape, when it is a plain word
+/// (anything else could be text the log must not keep).
+pub fn error_code(body: &str) -> Option<String> {
+    let code = match serde_json::from_str::<ErrorShape>(body).ok()?.error {
+        ErrorValue::Documented { code } | ErrorValue::Flat(code) => code,
+    };
+    (!code.is_empty()
+        && code.len() <= 40
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-'))
+    .then_some(code)
 }
 
 /// The path and query of a `GET /calls`.
@@ -50,34 +122,18 @@ pub fn outbound_answer(raw: &Raw) -> Result<OutboundCallResponse, EdgeError> {
                 digest(&raw.body)
             ),
         )),
-        401 | 403 => Err(upstream(
-            ErrorCode::UpstreamError,
-            raw,
-            format!(
-                "upstream_auth: the platform refused the key ({})",
-                digest(&raw.body)
-            ),
-        )),
-        _ => Err(upstream(ErrorCode::UpstreamError, raw, digest(&raw.body))),
+        _ => Err(failure(raw)),
     }
 }
 
 /// Interprets an answer to `GET /calls`.
 ///
 /// # Errors
-/// 502 for anything but a readable success.
+/// 503 for 402 and 429, 502 for anything but a readable success.
 pub fn list_answer(raw: &Raw) -> Result<CallList, EdgeError> {
     match raw.status {
         200..=299 => parse(raw),
-        401 | 403 => Err(upstream(
-            ErrorCode::UpstreamError,
-            raw,
-            format!(
-                "upstream_auth: the platform refused the key ({})",
-                digest(&raw.body)
-            ),
-        )),
-        _ => Err(upstream(ErrorCode::UpstreamError, raw, digest(&raw.body))),
+        _ => Err(failure(raw)),
     }
 }
 
@@ -99,11 +155,13 @@ fn upstream(code: ErrorCode, raw: &Raw, detail: String) -> EdgeError {
     }
 }
 
-/// What the log may say of a platform body: its length and a hash, never
-/// its text (it may echo numbers, names or the key's owner).
+/// What the log may say of a platform body: its error code (a plain word),
+/// its length and a hash, never its text (it may echo numbers, names or
+/// the key's owner).
 fn digest(body: &str) -> String {
     let hash = crate::sign::sha256_hex(body.as_bytes());
-    format!("body of {} bytes, sha256 {}", body.len(), &hash[..16])
+    let code = error_code(body).map_or_else(String::new, |code| format!("code {code}, "));
+    format!("{code}body of {} bytes, sha256 {}", body.len(), &hash[..16])
 }
 
 #[cfg(test)]
@@ -114,7 +172,72 @@ mod tests {
         Raw {
             status,
             body: body.into(),
+            rate: RateHeaders {
+                status,
+                retry_after_s: Some(12),
+                ..RateHeaders::default()
+            },
         }
+    }
+
+    #[test]
+    fn no_credits_and_a_spent_budget_are_503_whatever_the_body_says() {
+        let credits = r#"{"error":{"code":"insufficient_credits","message":"Top up at https://x","param":null,"type":"billing_error"}}"#;
+        for answer in [
+            outbound_answer(&raw(402, credits)),
+            outbound_answer(&raw(402, r#"{"error":"Insufficient credits"}"#)),
+            list_answer(&raw(402, "")).map(|_| unreachable!()),
+        ] {
+            let error = answer.unwrap_err();
+            assert_eq!(error, EdgeError::NoCredits);
+            assert!(!error.body().error.message.contains("Top up"));
+        }
+        let busy = outbound_answer(&raw(
+            429,
+            r#"{"error":{"code":"rate_limit_exceeded","message":"slow down"}}"#,
+        ))
+        .unwrap_err();
+        assert_eq!(busy, EdgeError::Busy { retry_after_s: 12 });
+        assert_eq!(busy.retry_after(), Some(12));
+    }
+
+    #[test]
+    fn both_error_shapes_give_their_code_to_the_log_and_nothing_else() {
+        assert_eq!(
+            error_code(r#"{"error":{"code":"missing_field","message":"destination","param":"destination","type":"x"}}"#).as_deref(),
+            Some("missing_field")
+        );
+        assert_eq!(
+            error_code(r#"{"error":"unauthorized","message":"no"}"#).as_deref(),
+            Some("unauthorized")
+        );
+        for text in [
+            r#"{"error":"Agent +31612345678 not found"}"#,
+            r#"{"error":{"code":"<script>"}}"#,
+            r#"{"detail":"x"}"#,
+            "<html>",
+        ] {
+            assert_eq!(error_code(text), None, "{text}");
+        }
+        let error = outbound_answer(&raw(
+            500,
+            r#"{"error":{"code":"internal_error","message":"db at 10.0.0.1 down"}}"#,
+        ))
+        .unwrap_err();
+        let detail = error.log_detail().unwrap();
+        assert!(
+            detail.contains("code internal_error") && !detail.contains("10.0.0.1"),
+            "{detail}"
+        );
+    }
+
+    #[test]
+    fn one_call_is_read_or_unknown() {
+        let body = r#"{"id":"call-_+31612345678_a","caller_phone":"+31612345678","status":"ringing","created_at":"2025-12-13T09:59:55.000Z","updated_at":"2025-12-13T09:59:55.000Z"}"#;
+        let call = call_answer(&raw(200, body)).unwrap().unwrap();
+        assert_eq!(call.status.as_str(), "ringing");
+        assert_eq!(call_answer(&raw(404, "")).unwrap(), None);
+        assert_eq!(call_path(&call.id), "/calls/call-_%2B31612345678_a");
     }
 
     #[test]

@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
-  API_KEY, ORIGIN, browser, callbackBody, freePort, mintToken, nowSeconds, startSandbox,
+  API_KEY, ORIGIN, browser, callbackBody, freePort, mintToken, nowSeconds, startSandbox, waitFor,
   withEdge as withSharedSandboxEdge,
 } from "./support.mjs";
 
@@ -109,12 +109,30 @@ test("many numbers from one address place exactly the per-client limit, and the 
 test("platform faults and an unreachable bot check are answered as documented, without retrying on the visitor's behalf", async () => {
   await withEdge({ UPSTREAM_TIMEOUT_MS: "400" }, async (edge) => {
     for (const [fault, status, code] of [[{ status: 503 }, 502, "upstream_error"], [{ status: 502 }, 502, "upstream_error"],
-      [{ status: 429 }, 502, "upstream_error"], [{ latency_ms: 1500 }, 504, "upstream_timeout"]]) {
+      // The account's credits are the platform's state, not a fault of the
+      // visitor's request: 503, and no retry.
+      [{ status: 402 }, 503, "unavailable"], [{ latency_ms: 1500 }, 504, "upstream_timeout"]]) {
       await sandbox.fault({ ...fault, times: 1, path: "/calls/outbound" });
       const response = await post(edge, callbackBody({ phone: "+31612349003" }));
       assert.equal(response.status, status, JSON.stringify(fault));
       assert.equal((await response.json()).error.code, code);
     }
+    // The key's budget spent on the platform's side: 503 busy, and the
+    // edge holds off for the window (the next callback costs nothing).
+    await sandbox.fault({ status: 429, times: 1, path: "/calls/outbound" });
+    const refused = await post(edge, callbackBody({ phone: "+31612349003" }));
+    assert.equal(refused.status, 503);
+    assert.equal((await refused.json()).error.code, "busy");
+    assert.ok(Number(refused.headers.get("retry-after")) >= 1);
+    // The Guard hears of the 429 just after the answer is sent.
+    await waitFor(async () => {
+      const next = await post(edge, callbackBody({ phone: "+31612349013" }));
+      return next.status === 503 && (await next.json()).error.code === "busy";
+    }, 5_000, "the edge to hold off after a platform 429");
+    const sent = await sandbox.outboundCount();
+    const held = await post(edge, callbackBody({ phone: "+31612349014" }));
+    assert.equal(held.status, 503);
+    assert.equal(await sandbox.outboundCount(), sent, "held off without asking the platform");
   });
   const closed = await freePort();
   await withEdge({ TURNSTILE_SECRET: "0x4AAAAAAAcallme-test-secret", TURNSTILE_VERIFY_URL: `http://127.0.0.1:${closed}/siteverify` }, async (edge) => {

@@ -89,7 +89,7 @@ test("another origin is refused, preflight or not, and never reflected", async (
 });
 
 test("wrong methods are 405 with Allow", async () => {
-  for (const [method, path] of [["POST", "/api/health"], ["DELETE", "/api/calls"], ["PUT", "/api/callback"]]) {
+  for (const [method, path] of [["POST", "/api/health"], ["DELETE", "/api/config"], ["PUT", "/api/callback"], ["GET", "/api/platform/events"]]) {
     const response = await edge.fetch(path, { method, headers: { Origin: ORIGIN } });
     assert.equal(response.status, 405, `${method} ${path}`);
     assert.ok(response.headers.get("allow"));

@@ -37,7 +37,10 @@ async function expectError(response, status, code, field) {
 
 describe("a callback", () => {
   test("is placed, answered 202 with a ticket, and its status followed to ended", async () => {
-    const edge = await withEdge({}, async (edge) => {
+    const secret = "whsec-callback-test-0123456789abcd";
+    const edge = await withEdge({ PLATFORM_WEBHOOK_SECRET: secret }, async (edge) => {
+      // The sandbox tells the edge of each change, as the platform would.
+      await sandbox.webhook(`${edge.url}/api/platform/events`, secret);
       const response = await post(edge);
       assert.equal(response.status, 202);
       assert.equal(response.headers.get("access-control-allow-origin"), ORIGIN);
@@ -69,6 +72,7 @@ describe("a callback", () => {
       assert.ok(Number.isInteger(ended.duration_seconds));
       assert.ok(ended.ended_at);
       assert.ok(seen.has("in-progress") || seen.has("connecting"), [...seen].join());
+      await sandbox.webhook(null, null);
     });
     const lines = edge.logs.filter((l) => l.includes('"route"'));
     assert.ok(lines.some((l) => l.includes('"phone":"+31******678"')), "the log masks the number");

@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import { createServer as createNetServer } from "node:net";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
@@ -26,7 +26,8 @@ export const SUPPORT_AGENT = "0b0c0f6e-8a1d-4c55-9a43-6f1f2a7c9d01";
 /** Starts the sandbox binary and resolves once it prints its address. */
 export async function startSandbox(extraArgs = []) {
   const bin = path.join(ROOT, "target/debug/callme-sandbox");
-  const child = spawn(bin, ["--port", "0", "--step-ms", "150", ...extraArgs], {
+  // A budget no test reaches unless it sets its own (a later flag wins).
+  const child = spawn(bin, ["--port", "0", "--step-ms", "150", "--rate-limit", "100000/1m", ...extraArgs], {
     env: { ...process.env, SANDBOX_API_KEY: API_KEY },
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -56,6 +57,29 @@ export async function startSandbox(extraArgs = []) {
     },
     async reset() {
       await fetch(`${url}/_sandbox/reset`, { method: "POST" });
+    },
+    /** Points the sandbox's signed call events at `target` (null: off). */
+    async webhook(target, secret) {
+      const r = await fetch(`${url}/_sandbox/webhook`, { method: "POST", body: JSON.stringify({ url: target, secret }) });
+      if (!r.ok) throw new Error(`webhook refused: ${await r.text()}`);
+    },
+    /** Makes the events misbehave: `{mode: "late"|"twice"|"out_of_order"|"drop"|"bad_signature", ...}`. */
+    async webhookFault(rule) {
+      const r = await fetch(`${url}/_sandbox/webhook-faults`, { method: "POST", body: JSON.stringify(rule) });
+      if (!r.ok) throw new Error(`webhook fault refused: ${await r.text()}`);
+    },
+    /** The events the sandbox delivered (or tried to). */
+    async deliveries() {
+      return (await (await fetch(`${url}/_sandbox/webhooks`)).json()).deliveries;
+    },
+    /** The key's budget as the sandbox counts it. */
+    async budget(set) {
+      if (set) await fetch(`${url}/_sandbox/budget`, { method: "POST", body: JSON.stringify(set) });
+      return (await fetch(`${url}/_sandbox/budget`)).json();
+    },
+    /** Turns the account's credits off (false) or on. */
+    async credits(on) {
+      await fetch(`${url}/_sandbox/credits`, { method: "POST", body: JSON.stringify({ credits: on }) });
     },
     async stop() {
       child.kill("SIGTERM");
@@ -123,6 +147,11 @@ export function settings(upstreamUrl, overrides = {}) {
     HOURLY_CAP: "500",
     DAILY_CAP: "500",
     UPSTREAM_TIMEOUT_MS: "2000",
+    // Without events (most tests send none), a live call's status comes
+    // from a lookup once its record has been quiet this long.
+    STATUS_REFRESH_SECONDS: "1",
+    // The platform budget is under test in its own files only.
+    PLATFORM_RATE_LIMIT: "10000/1m",
     ...overrides,
   };
 }
@@ -189,6 +218,7 @@ export async function startEdge(bindings, { guard } = {}) {
     ],
     compatibilityDate: "2026-11-01",
     bindings,
+    d1Databases: { CALLS: "callme-calls" },
     durableObjects: {
       ...(guard
         ? { GUARD: { className: "Guard", scriptName: "faulty-guard", useSQLite: true } }
@@ -212,11 +242,19 @@ export async function startEdge(bindings, { guard } = {}) {
     port: 0,
     handleStructuredLogs: (log) => logs.push(log.message),
   }));
-  const url = await mf.ready;
+  // Miniflare answers a URL object ("http://127.0.0.1:PORT/"); tests join
+  // paths to it, so it is kept without the trailing slash.
+  const url = String(await mf.ready).replace(/\/$/, "");
+  await applyMigrations(await mf.getD1Database("CALLS"));
   return {
     logs,
     url,
+    mf,
     fetch: (p, init = {}) => mf.dispatchFetch(`http://edge.test${p}`, init),
+    /** Runs the Cron Trigger once, as Cloudflare would. */
+    cron: async () => (await mf.getWorker()).scheduled({ cron: "*/5 * * * *" }),
+    /** The call record's rows (D1), newest first. */
+    records: async () => (await (await mf.getD1Database("CALLS")).prepare("SELECT * FROM calls ORDER BY created_ms DESC").all()).results,
     guardOps: async () => {
       const guardWorker = await mf.getWorker("faulty-guard");
       return (await guardWorker.fetch("http://guard.test/")).json();
@@ -238,6 +276,22 @@ export async function withEdge(sandbox, overrides, fn, options = {}) {
     await edge.stop();
   }
   return edge;
+}
+
+/** The migration files of the call record, in order. */
+export function migrationFiles() {
+  const dir = path.join(ROOT, "edge/migrations");
+  return readdirSync(dir).filter((f) => f.endsWith(".sql")).sort().map((f) => path.join(dir, f));
+}
+
+/** Applies edge/migrations/ to a D1 database, statement by statement. */
+export async function applyMigrations(db) {
+  for (const file of migrationFiles()) {
+    const statements = readFileSync(file, "utf8")
+      .split("\n").filter((line) => !line.trim().startsWith("--")).join("\n")
+      .split(";").map((s) => s.trim()).filter(Boolean);
+    await db.batch(statements.map((sql) => db.prepare(sql)));
+  }
 }
 
 /** Headers of a browser on the allowed origin posting JSON. */
@@ -326,6 +380,16 @@ export async function startWrangler(port, vars) {
   const state = mkdtempSync(path.join(tmpdir(), "callme-wrangler-"));
   const wrangler = path.join(ROOT, "node_modules/wrangler/bin/wrangler.js");
   const varArgs = Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
+  const env = { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_SEND_ERROR_REPORTS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true" };
+  // The call record's schema, as a deployment applies it (`--remote` there).
+  const migrate = spawn(process.execPath, [wrangler, "d1", "migrations", "apply", "CALLS", "--local", "--persist-to", state], {
+    cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"],
+  });
+  let migrated = "";
+  migrate.stdout.on("data", (d) => (migrated += d));
+  migrate.stderr.on("data", (d) => (migrated += d));
+  const [code] = await once(migrate, "exit");
+  if (code !== 0) throw new Error(`wrangler d1 migrations apply failed (${code}): ${migrated}`);
   const child = spawn(process.execPath, [
     // The devtools port is the kernel's choice: wrangler's own (9229, else
     // the next free) races with another wrangler starting at the same
@@ -334,7 +398,7 @@ export async function startWrangler(port, vars) {
     "--persist-to", state, "--log-level", "warn", ...varArgs,
   ], {
     cwd: ROOT,
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_SEND_ERROR_REPORTS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true" },
+    env,
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });

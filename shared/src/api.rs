@@ -173,18 +173,23 @@ pub enum LiveStatus {
     Scheduled,
     /// A booked callback the visitor cancelled.
     Cancelled,
+    /// The visitor's phone rings.
+    Ringing,
+    /// The agent handed the call to a colleague.
+    Transferred,
 }
 
 impl LiveStatus {
-    /// The visitor's view of a history status. A status the contract does
-    /// not document says nothing certain, so the call is still `dialing`.
+    /// The visitor's view of a history status. A status none of the
+    /// platform's pages names says nothing certain, so the call is still
+    /// `dialing`.
     pub fn from_call_status(status: &CallStatus) -> Self {
         match status {
             CallStatus::Connecting => Self::Connecting,
             CallStatus::InProgress => Self::InProgress,
             CallStatus::Ended => Self::Ended,
             CallStatus::Failed => Self::Failed,
-            CallStatus::Other(_) => Self::Dialing,
+            CallStatus::Other(word) => crate::PlatformStatus::from_wire(word).live(),
         }
     }
 
@@ -195,7 +200,7 @@ impl LiveStatus {
 
     /// Every status, in the order of the wire-name table (a call's own
     /// order, then the two of a booking).
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 9] = [
         Self::Dialing,
         Self::Connecting,
         Self::InProgress,
@@ -203,6 +208,8 @@ impl LiveStatus {
         Self::Failed,
         Self::Scheduled,
         Self::Cancelled,
+        Self::Ringing,
+        Self::Transferred,
     ];
 
     /// The wire value (what serde writes).
@@ -331,7 +338,7 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", status.as_str()));
             assert_eq!(LiveStatus::from_wire(status.as_str()), Some(status));
         }
-        assert_eq!(LiveStatus::from_wire("ringing"), None);
+        assert_eq!(LiveStatus::from_wire("queued"), None);
     }
 
     #[test]

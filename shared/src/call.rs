@@ -69,9 +69,10 @@ impl CallId {
 text_conversions!(CallId, CallIdError, |value| value.0);
 
 /// Every status name on the wire: a call's in the order it goes through
-/// them, then a booking's two. The visitor's seven ([`crate::LiveStatus`],
-/// by position); the history's four ([`CallStatus`], [`crate::StatusFilter`])
-/// are positions 1 to 4. The one table of these names: the types map to
+/// them, then a booking's two, then the two the platform's other pages
+/// name (`ringing`, `transferred`). The visitor's nine
+/// ([`crate::LiveStatus`], by position); the history's four
+/// ([`CallStatus`], [`crate::StatusFilter`]) are positions 1 to 4. The one table of these names: the types map to
 /// positions, never to strings. (Its length is `LiveStatus::ALL`'s, so a
 /// status added there without a name here does not compile.)
 pub(crate) const STATUS_NAMES: [&str; crate::LiveStatus::ALL.len()] = [
@@ -82,7 +83,98 @@ pub(crate) const STATUS_NAMES: [&str; crate::LiveStatus::ALL.len()] = [
     "failed",
     "scheduled",
     "cancelled",
+    "ringing",
+    "transferred",
 ];
+
+/// Every status the platform names anywhere (its Calls page, its outbound
+/// answer, its webhooks and its SDK), read from its word. It says how far
+/// a call has come, so a record only ever moves forward, and what the
+/// visitor sees of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PlatformStatus {
+    /// The outbound answer's status.
+    Dialing,
+    /// The phone rings (the SDK's word).
+    Ringing,
+    /// Being connected.
+    Connecting,
+    /// Answered; the agent is talking.
+    InProgress,
+    /// Handed to another number (the SDK's word).
+    Transferred,
+    /// Ended normally.
+    Ended,
+    /// Ended by a failure (webhooks; `error` says why).
+    EndedWithError,
+    /// Failed (the Calls page; `error` says why).
+    Failed,
+    /// Refused by the other side (the SDK's word).
+    Rejected,
+    /// The account ran out of credits (the SDK's word).
+    InsufficientCredits,
+    /// A word none of the pages names: says nothing certain, so the call
+    /// is taken to be still live.
+    Unknown,
+}
+
+impl PlatformStatus {
+    /// Reads the platform's word; never fails.
+    pub fn from_wire(text: &str) -> Self {
+        match text {
+            "dialing" => Self::Dialing,
+            "ringing" => Self::Ringing,
+            "connecting" => Self::Connecting,
+            "in-progress" => Self::InProgress,
+            "transferred" => Self::Transferred,
+            "ended" => Self::Ended,
+            "ended-with-error" => Self::EndedWithError,
+            "failed" => Self::Failed,
+            "rejected" => Self::Rejected,
+            "insufficient-credits" => Self::InsufficientCredits,
+            _ => Self::Unknown,
+        }
+    }
+
+    /// How far along a call is: a record takes a status only when it is
+    /// further than the one it holds, so a late `in-progress` never reopens
+    /// an ended call. Every final status is as far as a call goes.
+    pub fn progress(self) -> u8 {
+        match self {
+            Self::Unknown | Self::Dialing => 0,
+            Self::Ringing => 1,
+            Self::Connecting => 2,
+            Self::InProgress => 3,
+            Self::Transferred => 4,
+            Self::Ended
+            | Self::EndedWithError
+            | Self::Failed
+            | Self::Rejected
+            | Self::InsufficientCredits => 5,
+        }
+    }
+
+    /// Whether nothing will change any more.
+    pub fn is_final(self) -> bool {
+        self.progress() == 5
+    }
+
+    /// What the visitor sees.
+    pub fn live(self) -> crate::LiveStatus {
+        use crate::LiveStatus;
+        match self {
+            Self::Unknown | Self::Dialing => LiveStatus::Dialing,
+            Self::Ringing => LiveStatus::Ringing,
+            Self::Connecting => LiveStatus::Connecting,
+            Self::InProgress => LiveStatus::InProgress,
+            Self::Transferred => LiveStatus::Transferred,
+            Self::Ended => LiveStatus::Ended,
+            Self::EndedWithError | Self::Failed | Self::Rejected | Self::InsufficientCredits => {
+                LiveStatus::Failed
+            }
+        }
+    }
+}
 
 /// A call's status in the history. The platform documents four; any other
 /// value is kept as [`CallStatus::Other`] so one new status never breaks a
@@ -214,6 +306,54 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
+    fn every_status_the_platform_names_is_read_and_an_unknown_one_is_live() {
+        use crate::LiveStatus;
+        for (word, live, is_final) in [
+            ("dialing", LiveStatus::Dialing, false),
+            ("ringing", LiveStatus::Ringing, false),
+            ("connecting", LiveStatus::Connecting, false),
+            ("in-progress", LiveStatus::InProgress, false),
+            ("transferred", LiveStatus::Transferred, false),
+            ("ended", LiveStatus::Ended, true),
+            ("ended-with-error", LiveStatus::Failed, true),
+            ("failed", LiveStatus::Failed, true),
+            ("rejected", LiveStatus::Failed, true),
+            ("insufficient-credits", LiveStatus::Failed, true),
+            ("queued", LiveStatus::Dialing, false),
+            ("", LiveStatus::Dialing, false),
+        ] {
+            let status = PlatformStatus::from_wire(word);
+            assert_eq!(
+                (status.live(), status.is_final()),
+                (live, is_final),
+                "{word:?}"
+            );
+            assert_eq!(
+                LiveStatus::from_call_status(&CallStatus::from_wire(word)),
+                live,
+                "{word:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn progress_only_grows_along_a_calls_life() {
+        let life = [
+            "dialing",
+            "ringing",
+            "connecting",
+            "in-progress",
+            "transferred",
+            "ended",
+        ];
+        let steps: Vec<u8> = life
+            .iter()
+            .map(|w| PlatformStatus::from_wire(w).progress())
+            .collect();
+        assert!(steps.windows(2).all(|w| w[0] < w[1]), "{steps:?}");
+    }
+
+    #[test]
     fn every_status_type_reads_and_writes_the_one_table() {
         let live: Vec<&str> = LiveStatus::ALL.iter().map(|s| s.as_str()).collect();
         assert_eq!(live, STATUS_NAMES);
@@ -225,11 +365,15 @@ mod tests {
             assert_eq!(serde_json::from_str::<LiveStatus>(&json).unwrap(), live);
             let history = CallStatus::from_wire(name);
             assert_eq!(history.as_str(), name);
-            // `dialing` and a booking's two are not history statuses; the
-            // other four are known.
+            // `dialing`, a booking's two and the SDK's two are not history
+            // statuses of the Calls page; the other four are known.
             let history_status = !matches!(
                 live,
-                LiveStatus::Dialing | LiveStatus::Scheduled | LiveStatus::Cancelled
+                LiveStatus::Dialing
+                    | LiveStatus::Scheduled
+                    | LiveStatus::Cancelled
+                    | LiveStatus::Ringing
+                    | LiveStatus::Transferred
             );
             assert_eq!(matches!(history, CallStatus::Other(_)), !history_status);
             if history_status {

@@ -221,8 +221,14 @@ error_codes! {
     UpstreamUnreachable = "upstream_unreachable",
     /// The platform did not answer in time.
     UpstreamTimeout = "upstream_timeout",
-    /// The Guard (limits and idempotency) is unavailable.
+    /// A Durable Object is unavailable, or the platform has no credits.
     Unavailable = "unavailable",
+    /// The platform key's budget is spent for now (`Retry-After` says when).
+    Busy = "busy",
+    /// A platform event whose signature does not hold.
+    WebhookSignature = "webhook_signature",
+    /// A portal token without the scope an endpoint needs.
+    TokenScope = "token_scope",
     /// The edge's configuration is unusable.
     Misconfigured = "misconfigured",
     /// Anything else.

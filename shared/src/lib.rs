@@ -31,7 +31,7 @@ pub use api::{
     CallbackAccepted, CallbackRequest, CallbackRequestError, CallbackRequestWire, CallbackStatus,
     Hours, LiveStatus, PublicConfig, TURNSTILE_TOKEN_MAX_CHARS,
 };
-pub use call::{Call, CallId, CallIdError, CallList, CallStatus, Pagination};
+pub use call::{Call, CallId, CallIdError, CallList, CallStatus, Pagination, PlatformStatus};
 pub use code::ErrorCode;
 pub use country::{CountryCode, CountryError, DialingPlan};
 pub use error::{ErrorBody, ErrorDetail, FieldError};

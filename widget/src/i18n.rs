@@ -74,6 +74,7 @@ pub enum Msg {
     Sending,
     Dialing,
     Connecting,
+    Transferred,
     InCall,
     Ended,
     Failed,
@@ -142,6 +143,10 @@ const fn texts(msg: Msg) -> (&'static str, &'static str) {
         Msg::Sending => ("Sending…", "Versturen…"),
         Msg::Dialing => ("Dialing…", "Bellen…"),
         Msg::Connecting => ("Your phone is ringing…", "Uw telefoon gaat over…"),
+        Msg::Transferred => (
+            "You are being transferred to a colleague…",
+            "U wordt doorverbonden met een collega…",
+        ),
         Msg::InCall => ("In call", "In gesprek"),
         Msg::Ended => ("Call ended", "Gesprek beëindigd"),
         Msg::Failed => (
@@ -408,7 +413,7 @@ pub fn error_text(lang: Lang, code: ErrorCode) -> &'static str {
             "We are closed now. Ask again when we are open.",
             "Wij zijn nu gesloten. Vraag het opnieuw als wij open zijn.",
         ),
-        C::Unavailable | C::RateLimited | C::IdempotencyInProgress => (
+        C::Unavailable | C::Busy | C::RateLimited | C::IdempotencyInProgress => (
             "We are busy right now. Try again in a moment.",
             "Het is nu erg druk. Probeer het zo opnieuw.",
         ),
@@ -431,6 +436,7 @@ pub fn error_text(lang: Lang, code: ErrorCode) -> &'static str {
         | C::UnsupportedMediaType
         | C::NotFound
         | C::MethodNotAllowed
+        | C::WebhookSignature
         | C::Internal => (
             "Something went wrong. Reload the page and try again.",
             "Er ging iets mis. Herlaad de pagina en probeer het opnieuw.",
@@ -447,6 +453,7 @@ pub fn error_text(lang: Lang, code: ErrorCode) -> &'static str {
         | C::TokenExpired
         | C::TokenNotYetValid
         | C::TokenMissingScope
+        | C::TokenScope
         | C::TokenBadClaim
         | C::TokenLifetimeTooLong
         | C::TokenWrongAudience
@@ -619,6 +626,7 @@ mod tests {
             Msg::Sending,
             Msg::Dialing,
             Msg::Connecting,
+            Msg::Transferred,
             Msg::InCall,
             Msg::Ended,
             Msg::Failed,

@@ -23,12 +23,14 @@ pub fn live_text(lang: Lang, status: LiveStatus) -> &'static str {
         lang,
         match status {
             LiveStatus::Dialing => Msg::Dialing,
-            LiveStatus::Connecting => Msg::Connecting,
+            // The platform says "connecting" while the phone rings.
+            LiveStatus::Connecting | LiveStatus::Ringing => Msg::Connecting,
             LiveStatus::InProgress => Msg::InCall,
             LiveStatus::Ended => Msg::Ended,
             LiveStatus::Failed => Msg::Failed,
             LiveStatus::Scheduled => Msg::Booked,
             LiveStatus::Cancelled => Msg::BookingCancelled,
+            LiveStatus::Transferred => Msg::Transferred,
         },
     )
 }

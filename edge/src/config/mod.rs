@@ -8,6 +8,7 @@ mod bot_check;
 mod limits;
 mod portal;
 mod public;
+mod record;
 mod tickets;
 mod upstream;
 mod vars;
@@ -19,6 +20,7 @@ pub use bot_check::{BotCheck, TURNSTILE_VERIFY_URL};
 pub use limits::Limits;
 pub use portal::Portal;
 pub use public::{Public, VisitorText, normalize_origin};
+pub use record::Record;
 pub use tickets::Tickets;
 pub use upstream::Upstream;
 pub use vars::Vars;
@@ -79,6 +81,8 @@ pub struct EdgeConfig {
     pub portal: Portal,
     /// Opening hours and bookable slots.
     pub booking: Booking,
+    /// The call record.
+    pub record: Record,
 }
 
 /// The shortest signing key accepted: HS256 keys shorter than the hash
@@ -111,6 +115,7 @@ impl EdgeConfig {
             tickets: Tickets::read(&vars)?,
             portal: Portal::read(&vars)?,
             booking: Booking::read(&vars)?,
+            record: Record::read(&vars)?,
         })
     }
 

@@ -1,6 +1,8 @@
 //! The voice platform: where it is, the key, how the key is sent, and how
 //! long an answer may take.
 
+use crate::budget::Budget;
+
 use super::vars::{Vars, invalid};
 use super::{ConfigError, Secret};
 
@@ -17,6 +19,11 @@ pub struct Upstream {
     pub auth_scheme: String,
     /// Upstream time limit in milliseconds.
     pub timeout_ms: u64,
+    /// The key's budget (`PLATFORM_RATE_LIMIT`, `PLATFORM_RESERVE`).
+    pub budget: Budget,
+    /// The agent's webhook secret; without it `POST /api/platform/events`
+    /// is 404 (`PLATFORM_WEBHOOK_SECRET`).
+    pub webhook_secret: Option<Secret>,
 }
 
 impl Upstream {
@@ -50,8 +57,24 @@ impl Upstream {
             timeout_ms: vars
                 .number("UPSTREAM_TIMEOUT_MS", 10_000)?
                 .clamp(100, 60_000),
+            budget: budget(vars)?,
+            webhook_secret: vars.get("PLATFORM_WEBHOOK_SECRET").map(Secret::new),
         })
     }
+}
+
+/// `PLATFORM_RATE_LIMIT` (default the platform's documented `100/1m`) and
+/// `PLATFORM_RESERVE` (default 20, less than the limit).
+fn budget(vars: &Vars) -> Result<Budget, ConfigError> {
+    let rule = vars.rule("PLATFORM_RATE_LIMIT", "100/1m")?;
+    let reserve = u32::try_from(vars.number("PLATFORM_RESERVE", 20)?).unwrap_or(u32::MAX);
+    if reserve >= rule.count {
+        return Err(invalid(
+            "PLATFORM_RESERVE",
+            format!("{reserve} leaves nothing of PLATFORM_RATE_LIMIT for reading"),
+        ));
+    }
+    Ok(Budget { rule, reserve })
 }
 
 #[cfg(test)]
@@ -65,6 +88,21 @@ mod tests {
         assert_eq!(upstream.auth_header, "Authorization");
         assert_eq!(upstream.auth_scheme, "Bearer");
         assert_eq!(upstream.timeout_ms, 10_000);
+        assert_eq!(upstream.budget.rule.count, 100);
+        assert_eq!(upstream.budget.rule.window_ms, 60_000);
+        assert_eq!(upstream.budget.reserve, 20);
+        assert!(upstream.webhook_secret.is_none());
+    }
+
+    #[test]
+    fn a_reserve_must_leave_room_for_reading() {
+        let error = config_with(&[("PLATFORM_RATE_LIMIT", "10/1m"), ("PLATFORM_RESERVE", "10")])
+            .unwrap_err();
+        assert!(
+            error.to_string().starts_with("PLATFORM_RESERVE is invalid"),
+            "{error}"
+        );
+        assert!(config_with(&[("PLATFORM_RATE_LIMIT", "many")]).is_err());
     }
 
     #[test]

@@ -9,9 +9,11 @@ use crate::admit::{self, Admitted, Head, When};
 use crate::booking::{Book, Booked, Booking, BookingStatus, Counts};
 use crate::error::EdgeError;
 use crate::guard::{Abort, Admission, Admit, Count, Finish};
+use crate::record::Sighting;
 use crate::site::Site;
 use crate::upstream;
 
+use super::record::{self, Unknown};
 use super::{Ctx, body, fetch, guard_object, now, respond, scheduler_object, turnstile};
 
 /// How often a request waits on another holding its idempotency key.
@@ -138,12 +140,50 @@ async fn place(ctx: &mut Ctx, plan: &Admitted) -> Result<String, EdgeError> {
     let call_id = match plan.when {
         When::Now => {
             let raw = fetch::upstream(ctx, Method::Post, "/calls/outbound", Some(outbound)).await?;
-            upstream::outbound_answer(&raw)?.call_id
+            let call_id = upstream::outbound_answer(&raw)?.call_id;
+            remember(ctx, plan, &call_id);
+            call_id
         }
         When::Slot(slot_ms) => book(ctx, plan, slot_ms, outbound).await?,
     };
     let accepted = plan.accepted(&ctx.site, call_id, ctx.now_ms)?;
     serde_json::to_string(&accepted).map_err(|e| EdgeError::Internal(e.to_string()))
+}
+
+/// Starts the call's record after the answer is sent: the visitor need not
+/// wait for it, and a failure only costs the first poll a lookup.
+fn remember(ctx: &Ctx, plan: &Admitted, call_id: &CallId) {
+    let sighting = placed_sighting(
+        plan.destination.phone.as_str(),
+        plan.agent.as_str(),
+        ctx.now_ms,
+    );
+    let (env, id, now_ms) = (ctx.env.clone(), call_id.clone(), ctx.now_ms);
+    ctx.background(async move {
+        let written = match record::db(&env) {
+            Ok(db) => record::see(&db, &id, &sighting, now_ms, Unknown::Record)
+                .await
+                .map(|_| ()),
+            Err(error) => Err(error),
+        };
+        if let Err(error) = written {
+            worker::console_error!(
+                "call record not started: {}",
+                error.log_detail().unwrap_or_default()
+            );
+        }
+    });
+}
+
+/// What callme knows of a call the platform just accepted.
+pub fn placed_sighting(phone: &str, agent: &str, now_ms: i64) -> Sighting {
+    Sighting {
+        status: Some("dialing".into()),
+        phone: Some(phone.to_owned()),
+        agent: Some(agent.to_owned()),
+        created_ms: Some(now_ms),
+        ..Sighting::default()
+    }
 }
 
 #[wasm_bindgen::prelude::wasm_bindgen]

@@ -1,15 +1,17 @@
 //! `GET /api/calls`: call history for a portal token.
 
-use callme_shared::{CallsQuery, ErrorCode};
+use callme_shared::{CallList, CallsQuery, ErrorCode, Pagination, PhoneNumber};
 use worker::{Method, Request, Response};
 
 use crate::error::EdgeError;
 use crate::guard::Count;
 use crate::history::{HistoryScan, Restriction};
 use crate::limits::LimitKind;
+use crate::record::{CallRecord, RecordQuery};
 use crate::{token, upstream};
 
 use super::guard_object;
+use super::record;
 use super::{Ctx, fetch, respond};
 
 /// The portal token's claims, once it is verified and its per-token limit
@@ -68,39 +70,99 @@ async fn portal_claims(ctx: &mut Ctx, req: &Request) -> Result<token::Claims, Ed
     Ok(claims)
 }
 
-/// Verifies the token, validates the query, reads the platform (paging
-/// when the token restricts), and answers the documented list shape.
+/// Verifies the token and the query, then answers the documented list
+/// shape: from the call record for a token restricted to a number or an
+/// agent (the platform cannot filter by either) and whenever the platform
+/// budget has no room for a read; else one platform page.
 pub async fn handle_calls(ctx: &mut Ctx, req: &Request) -> Result<Response, EdgeError> {
     let claims = portal_claims(ctx, req).await?;
     let url = req.url().map_err(respond::internal)?;
     // WHATWG form decoding (`+` is a space, bad escapes kept, invalid
     // UTF-8 as U+FFFD), then the query's own rules.
     let query = CallsQuery::from_pairs(url.query_pairs()).map_err(|e| EdgeError::invalid(&e))?;
-
-    let mut scan = HistoryScan::new(
-        query,
-        Restriction::of(&claims),
-        ctx.site.config.portal.history_max_limit,
-        ctx.site.config.portal.history_scan_max,
+    let restriction = Restriction::of(&claims);
+    if restriction.is_none() {
+        match fetch::spend(ctx).await {
+            Ok(()) => {
+                let mut scan = HistoryScan::new(
+                    query,
+                    restriction,
+                    ctx.site.config.portal.history_max_limit,
+                    ctx.site.config.portal.history_scan_max,
+                );
+                while let Some(page_query) = scan.next_query() {
+                    let raw =
+                        fetch::upstream(ctx, Method::Get, &upstream::list_path(&page_query), None)
+                            .await?;
+                    scan.accept(upstream::list_answer(&raw)?);
+                }
+                return respond::json(200, &scan.finish());
+            }
+            Err(busy) => ctx.log.detail = busy.log_detail(),
+        }
+    }
+    let read = RecordQuery::new(
+        &query,
+        restriction.phone.as_deref(),
+        restriction.agent.as_deref(),
     );
-    while let Some(page_query) = scan.next_query() {
-        let raw =
-            fetch::upstream(ctx, Method::Get, &upstream::list_path(&page_query), None).await?;
-        scan.accept(upstream::list_answer(&raw)?);
-    }
-    if scan.truncated {
-        ctx.log.detail = Some("history scan stopped at HISTORY_SCAN_MAX".into());
-    }
-    let truncated = scan.truncated;
-    let response = respond::json(200, &scan.finish())?;
-    if truncated {
-        response
-            .headers()
-            .set("X-Callme-Scan-Truncated", "true")
-            .map_err(respond::internal)?;
-    }
-    Ok(response)
+    let db = record::db(&ctx.env)?;
+    let (rows, total) = record::page(&db, &read).await?;
+    let list = CallList {
+        calls: rows.iter().map(CallRecord::as_call).collect(),
+        pagination: Pagination {
+            total,
+            limit: query.limit.get(),
+            offset: query.offset.get(),
+        },
+    };
+    respond::json(200, &list)
 }
+
+/// `DELETE /api/calls?phone=+E164` for a token with `calls:erase`: erases
+/// one number's calls from the call record (the platform keeps its own),
+/// within the token's own restriction. Answers how many were erased.
+pub async fn handle_erase(ctx: &mut Ctx, req: &Request) -> Result<Response, EdgeError> {
+    let claims = portal_claims(ctx, req).await?;
+    if !claims.scope.contains(ERASE_SCOPE) {
+        return Err(EdgeError::TokenScope(ERASE_SCOPE));
+    }
+    let url = req.url().map_err(respond::internal)?;
+    let mut phone = None;
+    for (name, value) in url.query_pairs() {
+        match name.as_ref() {
+            "phone" if phone.is_none() => {
+                phone = Some(PhoneNumber::parse(&value).map_err(|e| EdgeError::invalid(&e))?);
+            }
+            _ => {
+                return Err(EdgeError::Invalid {
+                    code: ErrorCode::UnknownParameter,
+                    message: "Only one phone=+E164 may be given.".into(),
+                    field: None,
+                });
+            }
+        }
+    }
+    let phone = phone.ok_or(EdgeError::Invalid {
+        code: ErrorCode::PhoneMissing,
+        message: "Name the number to erase: ?phone=+31612345678.".into(),
+        field: Some("phone"),
+    })?;
+    if claims
+        .phone
+        .as_ref()
+        .is_some_and(|own| own != phone.as_str())
+    {
+        return Err(EdgeError::TokenScope("this number"));
+    }
+    let db = record::db(&ctx.env)?;
+    let erased = record::erase(&db, phone.as_str()).await?;
+    ctx.log.phone = Some(phone.masked());
+    respond::json(200, &serde_json::json!({ "erased": erased }))
+}
+
+/// The scope that lets a token erase a number's calls.
+pub const ERASE_SCOPE: &str = "calls:erase";
 
 /// How far back `GET /api/scheduled` lists bookings (so that one placed or
 /// failed an hour ago still shows).

@@ -4,8 +4,10 @@ use callme_shared::ErrorCode;
 use wasm_bindgen::JsValue;
 use worker::{AbortSignal, Fetch, Headers, Method, Request, RequestInit};
 
+use crate::budget::{Purpose, RateHeaders};
 use crate::config::EdgeConfig;
 use crate::error::EdgeError;
+use crate::guard::{Count, Observe};
 use crate::upstream::Raw;
 
 use super::Ctx;
@@ -29,8 +31,10 @@ pub async fn send(request: Request, timeout_ms: u64) -> Result<Raw, Failure> {
     let work = async {
         let mut response = Fetch::Request(request).send_with_signal(&signal).await?;
         let status = response.status_code();
+        let headers = response.headers().clone();
+        let rate = RateHeaders::read(status, |name| headers.get(name).ok().flatten());
         let body = response.text().await?;
-        Ok::<Raw, worker::Error>(Raw { status, body })
+        Ok::<Raw, worker::Error>(Raw { status, body, rate })
     };
     match work.await {
         Ok(raw) => Ok(raw),
@@ -40,6 +44,9 @@ pub async fn send(request: Request, timeout_ms: u64) -> Result<Raw, Failure> {
 }
 
 /// Calls the platform with the key, counting the call in the log line.
+/// The caller has spent the budget for it (`spend`, or the callback's
+/// admission); what the platform says of the budget goes back to the Guard
+/// after the answer, off the visitor's path.
 pub async fn upstream(
     ctx: &mut Ctx,
     method: Method,
@@ -50,8 +57,44 @@ pub async fn upstream(
     let result = to_platform(&ctx.site.config, method, path, body).await;
     if let Ok(raw) = &result {
         ctx.log.upstream_status = Some(raw.status);
+        if raw.status == 402 {
+            ctx.log.detail = Some("credits: the platform has no credits left (402)".into());
+        }
+        let budget = ctx.site.config.upstream.budget;
+        if raw.rate.worth_telling(&budget)
+            && let Some(used) = budget.used_by_platform(&raw.rate)
+        {
+            let observe = Observe {
+                check: budget.check(Purpose::Place),
+                used,
+                now_ms: super::now(),
+            };
+            let env = ctx.env.clone();
+            ctx.background(async move {
+                if let Err(error) = super::object::ask_env(&env, observe).await {
+                    worker::console_error!("budget not told to the guard: {error}");
+                }
+            });
+        }
     }
     result
+}
+
+/// Spends one request of the platform budget for reading.
+///
+/// # Errors
+/// 503 `busy` when the budget (less its reserve for placing calls) is
+/// spent: the caller answers from the record instead, or refuses.
+pub async fn spend(ctx: &mut Ctx) -> Result<(), EdgeError> {
+    let count = Count {
+        checks: vec![ctx.site.config.upstream.budget.check(Purpose::Read)],
+        now_ms: super::now(),
+    };
+    super::guard_object::ask(ctx, count)
+        .await?
+        .map_err(|limited| EdgeError::Busy {
+            retry_after_s: limited.retry_after_s,
+        })
 }
 
 /// Calls the platform with the key (also from the Scheduler's alarm,

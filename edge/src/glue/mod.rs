@@ -2,11 +2,14 @@
 //! the Guard object). Decisions are made by the native modules.
 
 mod body;
-mod callback;
+pub(crate) mod callback;
 mod calls;
+mod cron;
+mod events;
 mod fetch;
 mod guard_object;
 mod object;
+mod record;
 mod respond;
 mod scheduler_object;
 mod site;
@@ -37,10 +40,20 @@ pub struct Ctx {
     pub now_ms: i64,
     /// The log line being filled in.
     pub log: LogLine,
+    /// The runtime's context of this request (for work after the answer).
+    pub cf: Rc<Context>,
+}
+
+impl Ctx {
+    /// Runs `work` after the answer is sent (the runtime keeps the request
+    /// alive for it): what the visitor need not wait for.
+    pub fn background(&self, work: impl std::future::Future<Output = ()> + 'static) {
+        self.cf.wait_until(work);
+    }
 }
 
 #[event(fetch)]
-async fn fetch(request: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
+async fn fetch(request: Request, env: Env, cf: Context) -> worker::Result<Response> {
     let started = Date::now().as_millis();
     let path = request.path();
     let mut log = LogLine {
@@ -48,7 +61,7 @@ async fn fetch(request: Request, env: Env, _ctx: Context) -> worker::Result<Resp
         route: routes::log_name(&path),
         ..LogLine::default()
     };
-    let (caller, result) = match prepare(&request, env, &mut log) {
+    let (caller, result) = match prepare(&request, env, Rc::new(cf), &mut log) {
         Ok(mut ctx) => {
             let result = route(&mut ctx, request, &path).await;
             log = std::mem::take(&mut ctx.log);
@@ -80,7 +93,12 @@ pub(crate) fn now() -> i64 {
 }
 
 /// The isolate's site and who is calling.
-fn prepare(request: &Request, env: Env, log: &mut LogLine) -> Result<Ctx, EdgeError> {
+fn prepare(
+    request: &Request,
+    env: Env,
+    cf: Rc<Context>,
+    log: &mut LogLine,
+) -> Result<Ctx, EdgeError> {
     let site = site::site(&env)?;
     let header = |name: &str| request.headers().get(name).ok().flatten();
     let caller = cors::classify(
@@ -94,6 +112,7 @@ fn prepare(request: &Request, env: Env, log: &mut LogLine) -> Result<Ctx, EdgeEr
         caller,
         now_ms: now(),
         log: std::mem::take(log),
+        cf,
     })
 }
 
@@ -121,6 +140,8 @@ async fn route(ctx: &mut Ctx, request: Request, path: &str) -> Result<Response, 
             Ok(response)
         }
         (Route::Calls, Method::Get | Method::Head) => calls::handle_calls(ctx, &request).await,
+        (Route::Calls, Method::Delete) => calls::handle_erase(ctx, &request).await,
+        (Route::PlatformEvents, Method::Post) => events::handle_event(ctx, request).await,
         (Route::Callback, Method::Post) => callback::handle_callback(ctx, request).await,
         (Route::Callback, Method::Delete) => status::handle_cancel(ctx, &request).await,
         (Route::Status, Method::Get | Method::Head) => status::handle_status(ctx, &request).await,

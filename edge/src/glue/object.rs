@@ -3,7 +3,7 @@
 //! (base64url), so neither side reads a body stream, which is most of a
 //! round trip's cost here. Each object is one instance, named `global`.
 
-use worker::{Headers, Method, Request, Response};
+use worker::{Env, Headers, Method, Request, Response};
 
 use crate::error::EdgeError;
 use crate::object::{Command, Reply, Vocabulary};
@@ -22,25 +22,33 @@ const ANSWER_HEADER: &str = "x-object-answer";
 /// [`EdgeError::ObjectUnavailable`] when the object cannot be reached or
 /// answers without an answer (its storage failed): the caller fails closed.
 pub async fn ask<C: Command>(ctx: &mut Ctx, command: C) -> Result<C::Answer, EdgeError> {
+    if <C::Wire as Vocabulary>::BINDING == crate::guard::Request::BINDING {
+        ctx.log.guard_calls += 1;
+    } else {
+        ctx.log.scheduler_calls += 1;
+    }
+    ask_env(&ctx.env, command).await
+}
+
+/// [`ask`] without a request (from an alarm, a cron run, or work the
+/// request left behind), so without a log line to count in.
+///
+/// # Errors
+/// As [`ask`].
+pub async fn ask_env<C: Command>(env: &Env, command: C) -> Result<C::Answer, EdgeError> {
     let binding = <C::Wire as Vocabulary>::BINDING;
     let wire: C::Wire = command.into();
     let command = serde_json::to_vec(&wire).map_err(|e| EdgeError::Internal(e.to_string()))?;
-    let answer = round_trip(ctx, binding, &command).await?;
+    let answer = round_trip(env, binding, &command).await?;
     serde_json::from_slice(&answer)
         .map_err(|e| EdgeError::ObjectUnavailable(format!("{binding} answer: {e}")))
 }
 
 /// One command's bytes to the object of `binding`. Not generic, so its
 /// future is in the worker once.
-async fn round_trip(ctx: &mut Ctx, binding: &str, command: &[u8]) -> Result<Vec<u8>, EdgeError> {
+async fn round_trip(env: &Env, binding: &str, command: &[u8]) -> Result<Vec<u8>, EdgeError> {
     let unavailable = |e: worker::Error| EdgeError::ObjectUnavailable(format!("{binding}: {e}"));
-    if binding == crate::guard::Request::BINDING {
-        ctx.log.guard_calls += 1;
-    } else {
-        ctx.log.scheduler_calls += 1;
-    }
-    let stub = ctx
-        .env
+    let stub = env
         .durable_object(binding)
         .and_then(|ns| ns.get_by_name("global"))
         .map_err(|e| EdgeError::Internal(format!("{binding} binding: {e}")))?;

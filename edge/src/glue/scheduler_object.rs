@@ -10,8 +10,10 @@ use worker::{
 };
 
 use crate::booking::{self, Booking, BookingStatus, Store};
+use crate::budget::Purpose;
 use crate::config::EdgeConfig;
 use crate::error::EdgeError;
+use crate::guard::Count;
 use crate::object::Command as ObjectCommand;
 
 use super::Ctx;
@@ -73,7 +75,7 @@ impl DurableObject for Scheduler {
         let store = SqlStore(Sql::new(&self.sql));
         for mut due in store.due(now_ms) {
             let result = match &site {
-                Ok(site) => place(&site.config, &due.outbound).await,
+                Ok(site) => place(&self.env, &site.config, &due).await,
                 Err(error) => Err(EdgeError::Config(error.clone())),
             };
             let now_ms = super::now();
@@ -109,16 +111,47 @@ impl DurableObject for Scheduler {
     }
 }
 
-/// Places one booked call: the platform request kept at booking.
-async fn place(config: &EdgeConfig, outbound: &str) -> Result<String, EdgeError> {
+/// Places one booked call: the platform request kept at booking, within
+/// the platform budget (placing may use its reserve), then starts its
+/// record.
+async fn place(env: &Env, config: &EdgeConfig, booking: &Booking) -> Result<String, EdgeError> {
+    let spend = Count {
+        checks: vec![config.upstream.budget.check(Purpose::Place)],
+        now_ms: super::now(),
+    };
+    super::object::ask_env(env, spend)
+        .await?
+        .map_err(|limited| EdgeError::Busy {
+            retry_after_s: limited.retry_after_s,
+        })?;
     let raw = super::fetch::to_platform(
         config,
         Method::Post,
         "/calls/outbound",
-        Some(outbound.to_owned()),
+        Some(booking.outbound.clone()),
     )
     .await?;
     let placed = crate::upstream::outbound_answer(&raw)?;
+    let sighting = super::callback::placed_sighting(&booking.phone, &booking.agent, super::now());
+    let recorded = match super::record::db(env) {
+        Ok(db) => super::record::see(
+            &db,
+            &placed.call_id,
+            &sighting,
+            super::now(),
+            super::record::Unknown::Record,
+        )
+        .await
+        .map(|_| ()),
+        Err(error) => Err(error),
+    };
+    if let Err(error) = recorded {
+        // The call is placed: a missing record only costs a lookup later.
+        worker::console_error!(
+            "call record not started: {}",
+            error.log_detail().unwrap_or_default()
+        );
+    }
     Ok(placed.call_id.as_str().to_owned())
 }
 

@@ -1,31 +1,26 @@
 //! `GET /api/callback/status`: a callback's live status, found by its
-//! ticket alone (no call id in the URL), with polls sharing platform
-//! answers (see `crate::status` for the rules).
-//! The lists shared by polls live in the isolate's memory
-//! (`crate::status::SharedLists`); this module fetches them.
+//! ticket alone (no call id in the URL), answered from the call record
+//! (`crate::record`). Only a live call quiet for `STATUS_REFRESH_SECONDS`
+//! is looked up on the platform, once for every poll of every isolate;
+//! the events keep the record fresh otherwise.
 
 use std::cell::RefCell;
-use std::rc::Rc;
-use std::time::Duration;
 
-use callme_shared::{CallId, CallbackStatus, CallsQuery, ErrorCode, LiveStatus};
+use callme_shared::{CallId, CallbackStatus, ErrorCode, LiveStatus};
 
 use crate::booking::{Booking, BookingStatus, Cancel, Get};
-use worker::{Delay, Method, Request, Response};
+use worker::{Method, Request, Response};
 
 use crate::cors::{self, Caller};
 use crate::error::EdgeError;
 use crate::limits::{LimitKind, LocalLimits};
-use crate::status::{self, Found, Reading, SharedLists, Snapshot, Source, Wanted};
-use crate::{ticket, upstream};
+use crate::record::{CallRecord, Poll, Sighting};
+use crate::{history, ticket, upstream};
 
+use super::record::{self, Unknown};
 use super::{Ctx, fetch, respond};
 
-/// How often a poll looks again while another fetches its list.
-const WAIT_STEP_MS: u64 = 10;
-
 thread_local! {
-    static LISTS: RefCell<SharedLists> = RefCell::new(SharedLists::default());
     static POLLS: RefCell<LocalLimits> = RefCell::new(LocalLimits::default());
 }
 
@@ -37,8 +32,8 @@ pub async fn handle_status(ctx: &mut Ctx, req: &Request) -> Result<Response, Edg
     let (ticket_text, ticket) = open_ticket(ctx, req)?;
     let mut call_id = ticket.call_id.clone();
     let mut issued_ms = ticket.issued_ms;
-    // Per ticket, per isolate: polls share platform answers, so this bounds
-    // the edge's own work; the platform sees at most one list a second.
+    // Per ticket, per isolate: polls read the record, so this bounds the
+    // edge's own work; the platform sees at most one lookup per refresh.
     let check = LimitKind::Ticket.check(
         &crate::sign::sha256_hex(ticket_text.trim().as_bytes())[..24],
         ctx.site.config.limits.status_per_ticket,
@@ -67,20 +62,61 @@ pub async fn handle_status(ctx: &mut Ctx, req: &Request) -> Result<Response, Edg
             _ => return respond::json(200, &booking_view(ctx, &booking)?),
         }
     }
-    let mut query = match status::source(issued_ms, ctx.now_ms) {
-        Source::Recent(query) | Source::Own(query) => query,
+    let db = record::db(&ctx.env)?;
+    let stored = record::get(&db, &call_id).await?;
+    let refresh_ms = ctx.site.config.record.status_refresh_ms;
+    let view = match crate::record::poll(stored.as_ref(), ctx.now_ms, refresh_ms) {
+        Poll::Answer(view) => view,
+        Poll::LookUp => look_up(ctx, &db, &call_id, stored, issued_ms).await?,
     };
-    // At most two readings: the shared snapshot, then (only when the
-    // platform cut it short without this call) the ticket's own list.
-    for own in [false, true] {
-        let snapshot = shared_list(ctx, &query, issued_ms, own).await?;
-        match status::read(&snapshot, &call_id, issued_ms, super::now()) {
-            Reading::Status(view) => return respond::json(200, &view),
-            Reading::NotFound => return Err(EdgeError::CallNotFound),
-            Reading::ReadOwn => query = status::own_query(issued_ms),
+    respond::json(200, &view)
+}
+
+/// Asks the platform about a call when this poll claims the lookup (and
+/// the budget allows a read); every other poll, and a failed lookup,
+/// answers what the record says.
+async fn look_up(
+    ctx: &mut Ctx,
+    db: &worker::D1Database,
+    call_id: &CallId,
+    stored: Option<CallRecord>,
+    issued_ms: i64,
+) -> Result<CallbackStatus, EdgeError> {
+    let recorded = |stored: Option<&CallRecord>| {
+        stored.map_or_else(|| history::status_view(call_id, None), CallRecord::view)
+    };
+    if !record::claim_lookup(db, call_id, stored.as_ref(), ctx.now_ms).await? {
+        return Ok(recorded(stored.as_ref()));
+    }
+    if let Err(busy) = fetch::spend(ctx).await {
+        ctx.log.detail = busy.log_detail();
+        return Ok(recorded(stored.as_ref()));
+    }
+    let answer = fetch::upstream(ctx, Method::Get, &upstream::call_path(call_id), None)
+        .await
+        .and_then(|raw| upstream::call_answer(&raw));
+    match answer {
+        Ok(Some(call)) => {
+            let sighting = Sighting::of_call(&call);
+            let seen = record::see(db, call_id, &sighting, super::now(), Unknown::Record).await?;
+            Ok(recorded(seen.as_ref()))
+        }
+        Ok(None) if stored.as_ref().is_none_or(|r| r.phone.is_none()) => {
+            // A call the platform does not know: not yet (its list lags
+            // behind a placed call for a moment), or never.
+            record::forget(db, call_id).await?;
+            if ctx.now_ms - issued_ms > history::UNKNOWN_AFTER_MS {
+                Err(EdgeError::CallNotFound)
+            } else {
+                Ok(history::status_view(call_id, None))
+            }
+        }
+        Ok(None) => Ok(recorded(stored.as_ref())),
+        Err(error) => {
+            ctx.log.detail = error.log_detail();
+            Ok(recorded(stored.as_ref()))
         }
     }
-    Err(EdgeError::CallNotFound)
 }
 
 /// The ticket of the request (`Authorization: Ticket <ticket>`), opened.
@@ -157,48 +193,4 @@ pub async fn handle_cancel(ctx: &mut Ctx, req: &Request) -> Result<Response, Edg
         Ok(booking) => respond::json(200, &booking_view(ctx, &booking)?),
         Err(_) => Err(not_cancellable()),
     }
-}
-
-/// The list for `query`: a kept one that still answers for this ticket, the
-/// one another poll is fetching, or a new fetch. With `exact`, only a list
-/// made by this very query will do (the shared one was cut short).
-async fn shared_list(
-    ctx: &mut Ctx,
-    query: &CallsQuery,
-    issued_ms: i64,
-    exact: bool,
-) -> Result<Rc<Snapshot>, EdgeError> {
-    let path = upstream::list_path(query);
-    let wanted = Wanted {
-        path: &path,
-        issued_ms,
-        exact,
-        wait_limit_ms: i64::try_from(ctx.site.config.upstream.timeout_ms).unwrap_or(i64::MAX),
-    };
-    loop {
-        match LISTS.with(|lists| lists.borrow().lookup(&wanted, super::now())) {
-            Found::Ready(outcome) => return outcome,
-            Found::InFlight => Delay::from(Duration::from_millis(WAIT_STEP_MS)).await,
-            Found::Nothing => break,
-        }
-    }
-    let started_ms = super::now();
-    let start_ms = status::start_of(query);
-    LISTS.with(|lists| lists.borrow_mut().begin(&path, start_ms, started_ms));
-    let outcome = fetch::upstream(ctx, Method::Get, &path, None)
-        .await
-        .and_then(|raw| upstream::list_answer(&raw))
-        .map(|list| {
-            Rc::new(Snapshot {
-                start_ms,
-                fetched_ms: super::now(),
-                list,
-            })
-        });
-    LISTS.with(|lists| {
-        lists
-            .borrow_mut()
-            .settle(&path, started_ms, outcome.clone());
-    });
-    outcome
 }
