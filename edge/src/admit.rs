@@ -35,9 +35,41 @@ pub struct Head<'a> {
     pub content_type: Option<&'a str>,
     /// `Idempotency-Key`.
     pub idempotency_key: Option<&'a str>,
-    /// The client's address as Cloudflare saw it (never `X-Forwarded-For`,
-    /// the client's own word).
+    /// `CF-Connecting-IP`: the client's address as Cloudflare saw it (never
+    /// `X-Forwarded-For`, the client's own word).
     pub ip: Option<&'a str>,
+    /// `CF-Connecting-IPv6`: the real address where a zone's Pseudo IPv4
+    /// puts a stand-in into `CF-Connecting-IP`.
+    pub ipv6: Option<&'a str>,
+}
+
+/// The stand-in every Pseudo IPv4 address counts as when the real IPv6
+/// address is missing.
+const PSEUDO_IPV4: &str = "240.0.0.0";
+
+/// The address a client is counted by. With Cloudflare's Pseudo IPv4
+/// ("overwrite headers"), `CF-Connecting-IP` holds a class-E address
+/// (240.0.0.0/4) hashed from the whole IPv6 address, so every address of
+/// one /64 would count as a new client: the IPv6 address in
+/// `CF-Connecting-IPv6` is preferred whenever it is there, and a class-E
+/// address without it is no client of its own: all of them share one
+/// count (failing closed).
+pub fn client_address<'a>(ip: Option<&'a str>, ipv6: Option<&'a str>) -> Option<&'a str> {
+    if let Some(v6) = ipv6.map(str::trim)
+        && v6.parse::<std::net::Ipv6Addr>().is_ok()
+    {
+        return Some(v6);
+    }
+    match ip.map(str::trim) {
+        Some(v4)
+            if v4
+                .parse::<std::net::Ipv4Addr>()
+                .is_ok_and(|a| a.octets()[0] >= 240) =>
+        {
+            Some(PSEUDO_IPV4)
+        }
+        other => other,
+    }
 }
 
 /// A request whose headers passed: its body may be read.
@@ -120,7 +152,7 @@ pub fn head(site: &Site, caller: &Caller, head: Head<'_>) -> Result<Ready, EdgeE
     Ok(Ready {
         origin,
         idempotency_key,
-        ip: head.ip.map(str::to_owned),
+        ip: client_address(head.ip, head.ipv6).map(str::to_owned),
     })
 }
 
@@ -178,7 +210,10 @@ pub fn body(site: &Site, now_ms: i64, ready: Ready, body: &[u8]) -> Result<Admit
         config,
         &destination.phone,
         ready.ip.as_deref(),
-        when == When::Now,
+        match when {
+            When::Now => None,
+            When::Slot(slot_ms) => Some(slot_ms),
+        },
     );
     let claim = ready.idempotency_key.map(|key| Claim {
         key,
@@ -248,6 +283,7 @@ impl Admitted {
     pub fn accepted(
         &self,
         site: &Site,
+        host: &str,
         call_id: CallId,
         now_ms: i64,
     ) -> Result<CallbackAccepted, EdgeError> {
@@ -261,7 +297,12 @@ impl Admitted {
             ),
         };
         Ok(CallbackAccepted {
-            ticket: ticket::issue(config.ticket_key()?.expose(), &call_id, now_ms, ttl_ms),
+            ticket: ticket::issue(
+                config.ticket_key_for(host)?.expose(),
+                &call_id,
+                now_ms,
+                ttl_ms,
+            ),
             call_id,
             status,
             at,
@@ -278,6 +319,7 @@ mod tests {
     const NOW: i64 = 1_765_792_800_000; // Monday 2025-12-15 10:00 UTC
     const ORIGIN: &str = "https://shop.example";
     const KEY: &str = "3f2b8c1e-9d4a-4e6f-8a7b-1c2d3e4f5a6b";
+    const HOST: &str = "callme.example.workers.dev";
 
     /// A request every rule admits, as a table row starts from.
     #[derive(Clone)]
@@ -311,6 +353,7 @@ mod tests {
                 content_type: case.content_type,
                 idempotency_key: case.key,
                 ip: Some("192.0.2.7"),
+                ipv6: None,
             },
         )?;
         body(&site, NOW, ready, case.body.as_bytes())
@@ -514,14 +557,51 @@ mod tests {
     }
 
     #[test]
+    fn a_pseudo_ipv4_address_never_counts_as_a_client_of_its_own() {
+        let v6 = "2001:db8:1:2::7";
+        assert_eq!(client_address(Some("245.1.2.3"), Some(v6)), Some(v6));
+        assert_eq!(client_address(Some("192.0.2.7"), Some(v6)), Some(v6));
+        // Two pseudo addresses of one /64 are one client.
+        let limits = |ip, ipv6| {
+            crate::callback::CallbackLimits::new(
+                &crate::config::tests::config(),
+                &callme_shared::PhoneNumber::parse("+31612345678").unwrap(),
+                client_address(ip, ipv6),
+                None,
+            )
+            .checks()[0]
+                .key
+                .clone()
+        };
+        assert_eq!(
+            limits(Some("241.0.0.1"), Some("2001:db8:1:2::1")),
+            limits(Some("250.9.9.9"), Some("2001:db8:1:2:ffff::2"))
+        );
+        // Without the real address, every pseudo address shares one count.
+        assert_eq!(
+            limits(Some("241.0.0.1"), None),
+            limits(Some("250.9.9.9"), None)
+        );
+        assert_ne!(
+            limits(Some("239.255.0.1"), None),
+            limits(Some("241.0.0.1"), None)
+        );
+        assert_eq!(
+            client_address(Some("192.0.2.7"), Some("garbage")),
+            Some("192.0.2.7")
+        );
+        assert_eq!(client_address(None, None), None);
+    }
+
+    #[test]
     fn one_ticket_lives_from_now_or_from_the_slot() {
         let site = site_with(&[], 60);
         let now = run(&good()).unwrap();
         let id = CallId::parse("call-outbound-abc").unwrap();
-        let accepted = now.accepted(&site, id.clone(), NOW).unwrap();
+        let accepted = now.accepted(&site, HOST, id.clone(), NOW).unwrap();
         assert_eq!((accepted.status, accepted.at), (LiveStatus::Dialing, None));
         let opened = ticket::open(
-            site.config.ticket_key().unwrap().expose(),
+            site.config.ticket_key_for(HOST).unwrap().expose(),
             &accepted.ticket,
             NOW + site.config.tickets.ttl_ms - 1,
         )
@@ -534,10 +614,15 @@ mod tests {
         let later = run(&booking).unwrap();
         let slot_ms = NOW + 3_600_000;
         assert_eq!(later.when, When::Slot(slot_ms));
-        let accepted = later.accepted(&site, id, NOW).unwrap();
+        let accepted = later.accepted(&site, HOST, id, NOW).unwrap();
         assert_eq!(accepted.status, LiveStatus::Scheduled);
         assert_eq!(accepted.at.as_deref(), Some("2025-12-15T12:00:00+01:00"));
-        let key = site.config.ticket_key().unwrap().expose().to_owned();
+        let key = site
+            .config
+            .ticket_key_for(HOST)
+            .unwrap()
+            .expose()
+            .to_owned();
         let ttl = site.config.tickets.ttl_ms;
         assert!(ticket::open(&key, &accepted.ticket, slot_ms + ttl - 1).is_ok());
         assert!(ticket::open(&key, &accepted.ticket, slot_ms + ttl + 1).is_err());

@@ -8,6 +8,7 @@ use callme_shared::{AgentAlias, AgentId, ErrorCode, PhoneNumber};
 use crate::budget::Purpose;
 use crate::config::EdgeConfig;
 use crate::error::EdgeError;
+use crate::guard::Refund;
 use crate::limits::{Check, ClientKey, LimitKind, RateRule};
 
 /// Refuses a callback without consent when the site asks for it.
@@ -50,13 +51,17 @@ pub struct CallbackLimits(Vec<(LimitKind, Check)>);
 
 impl CallbackLimits {
     /// The limits for a callback to `phone` from the client at `ip` (the
-    /// `CF-Connecting-IP` value); with `places_now`, the platform budget
-    /// too (a booking spends it when the Scheduler places the call).
+    /// `CF-Connecting-IP` value), placed now (`slot` `None`: the platform
+    /// budget too) or booked for `slot`: then the number's and everybody's
+    /// limits count it at its slot, when it will be placed (so bookings
+    /// cannot pile calls to one number into one slot or one day), and the
+    /// client's count it now (how often one asks). The Scheduler spends the
+    /// platform budget when it places the call.
     pub fn new(
         config: &EdgeConfig,
         phone: &PhoneNumber,
         ip: Option<&str>,
-        places_now: bool,
+        slot: Option<i64>,
     ) -> Self {
         let client = ClientKey::of(ip);
         let phone = phone.as_str();
@@ -85,9 +90,15 @@ impl CallbackLimits {
         ]);
         let mut checks: Vec<(LimitKind, Check)> = limits
             .into_iter()
-            .map(|(kind, subject, rule)| (kind, kind.check(subject, rule)))
+            .map(|(kind, subject, rule)| {
+                let mut check = kind.check(subject, rule);
+                if !matches!(kind, LimitKind::Client | LimitKind::ClientNetwork) {
+                    check.at_ms = slot;
+                }
+                (kind, check)
+            })
             .collect();
-        if places_now {
+        if slot.is_none() {
             checks.push((
                 LimitKind::Platform,
                 config.upstream.budget.check(Purpose::Place),
@@ -99,6 +110,21 @@ impl CallbackLimits {
     /// The checks as the Guard takes them.
     pub fn checks(&self) -> Vec<Check> {
         self.0.iter().map(|(_, check)| check.clone()).collect()
+    }
+
+    /// What a booking the Scheduler refused as full gives back: one hit of
+    /// every check it counted (a booking counts no platform budget, and
+    /// would give none back if it had), so a refusal costs nothing.
+    pub fn give_back(&self, now_ms: i64) -> Refund {
+        Refund {
+            checks: self
+                .0
+                .iter()
+                .filter(|(kind, _)| *kind != LimitKind::Platform)
+                .map(|(_, check)| check.clone())
+                .collect(),
+            now_ms,
+        }
     }
 
     /// The 429 for a Guard refusal naming `key` (503 `busy` for the
@@ -121,6 +147,9 @@ impl CallbackLimits {
 mod tests {
     use super::*;
     use crate::config::tests::{config, config_with};
+
+    /// A booked slot's time.
+    const SLOT: i64 = 1_765_800_000_000;
 
     fn phone() -> PhoneNumber {
         PhoneNumber::parse("+31612345678").unwrap()
@@ -156,7 +185,7 @@ mod tests {
     #[test]
     fn an_ipv4_client_counts_against_five_limits_an_ipv6_one_against_six() {
         let kinds = |ip: Option<&str>| -> Vec<LimitKind> {
-            CallbackLimits::new(&config(), &phone(), ip, false)
+            CallbackLimits::new(&config(), &phone(), ip, Some(SLOT))
                 .0
                 .iter()
                 .map(|(kind, _)| *kind)
@@ -181,16 +210,92 @@ mod tests {
 
     #[test]
     fn the_number_limits_follow_the_number_not_the_client() {
-        let a = CallbackLimits::new(&config(), &phone(), Some("192.0.2.1"), false);
-        let b = CallbackLimits::new(&config(), &phone(), Some("192.0.2.2"), false);
+        let a = CallbackLimits::new(&config(), &phone(), Some("192.0.2.1"), Some(SLOT));
+        let b = CallbackLimits::new(&config(), &phone(), Some("192.0.2.2"), Some(SLOT));
         let number = |l: &CallbackLimits| l.checks()[1].key.clone();
         assert_eq!(number(&a), number(&b));
         assert_ne!(a.checks()[0].key, b.checks()[0].key);
     }
 
     #[test]
+    fn a_full_slot_gives_back_every_limit_the_booking_counted() {
+        let booking = CallbackLimits::new(&config(), &phone(), Some("2001:db8::1"), Some(SLOT));
+        let refund = booking.give_back(42);
+        assert_eq!((refund.checks, refund.now_ms), (booking.checks(), 42));
+        // The platform budget is spent by placing, never given back.
+        let now = CallbackLimits::new(&config(), &phone(), Some("2001:db8::1"), None);
+        let keys = |checks: Vec<Check>| checks.into_iter().map(|c| c.key).collect::<Vec<_>>();
+        assert_eq!(keys(now.give_back(0).checks), keys(booking.checks()));
+    }
+
+    #[test]
+    fn a_booking_counts_against_the_numbers_limits_at_its_slot() {
+        use crate::limits::{Decision, Hits, decide};
+        // Two bookings of one number into one slot, a day apart in asking:
+        // the second is refused by the per-number limit at the slot.
+        let one_an_hour =
+            crate::config::tests::config_with(&[("RATE_LIMIT_PER_PHONE", "1/20s")]).unwrap();
+        let book = |store: &mut std::collections::HashMap<String, Hits>, now: i64, slot: i64| {
+            let limits = CallbackLimits::new(&one_an_hour, &phone(), Some("192.0.2.1"), Some(slot));
+            match decide(now, &limits.checks(), |key| store.get(key).cloned()) {
+                Decision::Allowed(updates) => {
+                    store.extend(updates);
+                    true
+                }
+                Decision::Refused { .. } => false,
+            }
+        };
+        let mut store = std::collections::HashMap::new();
+        assert!(book(&mut store, SLOT - 3_600_000, SLOT));
+        assert!(
+            !book(&mut store, SLOT - 3_600_000 + 22_000, SLOT),
+            "22 s later, same slot"
+        );
+        assert!(
+            book(&mut store, SLOT - 3_000_000, SLOT + 900_000),
+            "another slot, 15 min on"
+        );
+        // A call now is not refused by a booking hours ahead...
+        let now = CallbackLimits::new(&one_an_hour, &phone(), Some("192.0.2.9"), None);
+        assert!(matches!(
+            decide(SLOT - 2_000_000, &now.checks(), |key| store
+                .get(key)
+                .cloned()),
+            Decision::Allowed(_)
+        ));
+        // ...but the daily limit holds for the slot's day: six a day can
+        // no longer be booked seven times onto one day.
+        let mut daily = std::collections::HashMap::new();
+        let booked: usize = (0..7)
+            .filter(|day| {
+                let limits = CallbackLimits::new(
+                    &config(),
+                    &phone(),
+                    Some(&format!("192.0.2.{day}")),
+                    Some(SLOT + day * 1_800_000),
+                );
+                match decide(
+                    SLOT - 7 * 86_400_000 + day * 86_400_000,
+                    &limits.checks(),
+                    |key| daily.get(key).cloned(),
+                ) {
+                    Decision::Allowed(updates) => {
+                        daily.extend(updates);
+                        true
+                    }
+                    Decision::Refused { .. } => false,
+                }
+            })
+            .count();
+        assert_eq!(
+            booked, 6,
+            "RATE_LIMIT_PER_PHONE_DAILY is 6/1d at the slots' day"
+        );
+    }
+
+    #[test]
     fn a_refusal_names_the_limit_it_was_asked_about() {
-        let limits = CallbackLimits::new(&config(), &phone(), Some("2001:db8::1"), true);
+        let limits = CallbackLimits::new(&config(), &phone(), Some("2001:db8::1"), None);
         for (kind, check) in &limits.0 {
             match limits.refusal(&check.key, 7) {
                 EdgeError::RateLimited {

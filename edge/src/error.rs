@@ -107,6 +107,15 @@ pub enum EdgeError {
     /// 504: the platform did not answer in time.
     #[error("The voice platform did not answer in time.")]
     UpstreamTimeout,
+    /// 504: an outbound request timed out or broke after it may have been
+    /// sent, and the call is not in the platform's list (yet): the
+    /// idempotency key keeps when it was sent, so a retry looks again
+    /// instead of placing a second call.
+    #[error("The voice platform did not answer in time.")]
+    MaybePlaced {
+        /// When the request was sent (Unix ms).
+        sent_ms: i64,
+    },
     /// 500: configuration is unusable (detail for the log, never values).
     #[error("The service is not configured correctly.")]
     Config(#[from] ConfigError),
@@ -163,7 +172,7 @@ impl EdgeError {
             Self::RateLimited { .. } => 429,
             Self::Upstream { .. } => 502,
             Self::ObjectUnavailable(_) | Self::Busy { .. } | Self::NoCredits => 503,
-            Self::UpstreamTimeout => 504,
+            Self::UpstreamTimeout | Self::MaybePlaced { .. } => 504,
             Self::Config(_) | Self::Internal(_) => 500,
         }
     }
@@ -189,7 +198,7 @@ impl EdgeError {
             Self::RateLimited { .. } => (ErrorCode::RateLimited, None),
             Self::Upstream { code, .. } => (*code, None),
             Self::UpstreamRejected => (ErrorCode::UpstreamRejected, Some("phone")),
-            Self::UpstreamTimeout => (ErrorCode::UpstreamTimeout, None),
+            Self::UpstreamTimeout | Self::MaybePlaced { .. } => (ErrorCode::UpstreamTimeout, None),
             Self::Config(_) => (ErrorCode::Misconfigured, None),
             Self::ObjectUnavailable(_) | Self::NoCredits => (ErrorCode::Unavailable, None),
             Self::Busy { .. } => (ErrorCode::Busy, None),
@@ -236,6 +245,9 @@ impl EdgeError {
             Self::Busy { .. } => Some("platform budget spent".into()),
             Self::NoCredits => Some("credits: the platform has no credits left (402)".into()),
             Self::WebhookSignature(detail) => Some(detail.clone()),
+            Self::MaybePlaced { sent_ms } => Some(format!(
+                "outbound sent at {sent_ms} may have placed the call; not in the list"
+            )),
             _ => None,
         }
     }
@@ -327,6 +339,7 @@ mod tests {
             EdgeError::Upstream { .. } => (502, "upstream_error"),
             EdgeError::UpstreamRejected => (400, "upstream_rejected"),
             EdgeError::UpstreamTimeout => (504, "upstream_timeout"),
+            EdgeError::MaybePlaced { .. } => (504, "upstream_timeout"),
             EdgeError::Config(_) => (500, "misconfigured"),
             EdgeError::ObjectUnavailable(_) => (503, "unavailable"),
             EdgeError::Busy { .. } => (503, "busy"),
@@ -376,6 +389,7 @@ mod tests {
             },
             EdgeError::UpstreamRejected,
             EdgeError::UpstreamTimeout,
+            EdgeError::MaybePlaced { sent_ms: 1 },
             EdgeError::Config(ConfigError::Missing("TICKET_SECRET")),
             EdgeError::ObjectUnavailable(String::new()),
             EdgeError::Busy { retry_after_s: 3 },

@@ -266,7 +266,13 @@ mod tests {
             .collect();
         assert_ne!(flipped, hex);
         /// Timestamp, signature, body, the edge's clock, the refusal.
-        type Case<'a> = (Option<&'a str>, Option<String>, &'a [u8], i64, SignatureError);
+        type Case<'a> = (
+            Option<&'a str>,
+            Option<String>,
+            &'a [u8],
+            i64,
+            SignatureError,
+        );
         let cases: Vec<Case> = vec![
             (None, Some(hex.clone()), BODY, NOW, SignatureError::Missing),
             (Some(&ts), None, BODY, NOW, SignatureError::Missing),

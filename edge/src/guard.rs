@@ -72,6 +72,18 @@ pub struct Limited {
     pub retry_after_s: u64,
 }
 
+/// Give back one hit of every check that a request counted and then did
+/// not use: a booking the Scheduler found full (its refusal must cost the
+/// visitor nothing, and the hits are counted before the Scheduler is
+/// asked, so that no booking is ever made uncounted).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refund {
+    /// The checks the request counted.
+    pub checks: Vec<Check>,
+    /// The edge's clock.
+    pub now_ms: i64,
+}
+
 /// Store the answer of finished work.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finish {
@@ -116,6 +128,24 @@ pub enum Request {
     Abort(Abort),
     /// [`Observe`].
     Observe(Observe),
+    /// [`Refund`].
+    Refund(Refund),
+    /// [`Reclaim`].
+    Reclaim(Reclaim),
+}
+
+/// Take a key back from the answer it holds (`expected`: a request that
+/// may have placed its call, now shown not to have) for one more attempt,
+/// atomically: of requests racing to retry, one proceeds; the others are
+/// answered as for [`Admit`] (pending, or the answer it holds now).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reclaim {
+    /// The claim, as the retry would make it.
+    pub claim: Claim,
+    /// The answer the key must still hold.
+    pub expected: String,
+    /// The edge's clock.
+    pub now_ms: i64,
 }
 
 impl Request {
@@ -125,7 +155,9 @@ impl Request {
             Self::Admit(Admit { now_ms, .. })
             | Self::Count(Count { now_ms, .. })
             | Self::Finish(Finish { now_ms, .. })
-            | Self::Observe(Observe { now_ms, .. }) => Some(*now_ms),
+            | Self::Observe(Observe { now_ms, .. })
+            | Self::Refund(Refund { now_ms, .. })
+            | Self::Reclaim(Reclaim { now_ms, .. }) => Some(*now_ms),
             Self::Abort(_) => None,
         }
     }
@@ -155,6 +187,8 @@ guard_command! {
     Finish => (),
     Abort => (),
     Observe => (),
+    Refund => (),
+    Reclaim => Admission,
 }
 
 /// An idempotency record.
@@ -196,6 +230,47 @@ pub fn handle(store: &mut impl Store, request: Request) -> Reply {
         Request::Finish(command) => Reply::to::<Finish>(&finish(store, command)),
         Request::Abort(command) => Reply::to::<Abort>(&abort(store, &command)),
         Request::Observe(command) => Reply::to::<Observe>(&observe(store, &command)),
+        Request::Refund(command) => Reply::to::<Refund>(&refund(store, &command)),
+        Request::Reclaim(command) => Reply::to::<Reclaim>(&reclaim(store, command)),
+    }
+}
+
+/// [`Reclaim`].
+pub fn reclaim(store: &mut impl Store, command: Reclaim) -> Admission {
+    let Reclaim {
+        claim,
+        expected,
+        now_ms,
+    } = command;
+    match store.record(&claim.key, now_ms) {
+        Some(record) if record.fingerprint != claim.fingerprint => Admission::Conflict,
+        Some(Record {
+            answer: Some(answer),
+            ..
+        }) if answer == expected => {
+            store.put_record(
+                &claim.key,
+                Record {
+                    fingerprint: claim.fingerprint,
+                    answer: None,
+                    expires_ms: now_ms + claim.pending_ms,
+                },
+            );
+            Admission::Proceed
+        }
+        Some(Record {
+            answer: Some(answer),
+            ..
+        }) => Admission::Replay { answer },
+        Some(_) => Admission::Pending,
+        None => admit(
+            store,
+            Admit {
+                claim,
+                checks: Vec::new(),
+                now_ms,
+            },
+        ),
     }
 }
 
@@ -290,6 +365,29 @@ pub fn observe(store: &mut impl Store, command: &Observe) {
     store.put_hits(&[(key.to_owned(), hits, expires)]);
 }
 
+/// [`Refund`]: one hit back for every check (none for a check with
+/// nothing left in its window).
+pub fn refund(store: &mut impl Store, command: &Refund) {
+    if command.checks.is_empty() {
+        return;
+    }
+    let keys: Vec<&str> = command.checks.iter().map(|c| c.key.as_str()).collect();
+    let stored = store.hits(&keys);
+    let rows: Vec<(String, Hits, i64)> = command
+        .checks
+        .iter()
+        .zip(stored)
+        .filter_map(|(check, hits)| {
+            let hits = crate::limits::give_back_at(hits, check.rule, command.now_ms, check.at_ms)?;
+            let expires = hits.expires_ms(check.rule.window_ms);
+            Some((check.key.clone(), hits, expires))
+        })
+        .collect();
+    if !rows.is_empty() {
+        store.put_hits(&rows);
+    }
+}
+
 /// [`Abort`]: the key is free again.
 pub fn abort(store: &mut impl Store, command: &Abort) {
     store.remove_record(&command.key);
@@ -374,6 +472,7 @@ pub(crate) mod tests {
 
     fn ip_limit(count: u32) -> Vec<Check> {
         vec![Check {
+            at_ms: None,
             key: "ip:x".into(),
             rule: RateRule::parse(&format!("{count}/1m")).unwrap(),
         }]
@@ -496,6 +595,54 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_refund_gives_back_exactly_the_hits_of_a_refused_booking() {
+        let mut store = MemoryStore::default();
+        let two = || {
+            let mut checks = ip_limit(2);
+            checks.push(Check {
+                at_ms: None,
+                key: "all_day:".into(),
+                rule: RateRule::parse("100/1d").unwrap(),
+            });
+            checks
+        };
+        assert_eq!(count(&mut store, &two(), 0), Ok(()));
+        // Two bookings of a full slot: counted, then given back.
+        for now_ms in [1, 2] {
+            assert_eq!(count(&mut store, &two(), now_ms), Ok(()));
+            let reply = handle(
+                &mut store,
+                Refund {
+                    checks: two(),
+                    now_ms,
+                }
+                .into(),
+            );
+            serde_json::from_slice::<()>(&reply.0).unwrap();
+        }
+        // The client's one remaining hit is there for a real booking, and
+        // no more.
+        assert_eq!(count(&mut store, &two(), 3), Ok(()));
+        assert!(count(&mut store, &two(), 4).is_err());
+        let day = store.hits(&["all_day:"])[0].clone().unwrap();
+        assert_eq!(day.0.iter().map(|(_, n)| n).sum::<u32>(), 2);
+    }
+
+    #[test]
+    fn a_refund_of_nothing_counted_changes_nothing() {
+        let mut store = MemoryStore::default();
+        refund(
+            &mut store,
+            &Refund {
+                checks: ip_limit(1),
+                now_ms: 0,
+            },
+        );
+        assert_eq!(store.hits(&["ip:x"]), vec![None]);
+        assert_eq!(count(&mut store, &ip_limit(1), 0), Ok(()));
+    }
+
+    #[test]
     fn commands_and_answers_travel_as_json() {
         let command = Request::from(begin("k", "f", 5));
         let json = serde_json::to_string(&command).unwrap();
@@ -534,6 +681,36 @@ pub(crate) mod tests {
         let reply = handle(&mut store, Abort { key: "k".into() }.into());
         serde_json::from_slice::<()>(&reply.0).unwrap();
         assert_eq!(store.record("k", 0), None);
+    }
+
+    #[test]
+    fn a_key_is_reclaimed_from_a_maybe_once_by_one_of_the_racing_retries() {
+        let mut store = MemoryStore::default();
+        admit(&mut store, begin("k", "f", 0));
+        finish(&mut store, done("k", "maybe", 1));
+        let retry = |now_ms| Reclaim {
+            claim: claim("k", "f"),
+            expected: "maybe".into(),
+            now_ms,
+        };
+        assert_eq!(reclaim(&mut store, retry(2)), Admission::Proceed);
+        assert_eq!(
+            reclaim(&mut store, retry(3)),
+            Admission::Pending,
+            "the other retry waits"
+        );
+        finish(&mut store, done("k", "placed", 4));
+        assert_eq!(
+            reclaim(&mut store, retry(5)),
+            Admission::Replay {
+                answer: "placed".into()
+            }
+        );
+        let other = Reclaim {
+            claim: claim("k", "g"),
+            ..retry(6)
+        };
+        assert_eq!(reclaim(&mut store, other), Admission::Conflict);
     }
 
     #[test]

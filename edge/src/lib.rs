@@ -10,6 +10,7 @@ pub mod booking;
 pub mod budget;
 pub mod callback;
 pub mod config;
+pub mod control;
 pub mod cors;
 pub mod error;
 pub mod events;

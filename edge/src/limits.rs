@@ -53,6 +53,12 @@ pub struct Check {
     pub key: String,
     /// The rule for this key.
     pub rule: RateRule,
+    /// When what is counted happens, if not now: a booked call counts
+    /// against the number's and everybody's limits at its slot, the time it
+    /// will be placed. Such hits lie in the future, so every check of the
+    /// key counts the hits of the window on both sides of its own time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_ms: Option<i64>,
 }
 
 /// How many buckets a window is cut into.
@@ -131,8 +137,10 @@ pub fn decide(now_ms: i64, checks: &[Check], stored: impl Fn(&str) -> Option<Hit
     for check in checks {
         let window = check.rule.window_ms;
         let bucket = bucket_ms(window);
-        let current = now_ms - now_ms.rem_euclid(bucket);
-        // Buckets that still overlap (now - window, now].
+        let at = check.at_ms.unwrap_or(now_ms);
+        let current = at - at.rem_euclid(bucket);
+        // Every bucket some check may still count: none has left the window
+        // of now (booked ones lie ahead).
         let mut buckets: Vec<(i64, u32)> = stored(&check.key)
             .map(|hits| hits.0)
             .unwrap_or_default()
@@ -140,16 +148,26 @@ pub fn decide(now_ms: i64, checks: &[Check], stored: impl Fn(&str) -> Option<Hit
             .filter(|(start, _)| start + bucket > now_ms - window)
             .collect();
         buckets.sort_unstable();
-        let total: u64 = buckets.iter().map(|(_, n)| u64::from(*n)).sum();
+        // This check counts the buckets overlapping (at - window, at +
+        // window): without booked hits, those of the window before now.
+        let counted: Vec<(i64, u32)> = buckets
+            .iter()
+            .copied()
+            .filter(|(start, _)| start + bucket > at - window && *start < at + window)
+            .collect();
+        let total: u64 = counted.iter().map(|(_, n)| u64::from(*n)).sum();
         if total >= u64::from(check.rule.count) {
             return Decision::Refused {
                 key: check.key.clone(),
-                retry_after_s: wait_s(&buckets, check.rule.count, bucket, window, now_ms),
+                retry_after_s: wait_s(&counted, check.rule.count, bucket, window, now_ms),
             };
         }
-        match buckets.last_mut() {
-            Some((start, n)) if *start == current => *n += 1,
-            _ => buckets.push((current, 1)),
+        match buckets.iter_mut().find(|(start, _)| *start == current) {
+            Some((_, n)) => *n += 1,
+            None => {
+                buckets.push((current, 1));
+                buckets.sort_unstable();
+            }
         }
         updated.push((check.key.clone(), Hits(buckets)));
     }
@@ -180,6 +198,45 @@ pub fn top_up(stored: Option<Hits>, rule: RateRule, used: u32, now_ms: i64) -> H
         }
     }
     Hits(buckets)
+}
+
+/// `stored` with one hit given back: taken from the newest bucket still in
+/// the window that holds any (the one the hit being given back went to,
+/// unless a newer bucket began since; the window's total is the same
+/// either way). `None` when nothing in the window is left to give back.
+pub fn give_back(stored: Option<Hits>, rule: RateRule, now_ms: i64) -> Option<Hits> {
+    give_back_at(stored, rule, now_ms, None)
+}
+
+/// [`give_back`] for a hit counted at `at_ms` (a booked slot): taken from
+/// that bucket when it holds one.
+pub fn give_back_at(
+    stored: Option<Hits>,
+    rule: RateRule,
+    now_ms: i64,
+    at_ms: Option<i64>,
+) -> Option<Hits> {
+    let window = rule.window_ms;
+    let bucket = bucket_ms(window);
+    let mut buckets: Vec<(i64, u32)> = stored?
+        .0
+        .into_iter()
+        .filter(|(start, n)| start + bucket > now_ms - window && *n > 0)
+        .collect();
+    buckets.sort_unstable();
+    let own = at_ms.map(|at| at - at.rem_euclid(bucket));
+    let index = own
+        .and_then(|own| buckets.iter().position(|(start, _)| *start == own))
+        .or_else(|| {
+            // The newest bucket in the window of now (a hit of now).
+            buckets
+                .iter()
+                .rposition(|(start, _)| *start <= now_ms)
+                .or(buckets.len().checked_sub(1))
+        })?;
+    buckets[index].1 -= 1;
+    buckets.retain(|(_, n)| *n > 0);
+    Some(Hits(buckets))
 }
 
 /// Seconds until enough of the oldest buckets have left the window for one
@@ -223,6 +280,14 @@ pub enum LimitKind {
     Token,
     /// The platform key's requests (one budget for the whole deployment).
     Platform,
+    /// Control commands of one live call (the platform allows 10 a minute).
+    CallControl,
+    /// A visitor's notes to the agent during one call.
+    CallNote,
+    /// Slot listings of one client (kept per isolate).
+    Slots,
+    /// Cancellations of one ticket (kept per isolate).
+    Cancel,
 }
 
 impl LimitKind {
@@ -238,12 +303,17 @@ impl LimitKind {
             Self::Ticket => "ticket",
             Self::Token => "token",
             Self::Platform => "platform",
+            Self::CallControl => "call_control",
+            Self::CallNote => "call_note",
+            Self::Slots => "slots",
+            Self::Cancel => "cancel",
         }
     }
 
     /// A check of this kind for `subject`.
     pub fn check(self, subject: &str, rule: RateRule) -> Check {
         Check {
+            at_ms: None,
             key: format!("{}:{subject}", self.name()),
             rule,
         }
@@ -336,6 +406,7 @@ mod tests {
 
     fn check(key: &str, rule: &str) -> Check {
         Check {
+            at_ms: None,
             key: key.into(),
             rule: RateRule::parse(rule).unwrap(),
         }
@@ -432,6 +503,42 @@ mod tests {
     }
 
     #[test]
+    fn a_hit_given_back_makes_room_for_another() {
+        let checks = [check("client:1", "2/1m")];
+        let mut store: HashMap<String, Hits> = HashMap::new();
+        for now in [1_000, 2_000] {
+            let Decision::Allowed(updates) = decide(now, &checks, |k| store.get(k).cloned()) else {
+                panic!("room at {now}");
+            };
+            store.extend(updates);
+        }
+        assert!(matches!(
+            decide(3_000, &checks, |k| store.get(k).cloned()),
+            Decision::Refused { .. }
+        ));
+        let back = give_back(store.get("client:1").cloned(), checks[0].rule, 3_000).unwrap();
+        // The newest hit went back; the older one still counts.
+        assert_eq!(back, Hits(vec![(1_000, 1)]));
+        store.insert("client:1".into(), back);
+        assert!(matches!(
+            decide(3_000, &checks, |k| store.get(k).cloned()),
+            Decision::Allowed(_)
+        ));
+    }
+
+    #[test]
+    fn nothing_is_given_back_that_was_not_counted() {
+        let rule = RateRule::parse("2/1m").unwrap();
+        assert_eq!(give_back(None, rule, 0), None);
+        assert_eq!(give_back(Some(Hits(vec![])), rule, 0), None);
+        // Hits that have left the window are not taken back.
+        assert_eq!(give_back(Some(Hits(vec![(0, 1)])), rule, 120_000), None);
+        // Nor does a count go below zero, or an empty bucket stay.
+        let one = Some(Hits(vec![(0, 1), (1_000, 0)]));
+        assert_eq!(give_back(one, rule, 2_000), Some(Hits(vec![])));
+    }
+
+    #[test]
     fn a_zero_count_refuses_everything() {
         assert!(matches!(
             decide(0, &[check("all_day:", "0/1d")], |_| None),
@@ -503,6 +610,9 @@ mod tests {
             LimitKind::AllDaily,
             LimitKind::Ticket,
             LimitKind::Token,
+            LimitKind::Platform,
+            LimitKind::Slots,
+            LimitKind::Cancel,
         ];
         let mut prefixes: Vec<String> = kinds
             .iter()
@@ -525,7 +635,7 @@ mod tests {
             gaps in proptest::collection::vec(0_i64..40_000, 1..80),
         ) {
             let window_ms = window_s * 1_000;
-            let checks = [Check { key: "k:1".into(), rule: RateRule { count, window_ms } }];
+            let checks = [Check { key: "k:1".into(), rule: RateRule { count, window_ms }, at_ms: None }];
             let times: Vec<i64> = gaps
                 .iter()
                 .scan(1_000_000_i64, |t, gap| { *t += gap; Some(*t) })

@@ -136,6 +136,7 @@ impl CallRecord {
             business_name: None,
             created_at: stamp(self.created_ms),
             updated_at: stamp(self.changed_ms),
+            commands: Vec::new(),
         }
     }
 }

@@ -21,11 +21,13 @@ pub enum Route {
     Scheduled,
     /// `POST /api/platform/events`.
     PlatformEvents,
+    /// `POST /api/callback/note`.
+    Note,
 }
 
 /// Every route with its path and the methods it answers (besides
 /// `OPTIONS`, which every route answers as a CORS preflight).
-const TABLE: [(Route, &str, &str); 8] = [
+const TABLE: [(Route, &str, &str); 9] = [
     (Route::Health, "/api/health", "GET, HEAD, OPTIONS"),
     (Route::Config, "/api/config", "GET, HEAD, OPTIONS"),
     (Route::Calls, "/api/calls", "GET, HEAD, DELETE, OPTIONS"),
@@ -38,6 +40,7 @@ const TABLE: [(Route, &str, &str); 8] = [
         "/api/platform/events",
         "POST, OPTIONS",
     ),
+    (Route::Note, "/api/callback/note", "POST, OPTIONS"),
 ];
 
 /// What the log says for a path that is no route.
@@ -70,9 +73,41 @@ impl Route {
     }
 }
 
+/// The log's name of `POST /api/calls/{id}/control` (never the id).
+pub const CALL_CONTROL: &str = "/api/calls/{id}/control";
+
 /// The name a path goes by in the log.
 pub fn log_name(path: &str) -> &'static str {
+    if call_control_id(path).is_some() {
+        return CALL_CONTROL;
+    }
     Route::of(path).map_or(UNKNOWN, Route::path)
+}
+
+/// The call id of `/api/calls/{id}/control`, percent-decoded (ids may hold
+/// `+` and `_`, sent as `%2B`); `None` for any other path.
+pub fn call_control_id(path: &str) -> Option<String> {
+    let id = path.strip_prefix("/api/calls/")?.strip_suffix("/control")?;
+    if id.is_empty() || id.contains('/') {
+        return None;
+    }
+    // Percent-decoding only: a `+` in a path is a plus, not a space.
+    let bytes = id.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out)
+        .ok()
+        .filter(|id| !id.is_empty() && !id.contains('/'))
 }
 
 #[cfg(test)]
@@ -89,6 +124,32 @@ mod tests {
             assert_eq!(Route::of(&format!("{path}/")), None);
             assert_eq!(Route::of(&path.to_uppercase()), None);
         }
+    }
+
+    #[test]
+    fn a_controlled_calls_id_is_read_from_its_path_and_kept_from_the_log() {
+        assert_eq!(
+            call_control_id("/api/calls/call-_%2B31612345678_x/control").as_deref(),
+            Some("call-_+31612345678_x")
+        );
+        assert_eq!(
+            call_control_id("/api/calls/a+b/control").as_deref(),
+            Some("a+b")
+        );
+        for bad in [
+            "/api/calls//control",
+            "/api/calls/a/b/control",
+            "/api/calls/a%2Fb/control",
+            "/api/calls/%zz/control",
+            "/api/calls/a/controls",
+            "/api/calls/a",
+        ] {
+            assert_eq!(call_control_id(bad), None, "{bad}");
+        }
+        assert_eq!(
+            log_name("/api/calls/call-_%2B31612345678_x/control"),
+            CALL_CONTROL
+        );
     }
 
     #[test]

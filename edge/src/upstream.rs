@@ -22,6 +22,51 @@ pub struct Raw {
     pub rate: RateHeaders,
 }
 
+/// How long before the request a maybe-placed call's creation may be
+/// stamped (clocks differ).
+pub const PLACED_SKEW_MS: i64 = 5_000;
+
+/// Whether an outbound request that failed this way may still have placed
+/// the call: it timed out, or the connection broke after the request may
+/// have been sent. Such a request is never sent again blindly.
+pub fn maybe_placed(error: &EdgeError) -> bool {
+    matches!(
+        error,
+        EdgeError::UpstreamTimeout
+            | EdgeError::Upstream {
+                code: ErrorCode::UpstreamUnreachable,
+                ..
+            }
+    )
+}
+
+/// The list query that finds a call placed from `sent_ms` on.
+pub fn placed_query(sent_ms: i64) -> CallsQuery {
+    CallsQuery {
+        limit: callme_shared::PageLimit::new(100).unwrap_or_default(),
+        offset: callme_shared::PageOffset::new(0),
+        status: None,
+        range: callme_shared::DateRange::new(
+            Some(callme_shared::Timestamp::from_unix_millis(
+                sent_ms - PLACED_SKEW_MS,
+            )),
+            None,
+        )
+        .unwrap_or_default(),
+    }
+}
+
+/// The call a maybe-placed request to `phone` at `sent_ms` made, if the
+/// list holds one: the newest to that number created since then.
+pub fn placed_call(list: &CallList, phone: &str, sent_ms: i64) -> Option<CallId> {
+    list.calls
+        .iter()
+        .filter(|call| call.caller_phone == phone)
+        .filter(|call| call.created_at.unix_millis() >= sent_ms - PLACED_SKEW_MS)
+        .max_by_key(|call| call.created_at.unix_millis())
+        .map(|call| call.id.clone())
+}
+
 /// The path of `GET /calls/{id}` (ids may hold `+` and `_`).
 pub fn call_path(id: &CallId) -> String {
     format!("/calls/{}", callme_shared::percent_encode(id.as_str()))
@@ -42,7 +87,7 @@ pub fn call_answer(raw: &Raw) -> Result<Option<Call>, EdgeError> {
 
 /// The error every unexpected answer is: the platform's state (402, 429)
 /// or a failure whose code only the log hears.
-fn failure(raw: &Raw) -> EdgeError {
+pub fn failure(raw: &Raw) -> EdgeError {
     match raw.status {
         402 => EdgeError::NoCredits,
         429 => EdgeError::Busy {
@@ -229,6 +274,29 @@ mod tests {
             detail.contains("code internal_error") && !detail.contains("10.0.0.1"),
             "{detail}"
         );
+    }
+
+    #[test]
+    fn a_maybe_placed_call_is_the_newest_to_its_number_since_the_request() {
+        let list: CallList = serde_json::from_value(serde_json::json!({
+            "calls": [
+                {"id": "old", "caller_phone": "+31612345678", "status": "ended", "created_at": "2025-12-13T09:00:00.000Z", "updated_at": "2025-12-13T09:00:00.000Z"},
+                {"id": "other", "caller_phone": "+31687654321", "status": "dialing", "created_at": "2025-12-13T10:00:01.000Z", "updated_at": "2025-12-13T10:00:01.000Z"},
+                {"id": "mine", "caller_phone": "+31612345678", "status": "dialing", "created_at": "2025-12-13T10:00:00.500Z", "updated_at": "2025-12-13T10:00:00.500Z"}
+            ],
+            "pagination": {"total": 3, "limit": 100, "offset": 0}
+        }))
+        .unwrap();
+        let sent = 1_765_620_000_000; // 10:00:00
+        assert_eq!(
+            placed_call(&list, "+31612345678", sent).unwrap().as_str(),
+            "mine"
+        );
+        assert_eq!(placed_call(&list, "+31600000000", sent), None);
+        assert_eq!(placed_call(&list, "+31612345678", sent + 60_000), None);
+        assert!(maybe_placed(&EdgeError::UpstreamTimeout));
+        assert!(!maybe_placed(&EdgeError::UpstreamRejected));
+        assert!(!maybe_placed(&EdgeError::NoCredits));
     }
 
     #[test]

@@ -35,11 +35,14 @@ async function placed() {
 const post = (edge, body, headers) => edge.fetch("/api/callback", { method: "POST", headers: browser(headers), body });
 
 test("one Idempotency-Key retried 20 times, in sequence and at once, with platform faults between, places one call", async () => {
-  await withEdge({}, async (edge) => {
+  // A dropped connection may have placed the call: the platform's list is
+  // taken at its word one second on (the default is 30).
+  await withEdge({ MAYBE_PLACED_SECONDS: "1" }, async (edge) => {
     const key = crypto.randomUUID();
     const body = callbackBody({ phone: "+31612349001" });
     // The platform fails the first two attempts (503, then a dropped
-    // connection): each failure frees the key for an honest retry.
+    // connection): the 503 frees the key, the drop keeps it "maybe placed"
+    // until the list shows the call was not placed.
     await sandbox.fault({ status: 503, times: 1, path: "/calls/outbound" });
     await sandbox.fault({ drop: true, times: 1, path: "/calls/outbound" });
     const answers = [];
@@ -117,6 +120,11 @@ test("platform faults and an unreachable bot check are answered as documented, w
       assert.equal(response.status, status, JSON.stringify(fault));
       assert.equal((await response.json()).error.code, code);
     }
+    // The operator hears of the credits; the visitor only that it failed.
+    const health = await edge.fetch("/api/health");
+    assert.equal(health.status, 503);
+    assert.equal((await health.json()).credits, "out");
+    assert.ok(edge.logs.some((l) => l.includes("credits: the platform has no credits left")));
     // The key's budget spent on the platform's side: 503 busy, and the
     // edge holds off for the window (the next callback costs nothing).
     await sandbox.fault({ status: 429, times: 1, path: "/calls/outbound" });

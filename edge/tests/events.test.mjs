@@ -3,10 +3,10 @@
 // is 401 and stores nothing, duplicates and late events are harmless, and
 // events of other types or calls are acknowledged and ignored. The events
 // here are signed by the test as PLATFORM.md says the platform signs them.
-import { test, before, after } from "node:test";
+import { test, before, after, describe } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import { ORIGIN, browser, callbackBody, settings, startEdge, startSandbox, tamperChar } from "./support.mjs";
+import { API_KEY, ORIGIN, browser, callbackBody, settings, startEdge, startSandbox, tamperChar, waitFor } from "./support.mjs";
 
 const SECRET = "whsec-callme-test-0123456789abcdef";
 
@@ -157,4 +157,102 @@ test("without PLATFORM_WEBHOOK_SECRET the route does not exist", async () => {
   } finally {
     await bare.stop();
   }
+});
+
+describe("the sandbox's events, as the platform sends them", () => {
+  const secret = "whsec-faults-test-0123456789abcdef";
+  let faulty;
+  let edgeOf;
+  before(async () => {
+    faulty = await startSandbox(["--step-ms", "200", "--talk-ms", "600"]);
+  });
+  after(async () => {
+    await faulty?.stop();
+  });
+
+  /** A fresh edge for `overrides`, the sandbox's events pointed at it. */
+  async function withEvents(overrides, fn) {
+    await faulty.reset();
+    edgeOf = await startEdge(settings(faulty.url, { PLATFORM_WEBHOOK_SECRET: secret, ...overrides }));
+    try {
+      await faulty.webhook(`${edgeOf.url}/api/platform/events`, secret);
+      await fn(edgeOf);
+    } finally {
+      await edgeOf.stop();
+    }
+  }
+
+  /** Places a call and polls it (every 100 ms) until it ends; returns every status seen. */
+  async function followToEnd(target, phone) {
+    const response = await target.fetch("/api/callback", { method: "POST", headers: browser(), body: callbackBody({ phone }) });
+    assert.equal(response.status, 202);
+    const { ticket, call_id: id } = await response.json();
+    const seen = [];
+    await waitFor(async () => {
+      const r = await target.fetch("/api/callback/status", { headers: { Origin: ORIGIN, Authorization: `Ticket ${ticket}` } });
+      const { status } = await r.json();
+      if (seen.at(-1) !== status) seen.push(status);
+      return status === "ended";
+    }, 20_000, "the call to end");
+    return { id, seen };
+  }
+
+  test("with every event dropped, lookups still follow a call to ended", async () => {
+    await withEvents({ STATUS_REFRESH_SECONDS: "1" }, async (target) => {
+      await faulty.webhookFault({ mode: "drop" });
+      const before = (await faulty.requests("/calls/")).filter((r) => r.method === "GET").length;
+      const { seen } = await followToEnd(target, "+31612345711");
+      assert.equal(seen.at(-1), "ended");
+      const lookups = (await faulty.requests("/calls/")).filter((r) => r.method === "GET").length - before;
+      // The call lives about 1 s: a lookup a second, and a few more at most.
+      assert.ok(lookups >= 1 && lookups <= 6, `${lookups} lookups`);
+      assert.ok((await faulty.deliveries()).every((d) => d.fault === "drop"));
+    });
+  });
+
+  test("with every event dropped and no lookup due, reconciling brings the end into the record", async () => {
+    await withEvents({ STATUS_REFRESH_SECONDS: "3600" }, async (target) => {
+      await faulty.webhookFault({ mode: "drop" });
+      const response = await target.fetch("/api/callback", { method: "POST", headers: browser(), body: callbackBody({ phone: "+31612345712" }) });
+      const { call_id: id } = await response.json();
+      await waitFor(async () => (await target.records()).some((r) => r.id === id), 5_000, "the record");
+      // Wait until the platform has ended the call, then one cron run.
+      await waitFor(async () => {
+        const list = await (await fetch(`${faulty.url}/calls/${encodeURIComponent(id)}`, { headers: { Authorization: `Bearer ${API_KEY}` } })).json();
+        return list.status === "ended";
+      }, 10_000, "the platform to end the call");
+      const lists = () => faulty.requests("/calls").then((all) => all.filter((r) => r.method === "GET" && r.path === "/calls").length);
+      const before = await lists();
+      await target.cron();
+      assert.equal((await lists()) - before, 1, "one list request a run");
+      const row = (await target.records()).find((r) => r.id === id);
+      assert.equal(row.status, "ended");
+      assert.ok(row.duration_s !== null);
+    });
+  });
+
+  test("events sent twice and out of order end the call once and never reopen it", async () => {
+    for (const mode of ["twice", "out_of_order", "late"]) {
+      await withEvents({ STATUS_REFRESH_SECONDS: "3600" }, async (target) => {
+        await faulty.webhookFault({ mode, delay_ms: 500 });
+        const { id, seen } = await followToEnd(target, "+31612345713");
+        assert.deepEqual(seen.filter((s) => s === "ended"), ["ended"], `${mode}: ${seen.join()}`);
+        // Every event delivered; whatever came last, the call stays ended.
+        await waitFor(async () => (await faulty.deliveries()).filter((d) => d.call_id === id && d.answered === 204).length >= 3, 10_000, `${mode} deliveries`);
+        assert.equal((await target.records()).find((r) => r.id === id).status, "ended", mode);
+      });
+    }
+  });
+
+  test("badly signed events are refused and change nothing", async () => {
+    await withEvents({ STATUS_REFRESH_SECONDS: "3600" }, async (target) => {
+      await faulty.webhookFault({ mode: "bad_signature" });
+      const response = await target.fetch("/api/callback", { method: "POST", headers: browser(), body: callbackBody({ phone: "+31612345714" }) });
+      const { call_id: id } = await response.json();
+      await waitFor(async () => (await faulty.deliveries()).filter((d) => d.call_id === id).length >= 3, 10_000, "the deliveries");
+      const deliveries = (await faulty.deliveries()).filter((d) => d.call_id === id);
+      assert.ok(deliveries.every((d) => d.answered === 401 && d.signed_ok === false), JSON.stringify(deliveries));
+      assert.equal((await target.records()).find((r) => r.id === id).status, "dialing");
+    });
+  });
 });

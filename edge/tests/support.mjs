@@ -77,6 +77,11 @@ export async function startSandbox(extraArgs = []) {
       if (set) await fetch(`${url}/_sandbox/budget`, { method: "POST", body: JSON.stringify(set) });
       return (await fetch(`${url}/_sandbox/budget`)).json();
     },
+    /** The control commands the sandbox accepted (for one call, or all). */
+    async controls(callId) {
+      const query = callId ? `?call_id=${encodeURIComponent(callId)}` : "";
+      return (await (await fetch(`${url}/_sandbox/controls${query}`)).json()).commands;
+    },
     /** Turns the account's credits off (false) or on. */
     async credits(on) {
       await fetch(`${url}/_sandbox/credits`, { method: "POST", body: JSON.stringify({ credits: on }) });
@@ -312,10 +317,15 @@ export function mintToken(claims, secret = PORTAL_SECRET, header = { alg: "HS256
   return `${signed}.${createHmac("sha256", secret).update(signed).digest("base64url")}`;
 }
 
-/** Mints a callback ticket in the edge's format (for the unknown-call case). */
-export function mintTicket(callId, issuedMs, ttlMs = 3_600_000, secret = TICKET_SECRET) {
+/**
+ * Mints a callback ticket in the edge's format (for the unknown-call case),
+ * as the edge on `host` signs it: with TICKET_SECRET bound to the edge's
+ * own host (Miniflare's requests name `edge.test`).
+ */
+export function mintTicket(callId, issuedMs, ttlMs = 3_600_000, secret = TICKET_SECRET, host = "edge.test") {
+  const key = createHmac("sha256", secret).update(`callme-ticket|${host.toLowerCase()}`).digest("base64url");
   const body = `v1.${b64url(callId)}.${issuedMs}.${issuedMs + ttlMs}`;
-  return `${body}.${createHmac("sha256", secret).update(body).digest("base64url")}`;
+  return `${body}.${createHmac("sha256", key).update(body).digest("base64url")}`;
 }
 
 const B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -375,11 +385,17 @@ export async function freePort() {
 /**
  * Runs `wrangler dev` with the committed wrangler.toml (worker and static
  * assets) on `port`, with `vars` given as --var, and a fresh state folder.
+ * It takes signed call events (`eventsUrl`, `webhookSecret`: point the
+ * sandbox there with `sandbox.webhook`); without them a live call's status
+ * comes from a lookup once its record has been quiet for a second.
  */
 export async function startWrangler(port, vars) {
   const state = mkdtempSync(path.join(tmpdir(), "callme-wrangler-"));
   const wrangler = path.join(ROOT, "node_modules/wrangler/bin/wrangler.js");
-  const varArgs = Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
+  const webhookSecret = `whsec-${randomUUID()}`;
+  // The platform budget is under test in the edge's own files only.
+  const all = { STATUS_REFRESH_SECONDS: "1", PLATFORM_WEBHOOK_SECRET: webhookSecret, PLATFORM_RATE_LIMIT: "10000/1m", ...vars };
+  const varArgs = Object.entries(all).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
   const env = { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_SEND_ERROR_REPORTS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true" };
   // The call record's schema, as a deployment applies it (`--remote` there).
   const migrate = spawn(process.execPath, [wrangler, "d1", "migrations", "apply", "CALLS", "--local", "--persist-to", state], {
@@ -421,5 +437,5 @@ export async function startWrangler(port, vars) {
     await stop();
     throw error;
   }
-  return { url, output: () => output, stop };
+  return { url, output: () => output, stop, eventsUrl: `${url}/api/platform/events`, webhookSecret: all.PLATFORM_WEBHOOK_SECRET };
 }

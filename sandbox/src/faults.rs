@@ -29,6 +29,10 @@ pub struct Fault {
     /// Send headers, then break the connection mid-body.
     #[serde(default)]
     pub drop: bool,
+    /// Do the work (place the call), then wait this long before answering:
+    /// a client that gives up first does not know the call was placed.
+    #[serde(default)]
+    pub late_answer_ms: u64,
 }
 
 /// A fault for requests whose path starts with `path`, `times` times (or
@@ -52,7 +56,8 @@ pub struct FaultRule {
 pub struct FaultSpecError(String);
 
 impl Fault {
-    /// Parses `latency=200,status=503,malformed,drop` (any subset).
+    /// Parses `latency=200,status=503,malformed,drop,late_answer=900` (any
+    /// subset).
     ///
     /// # Errors
     /// [`FaultSpecError`] naming the part that does not parse.
@@ -62,6 +67,7 @@ impl Fault {
             let number = |v: &str| v.parse::<u64>().map_err(|_| FaultSpecError(part.into()));
             match part.split_once('=') {
                 Some(("latency", v)) => fault.latency_ms = number(v)?,
+                Some(("late_answer", v)) => fault.late_answer_ms = number(v)?,
                 Some(("status", v)) => {
                     let code =
                         u16::try_from(number(v)?).map_err(|_| FaultSpecError(part.into()))?;
@@ -151,14 +157,15 @@ mod tests {
 
     #[test]
     fn a_header_spec_is_read_whole() {
-        let fault = Fault::parse("latency=250, status=503,malformed,drop").unwrap();
+        let fault = Fault::parse("latency=250, status=503,malformed,drop,late_answer=9").unwrap();
         assert_eq!(
             fault,
             Fault {
                 latency_ms: 250,
                 status: Some(503),
                 malformed: true,
-                drop: true
+                drop: true,
+                late_answer_ms: 9,
             }
         );
     }

@@ -97,6 +97,7 @@ async fn misbehave_and_check_key(
         None => None,
     };
     let fault = from_header.or_else(|| lock(&state.faults).take(&path));
+    let late_answer_ms = fault.as_ref().map_or(0, |f| f.late_answer_ms);
     if let Some(fault) = fault {
         fault.delay().await;
         if let Some(response) = fault.replacement() {
@@ -125,6 +126,9 @@ async fn misbehave_and_check_key(
         )
     };
     add_budget_headers(response.headers_mut(), &admission);
+    if late_answer_ms > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(late_answer_ms)).await;
+    }
     response
 }
 

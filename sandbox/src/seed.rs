@@ -171,6 +171,7 @@ pub fn demo_calls(count: usize, seed: u64, anchor_ms: i64, agents: &[Agent]) -> 
                 business_name: Some(BUSINESS_NAME.to_owned()),
                 created_at: Timestamp::from_unix_millis(created_ms),
                 updated_at: updated,
+                commands: Vec::new(),
             }
         })
         .collect()

@@ -321,6 +321,7 @@ impl Store {
             business_name: Some(BUSINESS_NAME.to_owned()),
             created_at: at(call.placed_ms),
             updated_at: at(updated),
+            commands: Vec::new(),
         }
     }
 

@@ -138,15 +138,18 @@ impl PlatformStatus {
 
     /// How far along a call is: a record takes a status only when it is
     /// further than the one it holds, so a late `in-progress` never reopens
-    /// an ended call. Every final status is as far as a call goes.
+    /// an ended call. Every final status is as far as a call goes; a
+    /// transferred call is final too (the agent's part is over).
     pub fn progress(self) -> u8 {
         match self {
             Self::Unknown | Self::Dialing => 0,
             Self::Ringing => 1,
             Self::Connecting => 2,
             Self::InProgress => 3,
-            Self::Transferred => 4,
-            Self::Ended
+            // Handed to a colleague: the agent's part of the call is over,
+            // whatever the platform reports of it afterwards.
+            Self::Transferred
+            | Self::Ended
             | Self::EndedWithError
             | Self::Failed
             | Self::Rejected
@@ -277,6 +280,26 @@ pub struct Call {
     pub created_at: Timestamp,
     /// When it last changed.
     pub updated_at: Timestamp,
+    /// The live-control commands sent into it, oldest first (the edge's
+    /// record adds them; the platform's list has none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub commands: Vec<CallCommand>,
+}
+
+/// A command sent into a live call, as the portal shows it: what, when and
+/// by whom, never its words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallCommand {
+    /// `note` (the visitor's), `say`, `end-call` or `transfer`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// When it was sent.
+    pub at: Timestamp,
+    /// A portal token's `sub`, or `visitor`.
+    pub by: String,
+    /// A transfer's alias.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
 }
 
 /// One page of history with its position in the whole.
@@ -313,7 +336,7 @@ mod tests {
             ("ringing", LiveStatus::Ringing, false),
             ("connecting", LiveStatus::Connecting, false),
             ("in-progress", LiveStatus::InProgress, false),
-            ("transferred", LiveStatus::Transferred, false),
+            ("transferred", LiveStatus::Transferred, true),
             ("ended", LiveStatus::Ended, true),
             ("ended-with-error", LiveStatus::Failed, true),
             ("failed", LiveStatus::Failed, true),
@@ -338,19 +361,14 @@ mod tests {
 
     #[test]
     fn progress_only_grows_along_a_calls_life() {
-        let life = [
-            "dialing",
-            "ringing",
-            "connecting",
-            "in-progress",
-            "transferred",
-            "ended",
-        ];
+        let life = ["dialing", "ringing", "connecting", "in-progress", "ended"];
         let steps: Vec<u8> = life
             .iter()
             .map(|w| PlatformStatus::from_wire(w).progress())
             .collect();
         assert!(steps.windows(2).all(|w| w[0] < w[1]), "{steps:?}");
+        let transferred = PlatformStatus::from_wire("transferred");
+        assert_eq!(transferred.progress(), PlatformStatus::Ended.progress());
     }
 
     #[test]

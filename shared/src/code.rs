@@ -229,6 +229,12 @@ error_codes! {
     WebhookSignature = "webhook_signature",
     /// A portal token without the scope an endpoint needs.
     TokenScope = "token_scope",
+    /// A command for a call that is not in progress.
+    CallNotLive = "call_not_live",
+    /// A transfer to an alias `TRANSFER_TARGETS` does not name.
+    TransferTargetUnknown = "transfer_target_unknown",
+    /// A control command of a type the edge does not know.
+    ControlUnknown = "control_unknown",
     /// The edge's configuration is unusable.
     Misconfigured = "misconfigured",
     /// Anything else.

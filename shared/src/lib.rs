@@ -31,7 +31,9 @@ pub use api::{
     CallbackAccepted, CallbackRequest, CallbackRequestError, CallbackRequestWire, CallbackStatus,
     Hours, LiveStatus, PublicConfig, TURNSTILE_TOKEN_MAX_CHARS,
 };
-pub use call::{Call, CallId, CallIdError, CallList, CallStatus, Pagination, PlatformStatus};
+pub use call::{
+    Call, CallCommand, CallId, CallIdError, CallList, CallStatus, Pagination, PlatformStatus,
+};
 pub use code::ErrorCode;
 pub use country::{CountryCode, CountryError, DialingPlan};
 pub use error::{ErrorBody, ErrorDetail, FieldError};
@@ -41,5 +43,5 @@ pub use outbound::{OutboundCallRequest, OutboundCallResponse};
 pub use percent::percent_encode;
 pub use phone::{PhoneError, PhoneNumber};
 pub use query::{CallsQuery, DateRange, PageLimit, PageOffset, QueryError, StatusFilter};
-pub use text::{TextError, VisitorName, VisitorNote};
+pub use text::{CallNote, ControlMessage, SpokenText, TextError, VisitorName, VisitorNote};
 pub use timestamp::{Timestamp, TimestampError, civil_from_days, days_from_civil};

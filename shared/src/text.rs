@@ -197,6 +197,32 @@ bounded_text!(
     true
 );
 
+bounded_text!(
+    /// What the visitor types for the agent during the call (`text`): the
+    /// rules of the callback's note.
+    CallNote,
+    "text",
+    500,
+    true
+);
+
+bounded_text!(
+    /// Words an operator has the agent speak into a live call (`content`).
+    SpokenText,
+    "content",
+    300,
+    true
+);
+
+bounded_text!(
+    /// The agent's last sentence before ending or transferring a call
+    /// (`message`): one line.
+    ControlMessage,
+    "message",
+    300,
+    false
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

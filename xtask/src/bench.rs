@@ -128,6 +128,7 @@ pub fn run(edge_only: bool) -> Outcome {
     worker_upload_size(&mut report)?;
     edge_composition(&mut report)?;
     edge_latency(&mut report)?;
+    platform_budget(&mut report)?;
     if !edge_only {
         let path = tools::root().join("BENCHMARKS.md");
         fs::write(&path, report.markdown()).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -232,6 +233,66 @@ fn edge_latency(report: &mut Report) -> Outcome {
         "<= 2",
         most <= 2,
     );
+    Ok(())
+}
+
+/// What the edge spends of the platform key's budget
+/// (`edge/bench/platform.mjs` measures; the verdicts are made here).
+fn platform_budget(report: &mut Report) -> Outcome {
+    let r = node_bench("edge/bench/platform.mjs", &[])?;
+    let num = |v: &Value| v.as_f64().unwrap_or(f64::NAN);
+    report.section("the platform key's budget (the sandbox enforcing the platform's 100 a minute)");
+    let with = &r["with_events"];
+    let without = &r["without_events"];
+    let (with_n, without_n) = (num(&with["requests"]), num(&without["requests"]));
+    report.target(
+        "platform requests for one call followed to ended, polled every second, with events",
+        format!("{with_n} ({:.0} s call)", num(&with["seconds"])),
+        "<= 2",
+        with_n <= 2.0 && with["ended"] == true,
+    );
+    // One lookup per STATUS_REFRESH_SECONDS (15) of the call's life.
+    let allowed = 1.0 + (num(&without["seconds"]) / 15.0).ceil();
+    report.target(
+        "the same without events",
+        format!(
+            "{without_n} ({:.0} s until ended was seen)",
+            num(&without["seconds"])
+        ),
+        &format!("<= {allowed} (1 + its length / 15 s)"),
+        without_n <= allowed && without["ended"] == true,
+    );
+    let load = &r["load"];
+    report.line(format!(
+        "load for {} s, 3 isolates: {} callbacks admitted, {} refused busy, {} refused otherwise, {} portal pages, {} status polls; {} platform requests, {} outbound",
+        load["seconds"], load["admitted"], load["busy"], load["other"], load["pages"], load["polls"],
+        load["platform_requests"], load["outbound"]
+    ));
+    let worst = num(&load["worst_window"]);
+    report.target(
+        "platform requests in the busiest 60 s, under load",
+        format!("{worst}"),
+        "<= 100",
+        worst <= 100.0,
+    );
+    let refused = num(&load["platform_429"]);
+    report.target(
+        "platform 429s under load",
+        format!("{refused}"),
+        "= 0",
+        refused == 0.0,
+    );
+    let (admitted, outbound) = (num(&load["admitted"]), num(&load["outbound"]));
+    report.target(
+        "admitted callbacks placed, under load",
+        format!("{outbound} of {admitted}"),
+        "all",
+        (outbound - admitted).abs() < 0.5,
+    );
+    let lag = num(&r["record_lag"]["median_ms"]);
+    report.line(format!(
+        "a callback's record is written {lag:.1} ms after its answer (median of 20): off the visitor's path"
+    ));
     Ok(())
 }
 

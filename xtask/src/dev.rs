@@ -33,24 +33,59 @@ pub fn run() -> Outcome {
     let root = tools::root();
     let voice_key = random_hex(24)?;
     let portal_secret = random_hex(32)?;
+    let webhook_secret = random_hex(32)?;
     let dev_vars = format!(
         "# Written by `cargo xtask dev` for local runs only; never commit.\n\
-         VOICE_API_KEY={voice_key}\nTICKET_SECRET={}\nPORTAL_TOKEN_SECRET={portal_secret}\n",
+         VOICE_API_KEY={voice_key}\nTICKET_SECRET={}\nPORTAL_TOKEN_SECRET={portal_secret}\n\
+         PLATFORM_WEBHOOK_SECRET={webhook_secret}\n",
         random_hex(32)?
     );
     fs::write(root.join(".dev.vars"), dev_vars)
         .map_err(|e| format!("cannot write .dev.vars: {e}"))?;
+    // The call record's schema, in the same local state `wrangler dev` uses.
+    let migrated = wrangler_command(&root)
+        .args([
+            "d1",
+            "migrations",
+            "apply",
+            "CALLS",
+            "--local",
+            "--persist-to",
+            ".wrangler/state",
+        ])
+        .env("CI", "true")
+        .status()
+        .map_err(|e| format!("cannot run wrangler d1 migrations apply: {e}"))?;
+    if !migrated.success() {
+        return Err(format!(
+            "wrangler d1 migrations apply CALLS --local failed ({migrated})"
+        ));
+    }
 
+    // The sandbox signs its call events as the platform does and posts
+    // them to the local edge, so the demo runs on events.
     let _sandbox = Guarded(
         Command::new(root.join("target/debug/callme-sandbox"))
-            .args(["--port", SANDBOX_PORT])
+            .args([
+                "--port",
+                SANDBOX_PORT,
+                "--webhook-url",
+                &format!("http://127.0.0.1:{EDGE_PORT}/api/platform/events"),
+                // Long enough to type a note or end the call from the portal.
+                "--talk-ms",
+                "60000",
+            ])
             .env("SANDBOX_API_KEY", &voice_key)
+            .env("SANDBOX_WEBHOOK_SECRET", &webhook_secret)
             .spawn()
             .map_err(|e| format!("cannot start the sandbox: {e}"))?,
     );
     // A day: the edge refuses portal tokens living longer than
-    // PORTAL_TOKEN_MAX_TTL (24 h unless set).
-    let token = mint(&portal_secret, &demo_claims(None, None, 24)?);
+    // PORTAL_TOKEN_MAX_TTL (24 h unless set). The demo operator may end and
+    // transfer live calls.
+    let mut claims = demo_claims(None, None, 24)?;
+    claims.scope = Scope::Text("calls:read calls:control".into());
+    let token = mint(&portal_secret, &claims);
     let base = format!("http://127.0.0.1:{EDGE_PORT}");
     println!("\ncallme is starting:");
     println!("  demo site         {base}/");

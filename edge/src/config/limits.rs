@@ -26,10 +26,16 @@ pub struct Limits {
     pub status_per_ticket: RateRule,
     /// History requests per portal token (kept by the Guard).
     pub history_per_token: RateRule,
+    /// `GET /api/slots` per client (kept per isolate).
+    pub slots_per_client: RateRule,
+    /// `DELETE /api/callback` per ticket (kept per isolate).
+    pub cancel_per_ticket: RateRule,
 }
 
 impl Limits {
-    /// `RATE_LIMIT_*`, `HOURLY_CAP`, `DAILY_CAP`.
+    /// `RATE_LIMIT_*` (`RATE_LIMIT_SLOTS` per client and
+    /// `RATE_LIMIT_CANCEL` per ticket among them), `HOURLY_CAP`,
+    /// `DAILY_CAP`.
     ///
     /// # Errors
     /// A rule or cap that does not parse.
@@ -46,6 +52,8 @@ impl Limits {
             hourly_cap: cap("HOURLY_CAP", 50)?,
             status_per_ticket: vars.rule("RATE_LIMIT_STATUS", "120/1m")?,
             history_per_token: vars.rule("RATE_LIMIT_HISTORY", "30/1m")?,
+            slots_per_client: vars.rule("RATE_LIMIT_SLOTS", "60/1m")?,
+            cancel_per_ticket: vars.rule("RATE_LIMIT_CANCEL", "10/1m")?,
             daily_cap: cap("DAILY_CAP", 200)?,
         })
     }
@@ -64,6 +72,19 @@ mod tests {
         assert_eq!(limits.per_phone, RateRule::parse("3/1h").unwrap());
         assert_eq!(limits.per_phone_daily, RateRule::parse("6/1d").unwrap());
         assert_eq!((limits.hourly_cap, limits.daily_cap), (50, 200));
+    }
+
+    #[test]
+    fn slot_listings_and_cancellations_have_limits_of_their_own() {
+        let limits = config().limits;
+        assert_eq!(limits.slots_per_client, RateRule::parse("60/1m").unwrap());
+        assert_eq!(limits.cancel_per_ticket, RateRule::parse("10/1m").unwrap());
+        let set = config_with(&[("RATE_LIMIT_SLOTS", "5/10s"), ("RATE_LIMIT_CANCEL", "2/1h")])
+            .unwrap()
+            .limits;
+        assert_eq!(set.slots_per_client, RateRule::parse("5/10s").unwrap());
+        assert_eq!(set.cancel_per_ticket, RateRule::parse("2/1h").unwrap());
+        assert!(config_with(&[("RATE_LIMIT_SLOTS", "often")]).is_err());
     }
 
     #[test]

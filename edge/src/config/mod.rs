@@ -5,6 +5,7 @@
 
 mod booking;
 mod bot_check;
+mod control;
 mod limits;
 mod portal;
 mod public;
@@ -17,6 +18,7 @@ use std::fmt;
 
 pub use booking::Booking;
 pub use bot_check::{BotCheck, TURNSTILE_VERIFY_URL};
+pub use control::{Control, TEXT_PLACEHOLDER};
 pub use limits::Limits;
 pub use portal::Portal;
 pub use public::{Public, VisitorText, normalize_origin};
@@ -83,6 +85,8 @@ pub struct EdgeConfig {
     pub booking: Booking,
     /// The call record.
     pub record: Record,
+    /// Live call control.
+    pub control: Control,
 }
 
 /// The shortest signing key accepted: HS256 keys shorter than the hash
@@ -107,9 +111,11 @@ impl EdgeConfig {
     /// The first [`ConfigError`]; it names the setting, never its value.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let vars = Vars::new(&lookup);
+        let public = Public::read(&vars)?;
         Ok(Self {
             upstream: Upstream::read(&vars)?,
-            public: Public::read(&vars)?,
+            control: Control::read(&vars, &public)?,
+            public,
             bot_check: BotCheck::read(&vars),
             limits: Limits::read(&vars)?,
             tickets: Tickets::read(&vars)?,
@@ -125,6 +131,22 @@ impl EdgeConfig {
     /// The configuration problem, for routes that sign or read tickets.
     pub fn ticket_key(&self) -> Result<&Secret, ConfigError> {
         self.tickets.secret.as_ref().map_err(Clone::clone)
+    }
+
+    /// The key that signs and opens tickets on the host `host` (the edge's
+    /// own, from the request's URL): `TICKET_SECRET` bound to the
+    /// deployment, so a ticket of one deployment is not valid on another
+    /// that shares the secret (staging and production, say).
+    ///
+    /// # Errors
+    /// As [`Self::ticket_key`].
+    pub fn ticket_key_for(&self, host: &str) -> Result<Secret, ConfigError> {
+        let secret = self.ticket_key()?;
+        let bound = crate::sign::hmac(
+            secret.expose().as_bytes(),
+            format!("callme-ticket|{}", host.to_ascii_lowercase()).as_bytes(),
+        );
+        Ok(Secret::new(crate::sign::b64(&bound)))
     }
 
     /// What an operator must fix, for `/api/health` and the log: each
@@ -153,6 +175,19 @@ pub struct Health {
     /// Settings to fix, each naming the setting, never its value.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub problems: Vec<String>,
+    /// `out` while the platform's last word here was 402 (no credits left):
+    /// callbacks fail until the account is topped up.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credits: Option<&'static str>,
+}
+
+impl Health {
+    /// This health, knowing whether the platform said it has no credits.
+    pub fn with_credits(mut self, out_of_credits: bool) -> Self {
+        self.credits = out_of_credits.then_some("out");
+        self.ok = self.ok && !out_of_credits;
+        self
+    }
 }
 
 /// The health of a parsed configuration.
@@ -162,6 +197,7 @@ pub fn health(config: &EdgeConfig) -> Health {
         ok: problems.is_empty(),
         bot_check: if config.bot_check.on() { "on" } else { "off" },
         problems,
+        credits: None,
     }
 }
 
@@ -272,6 +308,29 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_ticket_key_is_bound_to_its_deployments_host() {
+        let config = config();
+        let a = config.ticket_key_for("callme.example.workers.dev").unwrap();
+        let b = config
+            .ticket_key_for("callme-staging.example.workers.dev")
+            .unwrap();
+        assert_ne!(a, b);
+        assert_eq!(
+            a,
+            config.ticket_key_for("CALLME.example.workers.dev").unwrap()
+        );
+        assert_ne!(a.expose(), config.ticket_key().unwrap().expose());
+        let ticket = crate::ticket::issue(
+            a.expose(),
+            &callme_shared::CallId::parse("c1").unwrap(),
+            0,
+            60_000,
+        );
+        assert!(crate::ticket::open(a.expose(), &ticket, 1).is_ok());
+        assert!(crate::ticket::open(b.expose(), &ticket, 1).is_err());
+    }
+
+    #[test]
     fn health_says_whether_the_bot_check_runs_and_what_to_fix() {
         let off = health(&config());
         assert_eq!((off.ok, off.bot_check), (true, "off"));
@@ -283,6 +342,10 @@ pub(crate) mod tests {
         assert!(!sick.ok);
         assert_eq!(sick.problems.len(), 1);
         assert!(!serde_json::to_string(&sick).unwrap().contains("short\""));
+        let broke = health(&config()).with_credits(true);
+        assert_eq!((broke.ok, broke.credits), (false, Some("out")));
+        let json = serde_json::to_string(&health(&config()).with_credits(false)).unwrap();
+        assert!(!json.contains("credits"), "{json}");
     }
 
     #[test]

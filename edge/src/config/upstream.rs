@@ -24,6 +24,10 @@ pub struct Upstream {
     /// The agent's webhook secret; without it `POST /api/platform/events`
     /// is 404 (`PLATFORM_WEBHOOK_SECRET`).
     pub webhook_secret: Option<Secret>,
+    /// How long after a maybe-placed request the platform's list is taken
+    /// at its word: a call still missing then was not placed, and a retry
+    /// may send it (`MAYBE_PLACED_SECONDS`, default 30).
+    pub maybe_placed_ms: i64,
 }
 
 impl Upstream {
@@ -59,6 +63,7 @@ impl Upstream {
                 .clamp(100, 60_000),
             budget: budget(vars)?,
             webhook_secret: vars.get("PLATFORM_WEBHOOK_SECRET").map(Secret::new),
+            maybe_placed_ms: vars.ranged("MAYBE_PLACED_SECONDS", 30, 1..=600)? * 1_000,
         })
     }
 }
@@ -92,6 +97,7 @@ mod tests {
         assert_eq!(upstream.budget.rule.window_ms, 60_000);
         assert_eq!(upstream.budget.reserve, 20);
         assert!(upstream.webhook_secret.is_none());
+        assert_eq!(upstream.maybe_placed_ms, 30_000);
     }
 
     #[test]

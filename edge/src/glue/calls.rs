@@ -1,6 +1,8 @@
 //! `GET /api/calls`: call history for a portal token.
 
-use callme_shared::{CallList, CallsQuery, ErrorCode, Pagination, PhoneNumber};
+use callme_shared::{
+    CallCommand, CallList, CallsQuery, ErrorCode, Pagination, PhoneNumber, Timestamp,
+};
 use worker::{Method, Request, Response};
 
 use crate::error::EdgeError;
@@ -16,7 +18,10 @@ use super::{Ctx, fetch, respond};
 
 /// The portal token's claims, once it is verified and its per-token limit
 /// has room (both portal endpoints count against the same limit).
-async fn portal_claims(ctx: &mut Ctx, req: &Request) -> Result<token::Claims, EdgeError> {
+pub(crate) async fn portal_claims(
+    ctx: &mut Ctx,
+    req: &Request,
+) -> Result<token::Claims, EdgeError> {
     let bearer = req
         .headers()
         .get("Authorization")
@@ -96,7 +101,9 @@ pub async fn handle_calls(ctx: &mut Ctx, req: &Request) -> Result<Response, Edge
                             .await?;
                     scan.accept(upstream::list_answer(&raw)?);
                 }
-                return respond::json(200, &scan.finish());
+                let mut list = scan.finish();
+                with_commands(&record::db(&ctx.env)?, &mut list).await?;
+                return respond::json(200, &list);
             }
             Err(busy) => ctx.log.detail = busy.log_detail(),
         }
@@ -108,7 +115,7 @@ pub async fn handle_calls(ctx: &mut Ctx, req: &Request) -> Result<Response, Edge
     );
     let db = record::db(&ctx.env)?;
     let (rows, total) = record::page(&db, &read).await?;
-    let list = CallList {
+    let mut list = CallList {
         calls: rows.iter().map(CallRecord::as_call).collect(),
         pagination: Pagination {
             total,
@@ -116,7 +123,26 @@ pub async fn handle_calls(ctx: &mut Ctx, req: &Request) -> Result<Response, Edge
             offset: query.offset.get(),
         },
     };
+    with_commands(&db, &mut list).await?;
     respond::json(200, &list)
+}
+
+/// Adds to each call of `list` the commands the record keeps for it (one
+/// read for the page).
+async fn with_commands(db: &worker::D1Database, list: &mut CallList) -> Result<(), EdgeError> {
+    let ids: Vec<&str> = list.calls.iter().map(|c| c.id.as_str()).collect();
+    let kept = record::commands(db, &ids).await?;
+    for row in kept {
+        if let Some(call) = list.calls.iter_mut().find(|c| c.id.as_str() == row.call_id) {
+            call.commands.push(CallCommand {
+                kind: row.kind,
+                at: Timestamp::from_unix_millis(super::sql::int(row.at_ms)),
+                by: row.by_whom,
+                to: row.target,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// `DELETE /api/calls?phone=+E164` for a token with `calls:erase`: erases

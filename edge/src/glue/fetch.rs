@@ -97,6 +97,20 @@ pub async fn spend(ctx: &mut Ctx) -> Result<(), EdgeError> {
         })
 }
 
+thread_local! {
+    /// Whether the platform's last word to this isolate was 402.
+    static OUT_OF_CREDITS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether this isolate last heard 402 (no credits) from the platform.
+pub fn out_of_credits() -> bool {
+    OUT_OF_CREDITS.with(std::cell::Cell::get)
+}
+
+fn method_was_outbound(path: &str) -> bool {
+    path == "/calls/outbound"
+}
+
 /// Calls the platform with the key (also from the Scheduler's alarm,
 /// which has no request to log).
 pub async fn to_platform(
@@ -106,7 +120,7 @@ pub async fn to_platform(
     body: Option<String>,
 ) -> Result<Raw, EdgeError> {
     let request = platform_request(config, method, path, body)?;
-    match send(request, config.upstream.timeout_ms).await {
+    let result = match send(request, config.upstream.timeout_ms).await {
         Ok(raw) => Ok(raw),
         Err(Failure::TimedOut) => Err(EdgeError::UpstreamTimeout),
         Err(Failure::Unreachable(detail)) => Err(EdgeError::Upstream {
@@ -114,7 +128,16 @@ pub async fn to_platform(
             status: None,
             detail,
         }),
+    };
+    if let Ok(raw) = &result {
+        // What `/api/health` says of the account: its last word here.
+        match raw.status {
+            402 => OUT_OF_CREDITS.with(|out| out.set(true)),
+            200..=299 if method_was_outbound(path) => OUT_OF_CREDITS.with(|out| out.set(false)),
+            _ => {}
+        }
     }
+    result
 }
 
 fn platform_request(

@@ -4,6 +4,7 @@
 mod body;
 pub(crate) mod callback;
 mod calls;
+mod control;
 mod cron;
 mod events;
 mod fetch;
@@ -42,6 +43,9 @@ pub struct Ctx {
     pub log: LogLine,
     /// The runtime's context of this request (for work after the answer).
     pub cf: Rc<Context>,
+    /// The edge's own host (and port) as the request named it: tickets are
+    /// bound to it.
+    pub host: String,
 }
 
 impl Ctx {
@@ -113,6 +117,14 @@ fn prepare(
         now_ms: now(),
         log: std::mem::take(log),
         cf,
+        host: request
+            .url()
+            .map(|url| match (url.host_str(), url.port()) {
+                (Some(host), Some(port)) => format!("{host}:{port}"),
+                (Some(host), None) => host.to_owned(),
+                (None, _) => String::new(),
+            })
+            .unwrap_or_default(),
     })
 }
 
@@ -121,12 +133,19 @@ async fn route(ctx: &mut Ctx, request: Request, path: &str) -> Result<Response, 
     if method == Method::Options {
         return respond::preflight(&ctx.caller);
     }
+    if let Some(id) = routes::call_control_id(path) {
+        return match method {
+            Method::Post => control::handle_control(ctx, request, &id).await,
+            _ => Err(EdgeError::MethodNotAllowed("POST, OPTIONS")),
+        };
+    }
     let Some(route) = Route::of(path) else {
         return Err(EdgeError::NotFound("No such endpoint."));
     };
     match (route, method) {
         (Route::Health, Method::Get | Method::Head) => {
-            let health = crate::config::health(&ctx.site.config);
+            let health =
+                crate::config::health(&ctx.site.config).with_credits(fetch::out_of_credits());
             respond::json(if health.ok { 200 } else { 503 }, &health)
         }
         (Route::Config, Method::Get | Method::Head) => {
@@ -142,6 +161,7 @@ async fn route(ctx: &mut Ctx, request: Request, path: &str) -> Result<Response, 
         (Route::Calls, Method::Get | Method::Head) => calls::handle_calls(ctx, &request).await,
         (Route::Calls, Method::Delete) => calls::handle_erase(ctx, &request).await,
         (Route::PlatformEvents, Method::Post) => events::handle_event(ctx, request).await,
+        (Route::Note, Method::Post) => control::handle_note(ctx, request).await,
         (Route::Callback, Method::Post) => callback::handle_callback(ctx, request).await,
         (Route::Callback, Method::Delete) => status::handle_cancel(ctx, &request).await,
         (Route::Status, Method::Get | Method::Head) => status::handle_status(ctx, &request).await,

@@ -318,11 +318,13 @@ pub async fn page(
     Ok((rows(list).await?, total))
 }
 
-/// Deletes one number's calls; returns how many.
+/// Deletes one number's calls and their commands; returns how many calls.
 ///
 /// # Errors
 /// When D1 cannot be written.
 pub async fn erase(db: &D1Database, phone: &str) -> Result<usize, EdgeError> {
+    let commands = "DELETE FROM commands WHERE call_id IN (SELECT id FROM calls WHERE phone = ?1)";
+    changes(bind(db.prepare(commands), &[phone.into()])?).await?;
     changes(bind(
         db.prepare("DELETE FROM calls WHERE phone = ?1"),
         &[phone.into()],
@@ -330,16 +332,77 @@ pub async fn erase(db: &D1Database, phone: &str) -> Result<usize, EdgeError> {
     .await
 }
 
-/// Deletes calls made before `cutoff_ms`; returns how many.
+/// Deletes calls made before `cutoff_ms`, and their commands; returns how
+/// many calls.
 ///
 /// # Errors
 /// When D1 cannot be written.
 pub async fn expire(db: &D1Database, cutoff_ms: i64) -> Result<usize, EdgeError> {
+    let commands =
+        "DELETE FROM commands WHERE call_id IN (SELECT id FROM calls WHERE created_ms < ?1)";
+    changes(bind(db.prepare(commands), &[number(Some(cutoff_ms))])?).await?;
     changes(bind(
         db.prepare("DELETE FROM calls WHERE created_ms < ?1"),
         &[number(Some(cutoff_ms))],
     )?)
     .await
+}
+
+/// Keeps a control command sent into a call.
+///
+/// # Errors
+/// When D1 cannot be written.
+pub async fn keep_command(
+    db: &D1Database,
+    id: &CallId,
+    at_ms: i64,
+    kind: &str,
+    by: &str,
+    target: Option<&str>,
+) -> Result<(), EdgeError> {
+    let statement = bind(
+        db.prepare(
+            "INSERT INTO commands (call_id, at_ms, kind, by_whom, target) VALUES (?1, ?2, ?3, ?4, ?5)",
+        ),
+        &[id.as_str().into(), number(Some(at_ms)), kind.into(), by.into(), text(target)],
+    )?;
+    changes(statement).await.map(|_| ())
+}
+
+/// A command kept in the record.
+#[derive(Debug, Clone, Deserialize)]
+pub struct KeptRow {
+    /// The call.
+    pub call_id: String,
+    /// When (Unix ms, as SQLite's number).
+    pub at_ms: f64,
+    /// `note`, `say`, `end-call`, `transfer`.
+    pub kind: String,
+    /// A token's `sub`, or `visitor`.
+    pub by_whom: String,
+    /// A transfer's alias.
+    pub target: Option<String>,
+}
+
+/// The commands sent into the calls `ids`, oldest first.
+///
+/// # Errors
+/// When D1 cannot be read.
+pub async fn commands(db: &D1Database, ids: &[&str]) -> Result<Vec<KeptRow>, EdgeError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (1..=ids.len()).map(|i| format!("?{i}")).collect();
+    let values: Vec<JsValue> = ids.iter().map(|id| JsValue::from_str(id)).collect();
+    let statement = bind(
+        db.prepare(format!(
+            "SELECT call_id, at_ms, kind, by_whom, target FROM commands WHERE call_id IN ({}) ORDER BY at_ms",
+            marks.join(", ")
+        )),
+        &values,
+    )?;
+    let result = statement.all().await.map_err(failed("read"))?;
+    result.results().map_err(failed("rows"))
 }
 
 /// The oldest live call's creation time, if any is live.

@@ -2,6 +2,12 @@
 //! alarm at their slot through the same platform request as a callback
 //! now, retried when the platform fails (see `crate::booking`). One
 //! instance, named `global`, so a slot's capacity holds across isolates.
+//!
+//! The object runs one event at a time only between awaits: a command can
+//! arrive while the alarm awaits the platform. So the alarm claims a
+//! booking (reads it and marks it placing) in one synchronous step before
+//! the request goes out, and afterwards writes only the outcome of that
+//! claim (`booking::claim_next`, `booking::settle`).
 
 use serde::Deserialize;
 use worker::{
@@ -9,7 +15,7 @@ use worker::{
     durable_object,
 };
 
-use crate::booking::{self, Booking, BookingStatus, Store};
+use crate::booking::{self, Attempt, Booking, Store};
 use crate::budget::Purpose;
 use crate::config::EdgeConfig;
 use crate::error::EdgeError;
@@ -58,53 +64,69 @@ impl DurableObject for Scheduler {
     async fn fetch(&self, request: Request) -> worker::Result<Response> {
         let command: booking::Request = read_command(&request)?;
         let rearm = command.rearms();
-        let mut store = SqlStore(Sql::new(&self.sql));
+        let mut store = SqlStore::new(&self.sql);
         let reply = booking::handle(&mut store, command);
-        if let Some(failure) = store.0.failure() {
+        let wrote = store.wrote;
+        if let Some(failure) = store.sql.failure() {
             return Response::error(format!("scheduler storage failed: {failure}"), 500);
         }
-        if rearm {
+        // Only a write can move the next due time (a full slot, or a
+        // second cancel, writes nothing and costs no alarm).
+        if rearm && wrote {
             self.arm().await?;
         }
         answer_response(&reply)
     }
 
     async fn alarm(&self) -> worker::Result<Response> {
-        let now_ms = super::now();
         let site = super::site::site(&self.env);
-        let store = SqlStore(Sql::new(&self.sql));
-        for mut due in store.due(now_ms) {
+        // Whether the site takes calls at an instant (unknown settings:
+        // the attempt fails on them anyway).
+        let open = |at: i64| {
+            site.as_ref().map_or(true, |site| {
+                site.config.booking.schedule.is_open(&*site.zone, at)
+            })
+        };
+        loop {
+            // The claim: no await between reading the booking and marking
+            // it placing, so a cancel lands wholly before or after it.
+            let mut store = SqlStore::new(&self.sql);
+            let claimed = booking::claim_next(&mut store, super::now(), &open);
+            if let Some(failure) = store.sql.failure() {
+                worker::console_error!("scheduler: cannot claim a booking: {failure}");
+                break;
+            }
+            let Some(claimed) = claimed else { break };
             let result = match &site {
-                Ok(site) => place(&self.env, &site.config, &due).await,
+                Ok(site) => place(&self.env, &site.config, &claimed).await,
                 Err(error) => Err(EdgeError::Config(error.clone())),
             };
-            let now_ms = super::now();
-            due.attempts += 1;
-            match result {
-                Ok(call_id) => {
-                    due.status = BookingStatus::Placed;
-                    due.call_id = Some(call_id);
-                    due.placed_ms = Some(now_ms);
-                }
+            let attempt = match result {
+                Ok(call_id) => Attempt::Placed(call_id),
                 Err(error) => {
                     let code = error.body().error.code;
                     worker::console_log!(
                         "{{\"event\":\"scheduled_attempt_failed\",\"booking\":\"{}\",\"attempt\":{},\"code\":\"{code}\",\"detail\":{:?}}}",
-                        due.id,
-                        due.attempts,
+                        claimed.id,
+                        claimed.attempts,
                         error.log_detail().unwrap_or_default()
                     );
-                    match booking::retry_at(due.attempts, now_ms) {
-                        Some(next) => due.next_try_ms = next,
-                        None => {
-                            due.status = BookingStatus::Failed;
-                            due.error = Some(code);
-                        }
-                    }
+                    Attempt::Failed(code)
                 }
+            };
+            let mut store = SqlStore::new(&self.sql);
+            let settled = booking::settle(&mut store, &claimed, attempt, super::now(), &open);
+            if let Some(failure) = store.sql.failure() {
+                worker::console_error!("scheduler: cannot settle {}: {failure}", claimed.id);
             }
-            let mut store = SqlStore(Sql::new(&self.sql));
-            store.put(&due);
+            if let Some(booking) = settled.filter(|b| b.status == booking::BookingStatus::Failed) {
+                worker::console_log!(
+                    "{{\"event\":\"scheduled_failed\",\"booking\":\"{}\",\"attempts\":{},\"code\":\"{}\"}}",
+                    booking.id,
+                    booking.attempts,
+                    booking.error.as_deref().unwrap_or_default()
+                );
+            }
         }
         self.arm().await?;
         Response::empty()
@@ -158,7 +180,7 @@ async fn place(env: &Env, config: &EdgeConfig, booking: &Booking) -> Result<Stri
 impl Scheduler {
     /// Sets the alarm for the next booking due (or clears it).
     async fn arm(&self) -> worker::Result<()> {
-        let store = SqlStore(Sql::new(&self.sql));
+        let store = SqlStore::new(&self.sql);
         let storage = self.state.storage();
         match store.next_due() {
             Some(at) => {
@@ -172,7 +194,11 @@ impl Scheduler {
 
 /// The Scheduler's [`Store`] over SQLite; the first storage error is kept
 /// and turns the answer into a 500.
-struct SqlStore<'a>(Sql<'a>);
+struct SqlStore<'a> {
+    sql: Sql<'a>,
+    /// Whether anything was written.
+    wrote: bool,
+}
 
 #[derive(Deserialize)]
 struct RecordRow {
@@ -189,27 +215,28 @@ struct NextRow {
     next: Option<f64>,
 }
 
-impl SqlStore<'_> {
+impl<'a> SqlStore<'a> {
+    fn new(sql: &'a SqlStorage) -> Self {
+        Self {
+            sql: Sql::new(sql),
+            wrote: false,
+        }
+    }
+
     fn records(&self, query: &str, bindings: Vec<SqlStorageValue>) -> Vec<Booking> {
-        self.0
+        self.sql
             .run::<RecordRow>(query, bindings)
             .into_iter()
             .filter_map(|row| serde_json::from_str(&row.record).ok())
             .collect()
     }
 
-    /// Bookings waiting whose (next) attempt is due.
-    fn due(&self, now_ms: i64) -> Vec<Booking> {
-        self.records(
-            "SELECT record FROM bookings WHERE status = 'scheduled' AND next_try_ms <= ? ORDER BY next_try_ms",
-            vec![now_ms.into()],
-        )
-    }
-
+    /// When the alarm has work next: a booking's (next) attempt, or a
+    /// claim's lapse.
     fn next_due(&self) -> Option<i64> {
-        self.0
+        self.sql
             .run::<NextRow>(
-                "SELECT MIN(next_try_ms) AS next FROM bookings WHERE status = 'scheduled'",
+                "SELECT MIN(next_try_ms) AS next FROM bookings WHERE status IN ('scheduled', 'placing')",
                 vec![],
             )
             .into_iter()
@@ -226,8 +253,18 @@ impl Store for SqlStore<'_> {
             .next()
     }
 
+    fn due(&self, now_ms: i64) -> Option<Booking> {
+        self.records(
+            "SELECT record FROM bookings WHERE status IN ('scheduled', 'placing') AND next_try_ms <= ? \
+             ORDER BY next_try_ms LIMIT 1",
+            vec![now_ms.into()],
+        )
+        .into_iter()
+        .next()
+    }
+
     fn count_in_slot(&self, slot_ms: i64) -> u32 {
-        self.0
+        self.sql
             .run::<CountRow>(
                 "SELECT COUNT(*) AS n FROM bookings WHERE slot_ms = ? AND status != 'cancelled'",
                 vec![slot_ms.into()],
@@ -238,13 +275,14 @@ impl Store for SqlStore<'_> {
     }
 
     fn put(&mut self, booking: &Booking) {
+        self.wrote = true;
         let record = serde_json::to_string(booking).unwrap_or_default();
-        let _: Vec<serde_json::Value> = self.0.run(
+        let _: Vec<serde_json::Value> = self.sql.run(
             "INSERT OR REPLACE INTO bookings (id, slot_ms, status, next_try_ms, record) VALUES (?, ?, ?, ?, ?)",
             vec![
                 booking.id.as_str().into(),
                 booking.slot_ms.into(),
-                booking.status.as_str().into(),
+                booking.status.stored().into(),
                 booking.next_try_ms.into(),
                 record.into(),
             ],

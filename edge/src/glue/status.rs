@@ -22,6 +22,7 @@ use super::{Ctx, fetch, respond};
 
 thread_local! {
     static POLLS: RefCell<LocalLimits> = RefCell::new(LocalLimits::default());
+    static CANCELS: RefCell<LocalLimits> = RefCell::new(LocalLimits::default());
 }
 
 /// `GET /api/callback/status` with `Authorization: Ticket <ticket>`.
@@ -120,7 +121,10 @@ async fn look_up(
 }
 
 /// The ticket of the request (`Authorization: Ticket <ticket>`), opened.
-fn open_ticket(ctx: &mut Ctx, req: &Request) -> Result<(String, crate::ticket::Ticket), EdgeError> {
+pub(crate) fn open_ticket(
+    ctx: &mut Ctx,
+    req: &Request,
+) -> Result<(String, crate::ticket::Ticket), EdgeError> {
     let ticket_text = req
         .headers()
         .get("Authorization")
@@ -132,7 +136,7 @@ fn open_ticket(ctx: &mut Ctx, req: &Request) -> Result<(String, crate::ticket::T
             message: "Send the ticket of this callback: Authorization: Ticket <ticket>.",
         })?;
     let ticket = ticket::open(
-        ctx.site.config.ticket_key()?.expose(),
+        ctx.site.config.ticket_key_for(&ctx.host)?.expose(),
         ticket_text.trim(),
         ctx.now_ms,
     )
@@ -147,7 +151,7 @@ fn open_ticket(ctx: &mut Ctx, req: &Request) -> Result<(String, crate::ticket::T
 }
 
 /// The booking a ticket names.
-async fn find_booking(ctx: &mut Ctx, id: &str) -> Result<Booking, EdgeError> {
+pub(crate) async fn find_booking(ctx: &mut Ctx, id: &str) -> Result<Booking, EdgeError> {
     super::scheduler_object::ask(ctx, Get { id: id.to_owned() })
         .await?
         .ok_or(EdgeError::CallNotFound)
@@ -156,7 +160,11 @@ async fn find_booking(ctx: &mut Ctx, id: &str) -> Result<Booking, EdgeError> {
 /// What the visitor sees of a booking not (yet) placed.
 fn booking_view(ctx: &Ctx, booking: &Booking) -> Result<CallbackStatus, EdgeError> {
     let status = match booking.status {
-        BookingStatus::Scheduled | BookingStatus::Placed => LiveStatus::Scheduled,
+        // Being placed is still scheduled to the visitor until the platform
+        // has answered (then the placed call's own status follows).
+        BookingStatus::Scheduled | BookingStatus::Placing | BookingStatus::Placed => {
+            LiveStatus::Scheduled
+        }
         BookingStatus::Cancelled => LiveStatus::Cancelled,
         BookingStatus::Failed => LiveStatus::Failed,
     };
@@ -173,12 +181,27 @@ fn booking_view(ctx: &Ctx, booking: &Booking) -> Result<CallbackStatus, EdgeErro
 }
 
 /// `DELETE /api/callback` with `Authorization: Ticket <ticket>`: cancels a
-/// booked callback still waiting for its slot.
+/// booked callback still waiting for its slot. 204 (no body) when it is
+/// cancelled (or already was), 409 `not_cancellable` once the Scheduler has
+/// claimed it to place the call, or for a callback that was never booked.
 pub async fn handle_cancel(ctx: &mut Ctx, req: &Request) -> Result<Response, EdgeError> {
     if matches!(ctx.caller, Caller::Server) {
         return Err(cors::browser_only());
     }
-    let (_, ticket) = open_ticket(ctx, req)?;
+    let (ticket_text, ticket) = open_ticket(ctx, req)?;
+    // Per ticket, per isolate: each cancel is a Scheduler write and an
+    // alarm re-arm, and a ticket is made only by a counted booking.
+    let check = LimitKind::Cancel.check(
+        &crate::sign::sha256_hex(ticket_text.trim().as_bytes())[..24],
+        ctx.site.config.limits.cancel_per_ticket,
+    );
+    let now_ms = ctx.now_ms;
+    CANCELS
+        .with(|cancels| cancels.borrow_mut().hit(&check, now_ms))
+        .map_err(|retry_after_s| EdgeError::RateLimited {
+            retry_after_s,
+            limit: LimitKind::Cancel,
+        })?;
     let not_cancellable = || EdgeError::Conflict {
         code: ErrorCode::NotCancellable,
         message: "This callback cannot be cancelled any more.",
@@ -190,7 +213,13 @@ pub async fn handle_cancel(ctx: &mut Ctx, req: &Request) -> Result<Response, Edg
         id: ticket.call_id.as_str().to_owned(),
     };
     match super::scheduler_object::ask(ctx, command).await? {
-        Ok(booking) => respond::json(200, &booking_view(ctx, &booking)?),
+        Ok(_) => {
+            // Its place is free again: this isolate's slot list says so.
+            super::callback::forget_slot_counts();
+            Ok(Response::empty()
+                .map_err(respond::internal)?
+                .with_status(204))
+        }
         Err(_) => Err(not_cancellable()),
     }
 }
