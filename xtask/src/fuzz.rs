@@ -13,15 +13,7 @@ use std::process::Command;
 use std::thread;
 
 use crate::cmd::{self, Outcome};
-use crate::tools::{self, CargoTool, WIDGET_TOOLCHAIN};
-
-/// cargo-fuzz at a pinned version.
-pub const CARGO_FUZZ: CargoTool = CargoTool {
-    krate: "cargo-fuzz",
-    version: "0.13.2",
-    binary: "cargo-fuzz",
-    locked: true,
-};
+use crate::tools::{self, CARGO_FUZZ, WIDGET_TOOLCHAIN};
 
 /// Every target, as named in `fuzz/Cargo.toml`.
 pub const TARGETS: [&str; 5] = [

@@ -80,7 +80,7 @@ fn ensure_widget_toolchain() -> Outcome {
 /// # Errors
 /// When it cannot be installed.
 pub fn ensure_fuzzer() -> Outcome {
-    ensure_cargo_tool(&crate::fuzz::CARGO_FUZZ)
+    ensure_cargo_tool(&crate::tools::CARGO_FUZZ)
 }
 
 fn ensure_cargo_tool(tool: &CargoTool) -> Outcome {

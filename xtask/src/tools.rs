@@ -84,6 +84,14 @@ pub const WORKER_BUILD: CargoTool = CargoTool {
     locked: true,
 };
 
+/// cargo-fuzz at a pinned version (runs on the widget's nightly).
+pub const CARGO_FUZZ: CargoTool = CargoTool {
+    krate: "cargo-fuzz",
+    version: "0.13.2",
+    binary: "cargo-fuzz",
+    locked: true,
+};
+
 /// A binary from the npm packages (`node_modules/.bin/NAME`).
 pub fn npm_bin(name: &str) -> PathBuf {
     root().join("node_modules").join(".bin").join(name)
