@@ -3,7 +3,7 @@
 // sandbox's journal as the judge of what reached the platform.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { ORIGIN, browser, callbackBody, settings, startEdge, startSandbox } from "./support.mjs";
+import { ORIGIN, browser, callbackBody, mintTicket, settings, startEdge, startSandbox } from "./support.mjs";
 
 let sandbox;
 let edge;
@@ -219,5 +219,27 @@ test("once the list shows a maybe-placed call was not placed, racing retries pla
     assert.equal((await sandbox.requests("/calls/outbound")).length, 2, "the lost request and one more");
   } finally {
     await slow.stop();
+  }
+});
+
+test("polls of old tickets share the call record: 20 polls cost at most one platform read", async () => {
+  const record = await startEdge(settings(sandbox.url, { STATUS_REFRESH_SECONDS: "3600" }));
+  try {
+    await sandbox.reset();
+    const placed = await record.fetch("/api/callback", { method: "POST", headers: browser(), body: callbackBody({ phone: "+31612345641" }) });
+    const { call_id: id } = await placed.json();
+    const reads = async () => (await sandbox.requests("/calls")).filter((r) => r.method === "GET").length;
+    const before = await reads();
+    // A ticket for the same call issued 40 minutes ago (older than the
+    // old shared list's window), polled 20 times.
+    const old = mintTicket(id, Date.now() - 40 * 60_000);
+    for (let i = 0; i < 20; i++) {
+      const r = await record.fetch("/api/callback/status", { headers: { Origin: ORIGIN, Authorization: `Ticket ${old}` } });
+      assert.equal(r.status, 200);
+      await r.text();
+    }
+    assert.ok((await reads()) - before <= 1, `${(await reads()) - before} platform reads`);
+  } finally {
+    await record.stop();
   }
 });

@@ -158,3 +158,36 @@ test("an upstream failure is 502, never the platform's body", async () => {
   assert.equal(response.status, 502);
   assert.equal((await response.json()).error.code, "upstream_error");
 });
+
+test("a token with calls:erase erases one number's calls from the record, and nothing else", async () => {
+  const everything = await (await calls("?limit=100", token())).json();
+  const phone = everything.calls.find((c) => c.caller_phone.startsWith("+316")).caller_phone;
+  const erase = (query, bearer) => edge.fetch(`/api/calls${query}`, { method: "DELETE", headers: { Authorization: `Bearer ${bearer}` } });
+  const before = (await edge.records()).length;
+  const mine = (await edge.records()).filter((r) => r.phone === phone).length;
+  assert.ok(mine > 0);
+  assert.notEqual(phone, "+31699999999", "the other number is another number");
+  // Refused, each changing nothing: no scope, no number, a bad number, a
+  // token restricted to another number.
+  for (const [query, bearer, status, code] of [
+    [`?phone=${encodeURIComponent(phone)}`, token(), 403, "token_scope"],
+    ["", token({ scope: "calls:read calls:erase" }), 400, "phone_missing"],
+    ["?phone=0612345678", token({ scope: "calls:read calls:erase" }), 400, "phone_missing_plus"],
+    [`?phone=${encodeURIComponent(phone)}&phone=%2B31699999999`, token({ scope: "calls:read calls:erase" }), 400, "unknown_parameter"],
+    [`?phone=${encodeURIComponent(phone)}`, token({ scope: "calls:read calls:erase", phone: "+31699999999" }), 403, "token_scope"],
+  ]) {
+    const response = await erase(query, bearer);
+    assert.equal(response.status, status, query);
+    assert.equal((await response.json()).error.code, code, query);
+  }
+  assert.equal((await edge.records()).length, before, "a refusal erases nothing");
+  const platformBefore = await listCount();
+  const response = await erase(`?phone=${encodeURIComponent(phone)}`, token({ scope: "calls:read calls:erase" }));
+  assert.equal(response.status, 200);
+  assert.deepEqual(await response.json(), { erased: mine });
+  assert.equal((await edge.records()).length, before - mine);
+  assert.ok((await edge.records()).every((r) => r.phone !== phone));
+  const after = await (await calls("?limit=100", token({ phone }))).json();
+  assert.deepEqual([after.calls, after.pagination.total], [[], 0]);
+  assert.equal(await listCount(), platformBefore, "erasing costs no platform request");
+});
