@@ -3,7 +3,7 @@
 // and a button of the page opens the form. No event carries the visitor's
 // number or name, so the detail can go to analytics as it is.
 const log = document.querySelector("#callme-log");
-for (const name of ["open", "close", "requested", "status", "error"]) {
+for (const name of ["open", "close", "requested", "status", "note", "error"]) {
   document.addEventListener(`callme:${name}`, (event) => {
     // A site would write: analytics.track(event.type, event.detail);
     const line = document.createElement("li");

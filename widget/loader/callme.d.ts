@@ -29,9 +29,18 @@ interface CallmeErrorDetail {
    * than the widget).
    */
   code: string;
-  /** The form field it is about (`phone`, `consent`, `name`, `note`, ...). */
+  /**
+   * The form field it is about (`phone`, `consent`, `name`, `note`, ...;
+   * `text` for the note typed during the call).
+   */
   field?: string;
 }
+
+/**
+ * `callme:note`: the visitor's note reached the agent during the call. It
+ * carries nothing: never what the visitor typed.
+ */
+interface CallmeNoteDetail {}
 
 /** Every event a `<callme-button>` sends, by name. */
 interface CallmeButtonEventMap {
@@ -40,6 +49,7 @@ interface CallmeButtonEventMap {
   "callme:requested": CustomEvent<CallmeRequestedDetail>;
   "callme:status": CustomEvent<CallmeStatusDetail>;
   "callme:error": CustomEvent<CallmeErrorDetail>;
+  "callme:note": CustomEvent<CallmeNoteDetail>;
 }
 
 /** `<callme-button endpoint agent lang default-country consent-text phone name preload floating>` */
@@ -70,7 +80,13 @@ interface CallmeButtonElement extends HTMLElement {
   ): void;
 }
 
-/** `<callme-history endpoint token lang>`: a portal user's call history. */
+/**
+ * `<callme-history endpoint token lang page-size transfer-targets>`: a
+ * portal user's call history. For a token whose `scope` has
+ * `calls:control`, the live calls come first with "End call", "Transfer to
+ * …" (one button per alias of `transfer-targets`, comma separated, e.g.
+ * `"sales,desk"`: aliases of the edge's `TRANSFER_TARGETS`) and "Say …".
+ */
 interface CallmeHistoryElement extends HTMLElement {}
 
 interface HTMLElementTagNameMap {

@@ -7,9 +7,9 @@
 // Needs no eval, no blob: URLs and no inline script: it works under a
 // strict CSP that allows this file's origin (plus 'wasm-unsafe-eval').
 // The host page follows the button through events (callme:open, :close,
-// :requested, :status, :error; bubbling and composed, never the visitor's
-// number or name) and drives it with open() and close(); callme.d.ts,
-// beside this file, types them.
+// :requested, :status, :error, :note; bubbling and composed, never the
+// visitor's number, name or typed text) and drives it with open() and
+// close(); callme.d.ts, beside this file, types them.
 const base = new URL(".", import.meta.url);
 const KINDS = ["button", "history"];
 const bundles = new Map();
@@ -107,6 +107,7 @@ details { margin: .6em 0; } summary { cursor: pointer; font-size: .9em; color: v
 .tracking .detail { font-variant-numeric: tabular-nums; font-size: 1.1em; margin: 0 0 .8em; }
 .tracking[data-state=dialing] .headline, .tracking[data-state=connecting] .headline { animation: pulse 1.4s ease-in-out infinite; }
 .tracking[data-state=failed] .headline { color: #c62828; }
+.note { text-align: start; margin: .4em 0 .8em; } .note .secondary { margin-top: .5em; }
 @keyframes pulse { 50% { opacity: .45; } }
 @media (prefers-reduced-motion: reduce) { * { animation: none !important; transition: none !important; } }
 :host(callme-history) { display: block; }
@@ -125,6 +126,13 @@ td.summary { max-width: 28em; } td.summary p { margin: .3em 0 0; white-space: pr
 .badge { display: inline-block; padding: .15em .6em; border-radius: 999px; font-size: .82em; font-weight: 600; background: var(--_line); }
 .badge.ended { background: #e3f4e8; color: #1b6b35; } .badge.failed { background: #fde7e7; color: #a4161a; }
 .badge.in-progress, .badge.connecting { background: #e6efff; color: #0b4bc0; }
+.live-calls { margin: 0 0 1.2em; padding: .8em 1em; border: 2px solid var(--_accent); border-radius: var(--_radius); }
+.live-calls h3 { margin: 0 0 .4em; font-size: 1em; } .live-calls > ul { margin: 0; padding: 0; list-style: none; }
+.live-call + .live-call { border-top: 1px solid var(--_line); margin-top: .6em; padding-top: .6em; }
+.who { margin: 0; font-variant-numeric: tabular-nums; }
+.actions, .confirm, .say { display: flex; flex-wrap: wrap; gap: .5em; align-items: center; margin: .5em 0; }
+.confirm { margin: 0; font-weight: 600; } .say { align-items: flex-end; } .say label { flex: 1 1 16em; margin: 0; }
+.commands { margin: .3em 0 0; padding-left: 1.2em; font-size: .9em; color: var(--_muted); }
 .pager { display: flex; justify-content: space-between; align-items: center; margin-top: 1em; gap: 1em; }
 .pager button[disabled] { opacity: .45; cursor: default; }
 .state { padding: 2em 0; text-align: center; color: var(--_muted); }
@@ -306,10 +314,12 @@ class CallmeButton extends CallmeElement {
       if (!open) this.launcher.focus();
     };
     // What the component tells the page, by kind: ("requested", status,
-    // at?), ("status", status) and ("error", code, field?). Only codes,
-    // statuses and a booked slot's time ever come through here.
+    // at?), ("status", status), ("error", code, field?) and ("note") once
+    // a note reached the agent. Only codes, statuses and a booked slot's
+    // time ever come through here, never what the visitor typed.
     const told = (kind, value, extra) => {
       if (kind === "error") this.emit("error", extra ? { code: value, field: extra } : { code: value });
+      else if (kind === "note") this.emit("note", {});
       else this.emit(kind, extra ? { status: value, at: extra } : { status: value });
     };
     return glue.mount_button(this, this.panelSlot, this.endpoint, this.isOpen, toggled, told);

@@ -99,21 +99,31 @@ impl Edge {
     }
 
     /// `DELETE /api/callback` with the ticket: cancels a booked callback.
+    /// The edge answers 204 without a body; the status it stands for is
+    /// the booking, cancelled (what the next poll would say).
     #[cfg(feature = "button")]
     ///
     /// # Errors
-    /// A [`WidgetError`] (409 `not_cancellable` once it is placed).
+    /// A [`WidgetError`] (409 `not_cancellable` once it is being placed).
     pub async fn cancel(&self, accepted: &CallbackAccepted) -> Result<CallbackStatus, WidgetError> {
         let ticket = format!("Ticket {}", accepted.ticket);
-        self.send(
+        self.exchange(
             "DELETE",
             "/api/callback",
             None,
             &[("Authorization", &ticket)],
             None,
-            wire::callback_status,
         )
-        .await
+        .await?;
+        Ok(CallbackStatus {
+            call_id: accepted.call_id.clone(),
+            status: callme_shared::LiveStatus::Cancelled,
+            at: accepted.at.clone(),
+            duration_seconds: None,
+            started_at: None,
+            ended_at: None,
+            error: None,
+        })
     }
 
     /// `GET /api/calls` with a portal token.
@@ -224,5 +234,66 @@ impl Edge {
             let body = json.and_then(wire::error_body);
             Err(WidgetError::from_answer(status, body, retry_after))
         }
+    }
+}
+
+/// Live call control: the visitor's note during their call, and the
+/// operator's commands from the portal. Both answer 202 with nothing the
+/// widget needs, so neither reads the answer's body.
+impl Edge {
+    /// `POST /api/callback/note` with the call's ticket: text for the agent
+    /// while the call is in progress.
+    #[cfg(feature = "button")]
+    ///
+    /// # Errors
+    /// A [`WidgetError`]: 409 `call_not_live` once the call is not in
+    /// progress, 429 past the per-call limit, field errors under `text`.
+    pub async fn note(
+        &self,
+        accepted: &CallbackAccepted,
+        text: &callme_shared::CallNote,
+        locale: &str,
+    ) -> Result<(), WidgetError> {
+        let ticket = format!("Ticket {}", accepted.ticket);
+        let body = wire::note_request(text, locale).ok_or(WidgetError::Network)?;
+        self.exchange(
+            "POST",
+            "/api/callback/note",
+            Some(body),
+            &[("Authorization", &ticket)],
+            None,
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// `POST /api/calls/{id}/control` with a portal token whose scope has
+    /// `calls:control` (the id percent-encoded: it may hold `+`).
+    #[cfg(feature = "history")]
+    ///
+    /// # Errors
+    /// A [`WidgetError`]: 403 `token_scope`, 404 outside the token's scope,
+    /// 409 `call_not_live`, 400 `transfer_target_unknown` or a field error.
+    pub async fn control(
+        &self,
+        token: &str,
+        call: &callme_shared::CallId,
+        command: &crate::control::Command,
+    ) -> Result<(), WidgetError> {
+        let bearer = format!("Bearer {token}");
+        let path = format!(
+            "/api/calls/{}/control",
+            callme_shared::percent_encode(call.as_str())
+        );
+        let body = wire::control_request(command).ok_or(WidgetError::Network)?;
+        self.exchange(
+            "POST",
+            &path,
+            Some(body),
+            &[("Authorization", &bearer)],
+            None,
+        )
+        .await
+        .map(|_| ())
     }
 }

@@ -138,6 +138,28 @@ pub fn local_date_time(lang_tag: &str, at: &callme_shared::Timestamp) -> String 
 }
 
 #[cfg(feature = "history")]
+thread_local! {
+    static CLOCK: Formatter = const { Formatter::new(&[("hour", "2-digit"), ("minute", "2-digit")]) };
+}
+
+#[cfg(feature = "history")]
+/// A local time of day in the reader's language, e.g. "10:42".
+pub fn local_clock(lang_tag: &str, at: &callme_shared::Timestamp) -> String {
+    #[allow(clippy::cast_precision_loss)]
+    let millis = JsValue::from_f64(at.unix_millis() as f64);
+    CLOCK.with(|formatter| formatter.format(lang_tag, &millis))
+}
+
+#[cfg(feature = "history")]
+/// Whether the page is out of sight (another tab, a minimised window):
+/// then nothing needs to follow a live call.
+pub fn page_hidden() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .is_some_and(|d| d.hidden())
+}
+
+#[cfg(feature = "history")]
 /// A short local day label ("13 dec") for a `YYYY-MM-DD` day.
 pub fn short_day(lang_tag: &str, day: &str) -> String {
     let date = js_sys::Date::new(&JsValue::from_str(&format!("{day}T12:00:00Z")));

@@ -54,11 +54,19 @@ fn field_into(out: &mut String, text: &str) {
     out.push('"');
 }
 
+/// Whether a spreadsheet could read `text` as a formula: it starts (after
+/// any spaces and line breaks, which some spreadsheets skip) with `=` or
+/// `@`, their fullwidth and small forms (some normalise them to ASCII), a
+/// tab, a carriage return or a line feed, or with a plus or minus sign of
+/// any width before anything but a number.
 fn looks_like_formula(text: &str) -> bool {
-    let mut chars = text.chars();
+    if text.starts_with(['\t', '\r', '\n']) {
+        return true;
+    }
+    let mut chars = text.trim_start_matches([' ', '\u{3000}']).chars();
     match chars.next() {
-        Some('=' | '@' | '\t' | '\r') => true,
-        Some('+' | '-') => !chars
+        Some('=' | '@' | '\u{ff1d}' | '\u{ff20}' | '\u{fe66}' | '\u{fe6b}') => true,
+        Some('+' | '-' | '\u{ff0b}' | '\u{ff0d}' | '\u{fe62}' | '\u{fe63}' | '\u{2212}') => !chars
             .as_str()
             .bytes()
             .all(|b| b.is_ascii_digit() || b == b' '),
@@ -145,6 +153,18 @@ mod tests {
             ("+31612345678", false),
             ("-15", false),
             ("plain = text", false),
+            // What spreadsheets also take for a formula's start.
+            ("\n=1+1", true),
+            ("\r@x", true),
+            ("  =1+1", true),
+            ("\u{ff1d}HYPERLINK(\"http://evil\")", true),
+            ("\u{ff0b}cmd|' /C calc'!A0", true),
+            ("\u{ff0d}2+3", true),
+            ("\u{ff20}SUM(A1)", true),
+            ("\u{fe66}1+1", true),
+            ("\u{2212}2+3", true),
+            ("\u{ff0b}31612345678", false),
+            ("text \u{ff1d} text", false),
         ] {
             assert_eq!(looks_like_formula(text), defused, "{text:?}");
         }

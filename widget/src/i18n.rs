@@ -114,6 +114,29 @@ pub enum Msg {
     CancelBooking,
     NoSlots,
     Upcoming,
+    // What only one element shows is left out of the other's bundle (the
+    // native tests see every message). "Sent" is both's.
+    #[cfg(any(feature = "button", not(target_arch = "wasm32")))]
+    NoteLabel,
+    #[cfg(any(feature = "button", not(target_arch = "wasm32")))]
+    NoteSend,
+    NoteSent,
+    #[cfg(any(feature = "history", not(target_arch = "wasm32")))]
+    LiveCalls,
+    #[cfg(any(feature = "history", not(target_arch = "wasm32")))]
+    EndCall,
+    #[cfg(any(feature = "history", not(target_arch = "wasm32")))]
+    EndConfirm,
+    #[cfg(any(feature = "history", not(target_arch = "wasm32")))]
+    Yes,
+    #[cfg(any(feature = "history", not(target_arch = "wasm32")))]
+    No,
+    #[cfg(any(feature = "history", not(target_arch = "wasm32")))]
+    SayLabel,
+    #[cfg(any(feature = "history", not(target_arch = "wasm32")))]
+    Say,
+    #[cfg(any(feature = "history", not(target_arch = "wasm32")))]
+    Commands,
 }
 
 /// English and Dutch for `msg`. A `match` without a wildcard: a new
@@ -204,6 +227,27 @@ const fn texts(msg: Msg) -> (&'static str, &'static str) {
             "Your session has expired. Sign in again to see your calls.",
             "Uw sessie is verlopen. Log opnieuw in om uw gesprekken te zien.",
         ),
+        #[cfg(any(feature = "button", not(target_arch = "wasm32")))]
+        Msg::NoteLabel => ("Type it for the agent", "Typ het voor de agent"),
+        #[cfg(any(feature = "button", not(target_arch = "wasm32")))]
+        Msg::NoteSend => ("Send", "Versturen"),
+        Msg::NoteSent => ("Sent", "Verstuurd"),
+        #[cfg(any(feature = "history", not(target_arch = "wasm32")))]
+        Msg::LiveCalls => ("Live calls", "Lopende gesprekken"),
+        #[cfg(any(feature = "history", not(target_arch = "wasm32")))]
+        Msg::EndCall => ("End call", "Gesprek beëindigen"),
+        #[cfg(any(feature = "history", not(target_arch = "wasm32")))]
+        Msg::EndConfirm => ("End this call?", "Dit gesprek beëindigen?"),
+        #[cfg(any(feature = "history", not(target_arch = "wasm32")))]
+        Msg::Yes => ("Yes", "Ja"),
+        #[cfg(any(feature = "history", not(target_arch = "wasm32")))]
+        Msg::No => ("No", "Nee"),
+        #[cfg(any(feature = "history", not(target_arch = "wasm32")))]
+        Msg::SayLabel => ("Have the agent say", "Laat de agent zeggen"),
+        #[cfg(any(feature = "history", not(target_arch = "wasm32")))]
+        Msg::Say => ("Say", "Zeggen"),
+        #[cfg(any(feature = "history", not(target_arch = "wasm32")))]
+        Msg::Commands => ("Sent into this call", "Naar dit gesprek gestuurd"),
     }
 }
 
@@ -312,6 +356,49 @@ pub fn range_of(lang: Lang, first: u64, last: u64, total: u64) -> String {
     }
 }
 
+/// An operator's button for a transfer: "Transfer to sales".
+pub fn transfer_to(lang: Lang, alias: &str) -> String {
+    match lang {
+        Lang::En => format!("Transfer to {alias}"),
+        Lang::Nl => format!("Doorverbinden met {alias}"),
+    }
+}
+
+/// One command sent into a call, as the portal lists it beside the call:
+/// what (`kind`, the record's word), to which alias, by whom (a portal
+/// token's `sub`, or `visitor` for the caller's own note) and at `clock`
+/// (the reader's local time): "Transferred to sales by op-ada, 10:42".
+/// Never its words: the record does not keep them.
+pub fn command_line(lang: Lang, kind: &str, to: Option<&str>, by: &str, clock: &str) -> String {
+    let nl = lang == Lang::Nl;
+    let by = match (by, nl) {
+        ("visitor", false) => "the caller",
+        ("visitor", true) => "de beller",
+        (by, _) => by,
+    };
+    // What was done, and the word before who did it.
+    let (what, word) = match (kind, nl) {
+        ("note", false) => ("Typed", "by"),
+        ("note", true) => ("Getypt", "door"),
+        ("say", false) => ("Spoken by the agent", "for"),
+        ("say", true) => ("Uitgesproken door de agent", "voor"),
+        ("end-call", false) => ("Ended", "by"),
+        ("end-call", true) => ("Beëindigd", "door"),
+        ("transfer", false) => ("Transferred", "by"),
+        ("transfer", true) => ("Doorverbonden", "door"),
+        // A command newer than this build: its word, as it came.
+        (other, false) => (other, "by"),
+        (other, true) => (other, "door"),
+    };
+    match (kind, to) {
+        ("transfer", Some(to)) => {
+            let link = if nl { "met" } else { "to" };
+            format!("{what} {link} {to} {word} {by}, {clock}")
+        }
+        _ => format!("{what} {word} {by}, {clock}"),
+    }
+}
+
 /// The visitor's words for an error code of the edge or of `shared`. The
 /// `match` has no wildcard: a code added to [`ErrorCode`] does not compile
 /// until it has words in both languages here.
@@ -408,6 +495,14 @@ pub fn error_text(lang: Lang, code: ErrorCode) -> &'static str {
         C::NotCancellable => (
             "This callback can no longer be cancelled.",
             "Deze terugbelafspraak kan niet meer worden geannuleerd.",
+        ),
+        C::CallNotLive => (
+            "The call is not going on right now.",
+            "Het gesprek is nu niet bezig.",
+        ),
+        C::TransferTargetUnknown | C::ControlUnknown => (
+            "This call button is not set up correctly. Please tell the website.",
+            "Deze belknop is niet goed ingesteld. Laat het de website weten.",
         ),
         C::Closed => (
             "We are closed now. Ask again when we are open.",
@@ -609,6 +704,65 @@ mod tests {
     }
 
     #[test]
+    fn every_command_reads_as_a_line_in_both_languages() {
+        for (lang, kind, to, by, line) in [
+            (
+                Lang::En,
+                "transfer",
+                Some("sales"),
+                "op-ada",
+                "Transferred to sales by op-ada, 10:42",
+            ),
+            (
+                Lang::Nl,
+                "transfer",
+                Some("sales"),
+                "op-ada",
+                "Doorverbonden met sales door op-ada, 10:42",
+            ),
+            (
+                Lang::En,
+                "end-call",
+                None,
+                "op-ada",
+                "Ended by op-ada, 10:42",
+            ),
+            (
+                Lang::Nl,
+                "end-call",
+                None,
+                "op-ada",
+                "Beëindigd door op-ada, 10:42",
+            ),
+            (
+                Lang::En,
+                "say",
+                None,
+                "op-ada",
+                "Spoken by the agent for op-ada, 10:42",
+            ),
+            (
+                Lang::En,
+                "note",
+                None,
+                "visitor",
+                "Typed by the caller, 10:42",
+            ),
+            (
+                Lang::Nl,
+                "note",
+                None,
+                "visitor",
+                "Getypt door de beller, 10:42",
+            ),
+            (Lang::En, "mute", None, "op-bo", "mute by op-bo, 10:42"),
+        ] {
+            assert_eq!(command_line(lang, kind, to, by, "10:42"), line);
+        }
+        assert_eq!(transfer_to(Lang::Nl, "sales"), "Doorverbinden met sales");
+    }
+
+    #[test]
     fn every_message_has_both_languages() {
         // Every variant (the compiler checks `texts` covers them all).
         for msg in [
@@ -666,6 +820,17 @@ mod tests {
             Msg::CancelBooking,
             Msg::NoSlots,
             Msg::Upcoming,
+            Msg::NoteLabel,
+            Msg::NoteSend,
+            Msg::NoteSent,
+            Msg::LiveCalls,
+            Msg::EndCall,
+            Msg::EndConfirm,
+            Msg::Yes,
+            Msg::No,
+            Msg::SayLabel,
+            Msg::Say,
+            Msg::Commands,
         ] {
             let (en, nl) = texts(msg);
             assert!(!en.trim().is_empty() && !nl.trim().is_empty(), "{msg:?}");

@@ -7,6 +7,8 @@
 //! Two bundles are built from this crate (features `button` and `history`)
 //! so a page pays only for the element it uses.
 
+#[cfg(any(feature = "history", not(target_arch = "wasm32")))]
+pub mod control;
 pub mod csv;
 pub mod error;
 pub mod i18n;

@@ -138,13 +138,33 @@ pub fn escape_into(html: &mut String, text: &str) {
     }
 }
 
+/// The inside of the call's note form ("Type it for the agent"): the
+/// labelled field, "Send", and the status region that says "Sent" or the
+/// refusal under it.
+#[cfg(any(feature = "button", not(target_arch = "wasm32")))]
+pub fn note_form_html(lang: Lang) -> String {
+    let mut html = String::from("<label><span>");
+    escape_into(&mut html, t(lang, Msg::NoteLabel));
+    html.push_str(
+        "</span><input type=\"text\" maxlength=\"500\" autocomplete=\"off\" part=\"input\" \
+         data-testid=\"note-text\" aria-describedby=\"callme-note-message\" aria-invalid=\"false\"></label>\
+         <button type=\"submit\" class=\"secondary\" part=\"note-button\" data-testid=\"note-send\">",
+    );
+    escape_into(&mut html, t(lang, Msg::NoteSend));
+    html.push_str(
+        "</button><p id=\"callme-note-message\" class=\"message\" role=\"status\" data-testid=\"note-message\"></p>",
+    );
+    html
+}
+
 /// Appends the history's row for `call` as HTML, every text from the
-/// network escaped; `when` is its local date and time.
+/// network escaped; `when` is its local date and time, `commands` the
+/// lines of what was sent into it (see [`crate::i18n::command_line`]).
 ///
 /// The rows are one string for the browser's parser: for 1000 calls that
 /// is one crossing into JavaScript instead of some 30,000 DOM calls and
 /// string copies (`cargo xtask bench` measures it against plain DOM code).
-pub fn row_html(html: &mut String, call: &Call, when: &str, lang: Lang) {
+pub fn row_html(html: &mut String, call: &Call, when: &str, commands: &[String], lang: Lang) {
     let (badge_text, badge_class) = badge(lang, &call.status);
     let cell = |html: &mut String, class: &str, text: &str| {
         html.push_str(if class.is_empty() {
@@ -186,6 +206,15 @@ pub fn row_html(html: &mut String, call: &Call, when: &str, lang: Lang) {
         escape_into(html, error);
         html.push_str("</p>");
     }
+    if !commands.is_empty() {
+        html.push_str("<ul class=\"commands\" data-testid=\"row-commands\">");
+        for line in commands {
+            html.push_str("<li>");
+            escape_into(html, line);
+            html.push_str("</li>");
+        }
+        html.push_str("</ul>");
+    }
     html.push_str("</td></tr>");
 }
 
@@ -220,14 +249,53 @@ mod tests {
         hostile.summary = Some("<img src=x onerror=alert(1)>".into());
         hostile.error = Some("no-answer & more".into());
         let mut html = String::new();
-        row_html(&mut html, &hostile, "13 Dec 2025, 11:00", Lang::En);
+        let commands = ["Ended by <i>op</i>, 10:42".to_owned()];
+        row_html(
+            &mut html,
+            &hostile,
+            "13 Dec 2025, 11:00",
+            &commands,
+            Lang::En,
+        );
         assert!(html.starts_with("<tr data-testid=\"row\"><td>13 Dec 2025, 11:00</td>"));
         assert!(html.contains("<td class=\"number\">+31&lt;b&gt;6&lt;/b&gt;</td>"));
         assert!(html.contains("<td>&quot;&gt;&lt;script&gt;x()&lt;/script&gt;</td>"));
         assert!(html.contains("<p data-testid=\"summary\">&lt;img src=x onerror=alert(1)&gt;</p>"));
         assert!(html.contains("<span class=\"badge failed\" part=\"badge\">Failed</span>"));
         assert!(html.contains("<p class=\"failure\">no-answer &amp; more</p>"));
+        assert!(html.contains("<li>Ended by &lt;i&gt;op&lt;/i&gt;, 10:42</li>"));
         assert!(!html.contains("<script") && !html.contains("<img") && !html.contains("<b>"));
+        assert!(!html.contains("<i>"));
+    }
+
+    #[test]
+    fn a_row_without_commands_has_no_list() {
+        let mut html = String::new();
+        row_html(
+            &mut html,
+            &call("2025-12-13", "ended"),
+            "13 Dec",
+            &[],
+            Lang::En,
+        );
+        assert!(!html.contains("commands"));
+        assert!(html.ends_with("</td></tr>"));
+    }
+
+    #[test]
+    fn the_note_form_has_a_visible_label_a_send_button_and_a_status_region() {
+        let html = note_form_html(Lang::Nl);
+        assert!(html.starts_with(
+            "<label><span>Typ het voor de agent</span><input type=\"text\" maxlength=\"500\""
+        ));
+        assert!(html.contains("aria-describedby=\"callme-note-message\""));
+        assert!(html.contains("data-testid=\"note-send\">Versturen</button>"));
+        assert!(html.ends_with("<p id=\"callme-note-message\" class=\"message\" role=\"status\" data-testid=\"note-message\"></p>"));
+        assert_eq!(html.matches("<input").count(), 1);
+        assert_eq!(
+            note_form_html(Lang::En).matches(">Send</button>").count(),
+            1
+        );
     }
 
     #[test]

@@ -124,7 +124,9 @@ pub fn mount_button(
     })
 }
 
-/// Mounts `<callme-history>`.
+/// Mounts `<callme-history>`: its `token`, `lang`, `page-size` and, for a
+/// token whose scope has `calls:control`, `transfer-targets` (the aliases
+/// its live calls may be transferred to, `"sales,desk"`).
 ///
 /// # Errors
 /// When the shadow root cannot take the component.
@@ -145,8 +147,21 @@ pub fn mount_history(
     let page_size = attribute(&host, "page-size")
         .and_then(|s| PageLimit::parse(&s).ok())
         .unwrap_or_else(|| PageLimit::new(20).unwrap_or_default());
-    let handle = leptos::mount::mount_to(container(&root)?, move || {
-        view! { <CallmeHistory edge=edge token=token lang=lang page_size=page_size /> }
+    // Read, not verified (the edge checks every command): only whether to
+    // offer the controls at all.
+    let can_control = crate::control::token_payload(&token)
+        .and_then(|payload| js_sys::JSON::parse(&payload).ok())
+        .is_some_and(|claims| crate::wire::token_scope(claims).grants_control());
+    let transfer_targets = attribute(&host, "transfer-targets")
+        .map(|targets| crate::control::transfer_targets(&targets))
+        .unwrap_or_default();
+    let parent = container(&root)?;
+    let inside = parent.clone();
+    let handle = leptos::mount::mount_to(parent, move || {
+        view! {
+            <CallmeHistory edge=edge token=token lang=lang page_size=page_size
+                can_control=can_control transfer_targets=transfer_targets container=inside />
+        }
     });
     Ok(Mounted {
         handle: Some(Box::new(handle)),

@@ -78,6 +78,15 @@ impl Json {
         }
         Array::from(&value).iter().map(read).collect()
     }
+
+    /// This value's items, when it is an array and each reads.
+    #[cfg(feature = "history")]
+    fn array_items<T>(&self, read: impl Fn(JsValue) -> Option<T>) -> Option<Vec<T>> {
+        if !Array::is_array(&self.0) {
+            return None;
+        }
+        Array::from(&self.0).iter().map(read).collect()
+    }
 }
 
 /// A JSON number that is a whole number from 0 to `max` (JSON numbers are
@@ -268,5 +277,59 @@ fn call(value: JsValue) -> Option<callme_shared::Call> {
         business_name: json.optional_string("business_name")?,
         created_at: Timestamp::parse(&json.string("created_at")?).ok()?,
         updated_at: Timestamp::parse(&json.string("updated_at")?).ok()?,
+        // The edge's record adds them; missing (the platform's own list)
+        // or null is none.
+        commands: json
+            .optional("commands", |v| {
+                Json(v).array_items(|item| {
+                    let command = Json::object(item)?;
+                    Some(callme_shared::CallCommand {
+                        kind: command.string("type")?,
+                        at: Timestamp::parse(&command.string("at")?).ok()?,
+                        by: command.string("by")?,
+                        to: command.optional_string("to")?,
+                    })
+                })
+            })?
+            .unwrap_or_default(),
     })
+}
+
+/// The `scope` claim of a portal token's payload (parsed JSON): a string,
+/// an array of strings, or (anything else) none.
+#[cfg(feature = "history")]
+pub fn token_scope(value: JsValue) -> crate::control::Scope {
+    use crate::control::Scope;
+    let Some(claims) = Json::object(value) else {
+        return Scope::None;
+    };
+    let scope = claims.get("scope");
+    if let Some(text) = scope.as_string() {
+        return Scope::Text(text);
+    }
+    Json(scope)
+        .array_items(|v| v.as_string())
+        .map_or(Scope::None, Scope::List)
+}
+
+/// The body of `POST /api/calls/{id}/control`: the command's `type` and
+/// its one field, if any.
+#[cfg(feature = "history")]
+pub fn control_request(command: &crate::control::Command) -> Option<String> {
+    let object = js_sys::Object::new();
+    Reflect::set(&object, &"type".into(), &command.kind().into()).ok()?;
+    if let Some((name, value)) = command.field() {
+        Reflect::set(&object, &name.into(), &value.into()).ok()?;
+    }
+    js_sys::JSON::stringify(&object).ok()?.as_string()
+}
+
+/// The body of `POST /api/callback/note`: the text and the visitor's
+/// language.
+#[cfg(feature = "button")]
+pub fn note_request(text: &callme_shared::CallNote, locale: &str) -> Option<String> {
+    let object = js_sys::Object::new();
+    Reflect::set(&object, &"text".into(), &text.as_str().into()).ok()?;
+    Reflect::set(&object, &"locale".into(), &locale.into()).ok()?;
+    js_sys::JSON::stringify(&object).ok()?.as_string()
 }

@@ -2,8 +2,10 @@
 // Chromium, over the demo site served by `wrangler dev`: the open form, every
 // state of a call (the sandbox's stages slowed to 3 s so each can be
 // audited), a refusal, a failed call, the slot picker, a booked and a
-// cancelled callback, the closed shop, and the history with data and with a
-// booked callback; each in light and dark mode, with the demo site's colours
+// cancelled callback, the closed shop, the history with data and with a
+// booked callback, a call in progress with the visitor's note (sent and
+// refused), and the portal's live calls with their controls (and "End this
+// call?"); each in light and dark mode, with the demo site's colours
 // and with the widget's defaults. A violation fails the test with what axe
 // said.
 import { test, before, after } from "node:test";
@@ -24,6 +26,8 @@ before(async () => {
     UPSTREAM_URL: sandbox.url, VOICE_API_KEY: API_KEY, TICKET_SECRET, PORTAL_TOKEN_SECRET: PORTAL_SECRET,
     ALLOWED_ORIGINS: `http://127.0.0.1:${port}`, ALLOWED_COUNTRIES: "NL,BE,GB", RATE_LIMIT_PER_IP: "100/1h", RATE_LIMIT_PER_PHONE: "20/1h",
   });
+  // The sandbox tells this edge of every change, as the platform would.
+  await sandbox.webhook(edge.eventsUrl, edge.webhookSecret);
   // The same demo site on days it is closed (today and tomorrow in
   // Amsterdam are closed dates).
   const day = (d) => new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Amsterdam" }).format(new Date(Date.now() + d * 86_400_000));
@@ -150,7 +154,7 @@ test("picking a time, a booked and a cancelled callback, the closed shop and the
     await slotsListed(page);
     await audit(page, "the slot picker");
 
-    const offered = (await (await fetch(`${edge.url}/api/slots`)).json()).slots;
+    const offered = (await (await fetch(`${edge.url}/api/slots`, { headers: { Origin: edge.url } })).json()).slots;
     await testid(button, "slot").selectOption(offered.at(-1));
     await fillAndSubmit(button, "06 1234 5670");
     await button.locator('[data-testid="tracking"][data-state="scheduled"]').waitFor();
@@ -173,5 +177,49 @@ test("picking a time, a booked and a cancelled callback, the closed shop and the
     await audit(page, "the closed shop with its times");
   } finally {
     await context.close();
+  }
+});
+
+test("a call in progress with the visitor's note, and the portal's live calls with their controls, pass WCAG 2.1 AA in both modes and palettes", async () => {
+  // Calls placed now talk for a minute (the file's sandbox steps are 3 s),
+  // long enough to audit the note and the controls while the call lasts.
+  const talk = async (body) => (await fetch(`${sandbox.url}/_sandbox/talk`, body && { method: "POST", body: JSON.stringify(body) })).json();
+  const { talk_ms: usual } = await talk();
+  await talk({ talk_ms: 60_000 });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  try {
+    const page = await context.newPage();
+    const button = await openButton(page, edge.url);
+    await page.waitForFunction(() => document.querySelector("callme-button.inline-cta").shadowRoot.querySelectorAll("[data-testid=country] option").length > 0);
+    await fillAndSubmit(button, "06 1234 5690");
+    await button.locator('[data-testid="tracking"][data-state="in-progress"]').waitFor({ timeout: 30_000 });
+    await testid(button, "note-text").fill("Order ORD-2231");
+    await testid(button, "note-send").click();
+    await page.waitForFunction(() => document.querySelector("callme-button.inline-cta").shadowRoot.querySelector("[data-testid=note-message]").textContent === "Sent");
+    await audit(page, "a call in progress with a sent note");
+    await testid(button, "note-text").fill("   ");
+    await testid(button, "note-send").click();
+    await page.waitForFunction(() => document.querySelector("callme-button.inline-cta").shadowRoot.querySelector("[data-testid=note-text]").getAttribute("aria-invalid") === "true");
+    await audit(page, "a call in progress with a refused note");
+
+    const portal = await context.newPage();
+    const token = mintToken({ exp: nowSeconds() + 600, scope: "calls:read calls:control", sub: "op-ada" });
+    await portal.goto(`${edge.url}/portal.html#token=${token}`);
+    const history = portal.locator("callme-history");
+    const item = history.locator('[data-testid="live-call"]', { has: portal.locator(".number", { hasText: "+31612345690" }) });
+    await item.waitFor({ timeout: 30_000 });
+    // The note shows among the commands, so its line is audited too.
+    await testid(item, "commands").waitFor();
+    await audit(portal, "the portal's live calls with their controls");
+    await testid(item, "say-text").fill(" ");
+    await testid(item, "say").click();
+    await testid(item, "end-call").click();
+    await testid(item, "end-confirm").waitFor();
+    await audit(portal, "the portal asking to end a call, with a refused sentence");
+    await testid(item, "end-yes").click();
+    await button.locator('[data-testid="tracking"][data-state="ended"]').waitFor({ timeout: 30_000 });
+  } finally {
+    await context.close();
+    await talk({ talk_ms: usual });
   }
 });

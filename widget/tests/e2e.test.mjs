@@ -54,6 +54,8 @@ before(async () => {
     RATE_LIMIT_PER_IP: "100/1h",
     RATE_LIMIT_PER_PHONE: "2/1h",
   });
+  // The sandbox tells this edge of every change, as the platform would.
+  await sandbox.webhook(edge.eventsUrl, edge.webhookSecret);
   const pages = hostPages(edge.url, mintToken({ exp: nowSeconds() + 3600, scope: "calls:read" }));
   host = createServer((req, res) => {
     const body = pages[req.url];

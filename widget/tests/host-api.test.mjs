@@ -21,6 +21,8 @@ before(async () => {
     UPSTREAM_URL: sandbox.url, VOICE_API_KEY: API_KEY, TICKET_SECRET,
     ALLOWED_ORIGINS: hostUrl, ALLOWED_COUNTRIES: "NL,BE,GB", RATE_LIMIT_PER_IP: "100/1h",
   });
+  // The sandbox tells this edge of every change, as the platform would.
+  await sandbox.webhook(edge.eventsUrl, edge.webhookSecret);
   // The same shop's edge on a day it is closed (today and tomorrow in
   // Amsterdam are closed dates).
   const day = (d) => new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Amsterdam" }).format(new Date(Date.now() + d * 86_400_000));
@@ -218,7 +220,7 @@ test("a visitor picks a time, sees it booked in their own time, can cancel it, a
     const groups = await testid(button, "slot").locator("optgroup").evaluateAll((gs) => gs.map((g) => g.label));
     assert.match(groups[0], /^[A-Z][a-z]+day, [A-Z][a-z]+ \d+$/, groups[0]);
     assert.match(await testid(button, "slot-message").textContent(), /We are in Europe\/Amsterdam\./);
-    const offered = await (await fetch(`${slotEdge.url}/api/slots`)).json();
+    const offered = await (await fetch(`${slotEdge.url}/api/slots`, { headers: { Origin: hostUrl } })).json();
 
     // Book the third slot (the first may pass while the test types), then cancel it.
     await testid(button, "slot").selectOption(offered.slots[2]);
@@ -249,7 +251,7 @@ test("a visitor picks a time, sees it booked in their own time, can cancel it, a
     await testid(button, "again").click();
     await testid(button, "later").click();
     await waitFor(async () => (await testid(button, "slot").locator("option").count()) > 0, 10_000, "the slots again");
-    const fresh = (await (await fetch(`${slotEdge.url}/api/slots`)).json()).slots;
+    const fresh = (await (await fetch(`${slotEdge.url}/api/slots`, { headers: { Origin: hostUrl } })).json()).slots;
     const soon = fresh.findIndex((at) => Date.parse(at) > Date.now() + 5_000);
     await testid(button, "slot").selectOption(fresh[soon]);
     const calls = await sandbox.outboundCount();

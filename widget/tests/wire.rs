@@ -5,10 +5,11 @@
 #![cfg(all(target_arch = "wasm32", feature = "button", feature = "history"))]
 
 use callme_shared::{
-    AgentAlias, CallId, CallList, CallbackAccepted, CallbackRequest, CallbackStatus, CountryCode,
-    ErrorBody, ErrorCode, Hours, LiveStatus, Locale, PhoneNumber, PublicConfig, Timestamp,
-    VisitorName, VisitorNote,
+    AgentAlias, CallCommand, CallId, CallList, CallNote, CallbackAccepted, CallbackRequest,
+    CallbackStatus, CountryCode, ErrorBody, ErrorCode, Hours, LiveStatus, Locale, PhoneNumber,
+    PublicConfig, SpokenText, Timestamp, VisitorName, VisitorNote,
 };
+use callme_widget::control::{Command, Scope};
 use callme_widget::wire;
 use serde::Serialize;
 use wasm_bindgen::JsValue;
@@ -173,7 +174,7 @@ fn answers_that_break_the_contract_are_unreadable() {
     assert!(wire::callback_accepted(parsed(accepted)).is_some());
     for broken in [
         r#"{"call_id":"call-1","status":"dialing"}"#,
-        r#"{"call_id":"call-1","status":"ringing","ticket":"t"}"#,
+        r#"{"call_id":"call-1","status":"queued","ticket":"t"}"#,
         r#"{"call_id":7,"status":"dialing","ticket":"t"}"#,
         r#"[{"call_id":"call-1","status":"dialing","ticket":"t"}]"#,
         "null",
@@ -196,4 +197,107 @@ fn answers_that_break_the_contract_are_unreadable() {
         wire::public_config(parsed(r#"{"countries":["NL"],"default_country":"NL"}"#)),
         None
     );
+}
+
+#[wasm_bindgen_test]
+fn the_commands_of_a_call_read_as_the_edge_writes_them() {
+    let json = r#"{
+      "calls": [
+        { "id": "call-_+31612345678_abc123", "caller_phone": "+31612345678", "status": "in-progress",
+          "created_at": "2025-12-13T09:59:55.000Z", "updated_at": "2025-12-13T10:00:00.000Z",
+          "commands": [
+            { "type": "note", "at": "2025-12-13T10:00:30.000Z", "by": "visitor" },
+            { "type": "transfer", "at": "2025-12-13T10:01:00.000Z", "by": "op-ada", "to": "sales" }
+          ] },
+        { "id": "call-2", "caller_phone": "+3225551234", "status": "ended",
+          "created_at": "2025-12-12T09:00:00.000Z", "updated_at": "2025-12-12T09:00:00.000Z",
+          "commands": null }
+      ],
+      "pagination": { "total": 2, "limit": 20, "offset": 0 }
+    }"#;
+    let list = wire::call_list(parsed(json)).unwrap();
+    assert_eq!(
+        list.calls[0].commands,
+        [
+            CallCommand {
+                kind: "note".into(),
+                at: timestamp("2025-12-13T10:00:30.000Z"),
+                by: "visitor".into(),
+                to: None,
+            },
+            CallCommand {
+                kind: "transfer".into(),
+                at: timestamp("2025-12-13T10:01:00.000Z"),
+                by: "op-ada".into(),
+                to: Some("sales".into()),
+            },
+        ]
+    );
+    // `null` reads as none (serde would refuse it; the edge never writes it).
+    assert!(list.calls[1].commands.is_empty());
+    // As the edge writes them (no `commands` when there are none).
+    assert_eq!(wire::call_list(as_edge_writes(&list)), Some(list.clone()));
+    // A command that breaks the contract makes the page unreadable.
+    for broken in [
+        r#"[{"type":"note","by":"visitor"}]"#,
+        r#"[{"type":"note","at":"soon","by":"visitor"}]"#,
+        r#"[{"type":"transfer","at":"2025-12-13T10:01:00.000Z","by":"op","to":7}]"#,
+        r#"{"type":"note"}"#,
+    ] {
+        let page = json.replacen(
+            r#""commands": null"#,
+            &format!(r#""commands": {broken}"#),
+            1,
+        );
+        assert_eq!(wire::call_list(parsed(&page)), None, "{broken}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn the_note_and_the_control_bodies_are_what_the_edge_reads() {
+    let body = |text: Option<String>| -> serde_json::Value {
+        serde_json::from_str(&text.unwrap()).unwrap()
+    };
+    let note = CallNote::parse(" Order \"ORD-2231\"\nada@example.com ").unwrap();
+    assert_eq!(
+        body(wire::note_request(&note, "nl")),
+        serde_json::json!({ "text": "Order \"ORD-2231\"\nada@example.com", "locale": "nl" })
+    );
+    assert_eq!(
+        body(wire::control_request(&Command::EndCall)),
+        serde_json::json!({ "type": "end-call" })
+    );
+    let sales = AgentAlias::parse("sales").unwrap();
+    assert_eq!(
+        body(wire::control_request(&Command::Transfer(sales))),
+        serde_json::json!({ "type": "transfer", "to": "sales" })
+    );
+    let words = SpokenText::parse("One moment, \"please\".").unwrap();
+    assert_eq!(
+        body(wire::control_request(&Command::Say(words))),
+        serde_json::json!({ "type": "say", "content": "One moment, \"please\"." })
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_tokens_scope_is_read_as_a_string_an_array_or_nothing() {
+    let scope = |claims: &str| wire::token_scope(parsed(claims));
+    assert_eq!(
+        scope(r#"{"scope":"calls:read calls:control","sub":"op"}"#),
+        Scope::Text("calls:read calls:control".into())
+    );
+    assert_eq!(
+        scope(r#"{"scope":["calls:read","calls:control"]}"#),
+        Scope::List(vec!["calls:read".into(), "calls:control".into()])
+    );
+    for none in [
+        r#"{"scope":7}"#,
+        r#"{"scope":["calls:control",7]}"#,
+        r#"{"sub":"op"}"#,
+        r#""calls:control""#,
+        "null",
+    ] {
+        assert_eq!(scope(none), Scope::None, "{none}");
+    }
+    assert!(scope(r#"{"scope":["calls:control"]}"#).grants_control());
 }

@@ -16,6 +16,12 @@ if (button) {
     const { code, field } = event.detail;
     console.log("error", code, field ?? "(no field)");
   });
+  button.addEventListener("callme:note", (event) => {
+    const detail: CallmeNoteDetail = event.detail;
+    console.log("note sent", detail);
+    // @ts-expect-error a note event never carries what the visitor typed
+    console.log(event.detail.text);
+  });
   button.open();
   button.close();
 }
@@ -32,7 +38,9 @@ made.setAttribute("phone", "+31612345678");
 made.open();
 
 const portal: CallmeHistoryElement | null = document.querySelector("callme-history");
+portal?.setAttribute("transfer-targets", "sales,desk");
 console.log(portal?.tagName);
+document.addEventListener("callme:note", (event) => console.log(event.type));
 
 // A mistake the types must catch (checked by the test: removing the
 // directive makes tsc fail):

@@ -384,25 +384,29 @@ pub struct KeptRow {
     pub target: Option<String>,
 }
 
-/// The commands sent into the calls `ids`, oldest first.
+/// D1 binds at most 100 parameters to one statement.
+const MAX_BOUND: usize = 100;
+
+/// The commands sent into the calls `ids`, oldest first within each call.
 ///
 /// # Errors
 /// When D1 cannot be read.
 pub async fn commands(db: &D1Database, ids: &[&str]) -> Result<Vec<KeptRow>, EdgeError> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
+    let mut kept = Vec::new();
+    for chunk in ids.chunks(MAX_BOUND) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("?{i}")).collect();
+        let values: Vec<JsValue> = chunk.iter().map(|id| JsValue::from_str(id)).collect();
+        let statement = bind(
+            db.prepare(format!(
+                "SELECT call_id, at_ms, kind, by_whom, target FROM commands WHERE call_id IN ({}) ORDER BY at_ms",
+                marks.join(", ")
+            )),
+            &values,
+        )?;
+        let result = statement.all().await.map_err(failed("read"))?;
+        kept.extend(result.results::<KeptRow>().map_err(failed("rows"))?);
     }
-    let marks: Vec<String> = (1..=ids.len()).map(|i| format!("?{i}")).collect();
-    let values: Vec<JsValue> = ids.iter().map(|id| JsValue::from_str(id)).collect();
-    let statement = bind(
-        db.prepare(format!(
-            "SELECT call_id, at_ms, kind, by_whom, target FROM commands WHERE call_id IN ({}) ORDER BY at_ms",
-            marks.join(", ")
-        )),
-        &values,
-    )?;
-    let result = statement.all().await.map_err(failed("read"))?;
-    result.results().map_err(failed("rows"))
+    Ok(kept)
 }
 
 /// The oldest live call's creation time, if any is live.
