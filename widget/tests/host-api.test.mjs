@@ -143,12 +143,17 @@ test("the host page prefills, drives and hears the button: every event in order,
   assert.ok(await testid(button, "panel").isHidden());
 
   const events = await heard();
-  assert.deepEqual(events.map((e) => [e.type, e.detail]), [
+  // `connecting` reaches the edge by a lookup (the platform sends no event
+  // for it), so it shows when a poll falls in that stage; every other
+  // event is certain.
+  const seen = events.map((e) => [e.type, e.detail]);
+  const connecting = seen.some(([, detail]) => detail.status === "connecting");
+  assert.deepEqual(seen, [
     ["callme:open", {}],
     ["callme:error", { code: "phone_too_short", field: "phone" }],
     ["callme:error", { code: "country_not_allowed", field: "phone" }],
     ["callme:requested", { status: "dialing" }],
-    ["callme:status", { status: "connecting" }],
+    ...(connecting ? [["callme:status", { status: "connecting" }]] : []),
     ["callme:status", { status: "in-progress" }],
     ["callme:status", { status: "ended" }],
     ["callme:close", {}],
@@ -262,10 +267,17 @@ test("a visitor picks a time, sees it booked in their own time, can cancel it, a
     const placed = (await sandbox.requests("/calls/outbound")).at(-1);
     assert.ok(placed.at_ms >= Date.parse(fresh[soon]), "placed at its slot, not before");
     const heard = await page.evaluate(() => window.heard.map((e) => [e.type, e.detail.status ?? e.detail.code]));
-    assert.deepEqual(heard.filter(([type]) => type !== "callme:open"), [
-      ["callme:requested", "scheduled"], ["callme:status", "cancelled"],
-      ["callme:requested", "scheduled"], ["callme:status", "connecting"], ["callme:status", "in-progress"], ["callme:status", "ended"],
+    const events = heard.filter(([type]) => type !== "callme:open");
+    assert.deepEqual(events.slice(0, 3), [
+      ["callme:requested", "scheduled"], ["callme:status", "cancelled"], ["callme:requested", "scheduled"],
     ]);
+    // The placed call's own statuses, each once and in its order: its
+    // first (`dialing`, the outbound answer's) and `connecting` (seen by a
+    // lookup, not an event) show when a poll falls in them.
+    const statuses = events.slice(3).map(([type, status]) => (type === "callme:status" ? status : type));
+    const life = ["dialing", "connecting", "in-progress", "ended"];
+    assert.deepEqual(statuses, life.filter((s) => statuses.includes(s)), statuses.join());
+    assert.ok(statuses.includes("in-progress") && statuses.at(-1) === "ended", statuses.join());
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
