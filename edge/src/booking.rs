@@ -16,7 +16,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::object::{Command as ObjectCommand, Reply, Vocabulary};
+use crate::object::{Reply, Vocabulary};
 
 /// Where a booking stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -171,21 +171,8 @@ impl Vocabulary for Request {
     const BINDING: &'static str = "SCHEDULER";
 }
 
-macro_rules! scheduler_command {
-    ($($command:ident => $answer:ty),* $(,)?) => {$(
-        impl From<$command> for Request {
-            fn from(command: $command) -> Self {
-                Self::$command(command)
-            }
-        }
-        impl ObjectCommand for $command {
-            type Wire = Request;
-            type Answer = $answer;
-        }
-    )*};
-}
-
-scheduler_command! {
+crate::object::commands! {
+    Request:
     Book => Booked,
     Get => Option<Booking>,
     Cancel => Result<Booking, NotCancellable>,

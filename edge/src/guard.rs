@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::limits::{Check, Decision, Hits, decide};
-use crate::object::{Command as ObjectCommand, Reply, Vocabulary};
+use crate::object::{Reply, Vocabulary};
 
 /// How long an idempotency key is remembered.
 pub const IDEMPOTENCY_TTL_MS: i64 = 10 * 60 * 1_000;
@@ -167,21 +167,8 @@ impl Vocabulary for Request {
     const BINDING: &'static str = "GUARD";
 }
 
-macro_rules! guard_command {
-    ($($command:ident => $answer:ty),* $(,)?) => {$(
-        impl From<$command> for Request {
-            fn from(command: $command) -> Self {
-                Self::$command(command)
-            }
-        }
-        impl ObjectCommand for $command {
-            type Wire = Request;
-            type Answer = $answer;
-        }
-    )*};
-}
-
-guard_command! {
+crate::object::commands! {
+    Request:
     Admit => Admission,
     Count => Result<(), Limited>,
     Finish => (),

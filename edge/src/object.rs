@@ -33,3 +33,21 @@ impl Reply {
         Self(serde_json::to_vec(answer).unwrap_or_default())
     }
 }
+
+/// Makes each `Command => Answer` a command of the object whose vocabulary
+/// is the enum `Wire` (one variant per command, named as it): the variant
+/// it travels in and the answer it gets.
+macro_rules! commands {
+    ($wire:ident: $($command:ident => $answer:ty),* $(,)?) => {$(
+        impl From<$command> for $wire {
+            fn from(command: $command) -> Self {
+                Self::$command(command)
+            }
+        }
+        impl $crate::object::Command for $command {
+            type Wire = $wire;
+            type Answer = $answer;
+        }
+    )*};
+}
+pub(crate) use commands;
