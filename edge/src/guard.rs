@@ -21,6 +21,18 @@ pub struct Claim {
     pub pending_ms: i64,
 }
 
+impl Claim {
+    /// The record of this claim taken at `now_ms`: work in progress, which
+    /// blocks the key for `pending_ms`.
+    fn pending(&self, now_ms: i64) -> Record {
+        Record {
+            fingerprint: self.fingerprint.clone(),
+            answer: None,
+            expires_ms: now_ms + self.pending_ms,
+        }
+    }
+}
+
 /// Claim an idempotency key, then count one hit against every check, all
 /// or nothing: a replayed, conflicting or pending key counts nothing, a
 /// full counter leaves no claim behind. A callback without Turnstile takes
@@ -230,27 +242,15 @@ pub fn reclaim(store: &mut impl Store, command: Reclaim) -> Admission {
         now_ms,
     } = command;
     match store.record(&claim.key, now_ms) {
-        Some(record) if record.fingerprint != claim.fingerprint => Admission::Conflict,
-        Some(Record {
-            answer: Some(answer),
-            ..
-        }) if answer == expected => {
-            store.put_record(
-                &claim.key,
-                Record {
-                    fingerprint: claim.fingerprint,
-                    answer: None,
-                    expires_ms: now_ms + claim.pending_ms,
-                },
-            );
+        Some(record)
+            if record.fingerprint == claim.fingerprint
+                && record.answer.as_deref() == Some(expected.as_str()) =>
+        {
+            store.put_record(&claim.key, claim.pending(now_ms));
             Admission::Proceed
         }
-        Some(Record {
-            answer: Some(answer),
-            ..
-        }) => Admission::Replay { answer },
-        Some(_) => Admission::Pending,
-        None => admit(
+        // Anything else is what an admission of the key would find.
+        _ => admit(
             store,
             Admit {
                 claim,
@@ -281,14 +281,7 @@ pub fn admit(store: &mut impl Store, command: Admit) -> Admission {
     if let Err(limited) = count(store, &checks, now_ms) {
         return Admission::Limited(limited);
     }
-    store.put_record(
-        &claim.key,
-        Record {
-            fingerprint: claim.fingerprint,
-            answer: None,
-            expires_ms: now_ms + claim.pending_ms,
-        },
-    );
+    store.put_record(&claim.key, claim.pending(now_ms));
     Admission::Proceed
 }
 
