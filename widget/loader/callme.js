@@ -32,6 +32,25 @@ function load(kind) {
   return bundles.get(kind);
 }
 
+// The site's public configuration (its countries above all: no number can
+// be read without them), asked for beside the wasm so the form has it when
+// it mounts; one request per endpoint and minute (the edge lets it be
+// cached that long). Each mount reads its own clone of the response.
+const configs = new Map();
+function siteConfig(endpoint) {
+  const cached = configs.get(endpoint);
+  if (!cached || performance.now() - cached.at > 60_000) {
+    const sent = fetch(`${endpoint.replace(/\/+$/, "")}/api/config`).then((response) => {
+      // A failure is not kept: the next mount asks again.
+      if (!response.ok) configs.delete(endpoint);
+      return response;
+    });
+    sent.catch(() => configs.delete(endpoint));
+    configs.set(endpoint, { sent, at: performance.now() });
+  }
+  return configs.get(endpoint).sent;
+}
+
 // A trap (a panic, or memory running out) leaves a wasm instance dead, and
 // with it every element it drives: they say so instead of dying silently.
 // A trap reaches the page as an uncaught WebAssembly.RuntimeError whose
@@ -73,6 +92,7 @@ button, input, select, textarea { font: inherit; color: inherit; }
 .panel { width: min(92vw, 380px); margin-top: 12px; padding: 18px; background: var(--_bg); border: 1px solid var(--_line);
   border-radius: var(--_radius); box-shadow: 0 18px 50px rgba(0,0,0,.18); }
 :host([floating]) .panel { position: absolute; right: 0; bottom: calc(100% + 12px); margin: 0; }
+.loading { color: var(--_muted); }
 .panel-head { display: flex; align-items: center; justify-content: space-between; }
 h2 { margin: 0; font-size: 1.15em; }
 .close { border: 0; background: none; font-size: 1.5em; line-height: 1; cursor: pointer; padding: 4px 8px; border-radius: 8px; }
@@ -108,7 +128,9 @@ details { margin: .6em 0; } summary { cursor: pointer; font-size: .9em; color: v
 .tracking[data-state=dialing] .headline, .tracking[data-state=connecting] .headline { animation: pulse 1.4s ease-in-out infinite; }
 .tracking[data-state=failed] .headline { color: #c62828; }
 .note { text-align: start; margin: .4em 0 .8em; } .note .secondary { margin-top: .5em; }
-@keyframes pulse { 50% { opacity: .45; } }
+/* The pulse never fades the words below AA contrast (at .45 they were 2.96:1,
+   which an audit caught mid-pulse). */
+@keyframes pulse { 50% { opacity: .7; } }
 @media (prefers-reduced-motion: reduce) { * { animation: none !important; transition: none !important; } }
 :host(callme-history) { display: block; }
 .history h2 { margin-bottom: .6em; }
@@ -278,7 +300,9 @@ class CallmeButton extends CallmeElement {
     for (const type of ["pointerover", "focusin", "touchstart"]) {
       this.launcher.addEventListener(type, intent, { passive: true });
     }
-    this.launcher.addEventListener("click", () => this.setOpen(!this.isOpen));
+    // Until the form is there a tap only opens: a visitor who taps again
+    // because a slow phone showed nothing yet must not hide the form.
+    this.launcher.addEventListener("click", () => this.setOpen(this.mounted ? !this.isOpen : true));
     this.launcher.addEventListener("keydown", (event) => event.key === "Escape" && this.isOpen && this.setOpen(false));
     if (this.hasAttribute("preload")) this.start();
     if (this.openOnDraw) {
@@ -294,14 +318,37 @@ class CallmeButton extends CallmeElement {
     this.announced = open;
   }
 
-  /** Opens or closes the panel; before the code is there, it opens on mount. */
+  /** Opens or closes the panel; before the code is there, it opens on mount
+   * and a loading panel shows meanwhile (within the tap's frame). */
   setOpen(open) {
     this.announce(open);
     this.isOpen = open;
     this.launcher.setAttribute("aria-expanded", String(open));
     if (this.mounted) this.mounted.set_open(open);
     else if (this.panelSlot.querySelector("[data-testid=failed]")) this.retry(open);
-    else this.start();
+    else {
+      this.showLoading(open);
+      this.start();
+    }
+  }
+
+  /** The panel's place while its code loads: "Loading…", announced. */
+  showLoading(open) {
+    if (!open) return this.panelSlot.replaceChildren();
+    if (this.panelSlot.querySelector("[data-testid=loading]")) return;
+    const panel = document.createElement("div");
+    panel.className = "panel loading";
+    panel.id = "callme-panel";
+    panel.dataset.testid = "loading";
+    panel.setAttribute("role", "status");
+    panel.textContent = this.words.loading;
+    this.panelSlot.replaceChildren(panel);
+  }
+
+  start() {
+    // The configuration travels beside the code, not after it.
+    siteConfig(this.endpoint).catch(() => {});
+    return super.start();
   }
 
   mount(glue) {
@@ -322,7 +369,8 @@ class CallmeButton extends CallmeElement {
       else if (kind === "note") this.emit("note", {});
       else this.emit(kind, extra ? { status: value, at: extra } : { status: value });
     };
-    return glue.mount_button(this, this.panelSlot, this.endpoint, this.isOpen, toggled, told);
+    return glue.mount_button(this, this.panelSlot, this.endpoint, this.isOpen, toggled, told,
+      siteConfig(this.endpoint).then((response) => response.clone()));
   }
 
   showFailure(box) {

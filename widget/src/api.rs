@@ -42,6 +42,28 @@ impl Edge {
             .await
     }
 
+    /// `GET /api/config` as the loader already sent it, beside the wasm's
+    /// download (a promise of its `Response`), so the form knows the site's
+    /// countries as soon as it exists; anything else, and the config is
+    /// asked for here.
+    #[cfg(feature = "button")]
+    ///
+    /// # Errors
+    /// A [`WidgetError`] saying why.
+    pub async fn config_from(&self, sent: JsValue) -> Result<PublicConfig, WidgetError> {
+        let Some(sent) = sent.dyn_ref::<js_sys::Promise>() else {
+            return self.config().await;
+        };
+        let response = JsFuture::from(sent.clone())
+            .await
+            .map_err(|_| WidgetError::Network)?
+            .dyn_into::<Response>()
+            .map_err(|_| WidgetError::Network)?;
+        let (status, json) = read(response).await?;
+        json.and_then(wire::public_config)
+            .ok_or(WidgetError::Unreadable { status })
+    }
+
     /// `POST /api/callback` under an idempotency key.
     #[cfg(feature = "button")]
     ///
@@ -217,23 +239,29 @@ impl Edge {
             .map_err(|_| WidgetError::Network)?
             .dyn_into()
             .map_err(|_| WidgetError::Network)?;
-        let status = response.status();
-        let retry_after = response
-            .headers()
-            .get("Retry-After")
-            .ok()
-            .flatten()
-            .and_then(|v| v.trim().parse().ok());
-        let json = match response.json() {
-            Ok(promise) => JsFuture::from(promise).await.ok(),
-            Err(_) => None,
-        };
-        if (200..300).contains(&status) {
-            Ok((status, json))
-        } else {
-            let body = json.and_then(wire::error_body);
-            Err(WidgetError::from_answer(status, body, retry_after))
-        }
+        read(response).await
+    }
+}
+
+/// A response's status and, for a success, its JSON; else the error it
+/// stands for.
+async fn read(response: Response) -> Result<(u16, Option<JsValue>), WidgetError> {
+    let status = response.status();
+    let retry_after = response
+        .headers()
+        .get("Retry-After")
+        .ok()
+        .flatten()
+        .and_then(|v| v.trim().parse().ok());
+    let json = match response.json() {
+        Ok(promise) => JsFuture::from(promise).await.ok(),
+        Err(_) => None,
+    };
+    if (200..300).contains(&status) {
+        Ok((status, json))
+    } else {
+        let body = json.and_then(wire::error_body);
+        Err(WidgetError::from_answer(status, body, retry_after))
     }
 }
 

@@ -70,7 +70,9 @@ fn lang_of(host: &HtmlElement) -> Lang {
 /// click on it can be lost to a swap). `open` opens the panel at once;
 /// `on_toggle(false)` tells the loader the panel closed itself (Escape, ×);
 /// `on_event(kind, value, field?)` what the host page should hear (see
-/// `browser::Notify`). The `phone` and `name` attributes prefill the form.
+/// `browser::Notify`); `config` the loader's `GET /api/config`, sent beside
+/// the wasm's download (a promise of its response; `undefined` to ask for
+/// it here). The `phone` and `name` attributes prefill the form.
 ///
 /// # Errors
 /// When the slot cannot take the component.
@@ -83,6 +85,7 @@ pub fn mount_button(
     open: bool,
     on_toggle: js_sys::Function,
     on_event: js_sys::Function,
+    config: JsValue,
 ) -> Result<Mounted, JsValue> {
     use std::cell::Cell;
     use std::rc::Rc;
@@ -96,10 +99,6 @@ pub fn mount_button(
     let agent = attribute(&host, "agent").and_then(|a| AgentAlias::parse(&a).ok());
     let default_country =
         attribute(&host, "default-country").and_then(|c| CountryCode::parse(&c).ok());
-    let guessed_country = Lang::guess_country(
-        attribute(&host, "lang").as_deref(),
-        navigator_language().as_deref(),
-    );
     let consent_text = attribute(&host, "consent-text");
     let prefill_phone = attribute(&host, "phone");
     let prefill_name = attribute(&host, "name");
@@ -114,7 +113,7 @@ pub fn mount_button(
         let is_open = RwSignal::new(open);
         made.set(Some(is_open));
         view! {
-            <CallmeButton edge=edge lang=lang agent=agent default_country=default_country guessed_country=guessed_country consent_text=consent_text
+            <CallmeButton edge=edge lang=lang agent=agent default_country=default_country config_sent=config consent_text=consent_text
                 is_open=is_open on_toggle=on_toggle notify=notify prefill_phone=prefill_phone prefill_name=prefill_name host=element />
         }
     });

@@ -74,6 +74,21 @@ fn type_into(input: &Element, value: &str) {
         .unwrap();
 }
 
+/// The edge's `/api/config` answer as the loader hands it over: a promise
+/// of a `Response`, here one made in the page (the edge is unreachable).
+fn config_response() -> web_sys::Response {
+    let json = r#"{"countries":["NL","BE","GB"],"default_country":"NL","agents":["support"],
+        "turnstile_sitekey":null,"consent_required":true,"locales":["en","nl"]}"#;
+    web_sys::Response::new_with_opt_str(Some(json)).unwrap()
+}
+
+/// A `/api/config` held back until the returned function is called.
+fn held_config() -> (JsValue, js_sys::Function) {
+    let mut release = None;
+    let promise = js_sys::Promise::new(&mut |resolve, _| release = Some(resolve));
+    (promise.into(), release.unwrap())
+}
+
 /// What the panel told the loader (`on_toggle`), in order.
 type Toggles = Rc<RefCell<Vec<bool>>>;
 
@@ -82,6 +97,15 @@ type Toggles = Rc<RefCell<Vec<bool>>>;
 fn button_with_toggles(
     attributes: &[(&str, &str)],
     open: bool,
+) -> (HtmlElement, ShadowRoot, Mounted, Toggles) {
+    let config = js_sys::Promise::resolve(&config_response()).into();
+    button_with_config(attributes, open, config)
+}
+
+fn button_with_config(
+    attributes: &[(&str, &str)],
+    open: bool,
+    config: JsValue,
 ) -> (HtmlElement, ShadowRoot, Mounted, Toggles) {
     let (host, root) = host("callme-button", attributes);
     let document = web_sys::window().unwrap().document().unwrap();
@@ -105,6 +129,7 @@ fn button_with_toggles(
             .unchecked_ref::<js_sys::Function>()
             .clone(),
         told.as_ref().unchecked_ref::<js_sys::Function>().clone(),
+        config,
     )
     .unwrap();
     on_toggle.forget();
@@ -190,13 +215,54 @@ async fn dutch_comes_from_the_lang_attribute() {
 }
 
 #[wasm_bindgen_test]
-async fn the_languages_region_reads_national_numbers_before_the_config_arrives() {
-    // No edge answers here, so the country can only come from `nl-BE`.
-    let (_host, root, _mounted) = button(&[("lang", "nl-BE")], true);
+async fn no_number_is_read_before_the_sites_countries_are_known() {
+    // A British visitor on a Dutch site: read with a guessed country, "06
+    // 12345678" would be +44 6 1234 5678, somebody else.
+    let (config, release) = held_config();
+    let (_host, root, _mounted, _) = button_with_config(&[("lang", "en-GB")], true, config);
     settle().await;
-    type_into(&find(&root, "phone"), "0470 12 34 56");
+    let phone = find(&root, "phone");
+    type_into(&phone, "06 12345678");
+    phone
+        .dispatch_event(&web_sys::Event::new("blur").unwrap())
+        .unwrap();
     settle().await;
-    assert_eq!(text(&root, "phone-message"), "We bellen +32470123456");
+    assert_eq!(
+        text(&root, "phone-message"),
+        "",
+        "nothing read, nothing said"
+    );
+    release.call1(&JsValue::NULL, &config_response()).unwrap();
+    until("the number read in the site's country", || {
+        text(&root, "phone-message") == "We will call +31612345678"
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn a_submit_before_the_config_waits_for_it_and_goes_once() {
+    let (config, release) = held_config();
+    let (_host, root, _mounted, _) = button_with_config(&[("lang", "en")], true, config);
+    settle().await;
+    type_into(&find(&root, "phone"), "06 12345678");
+    let consent: HtmlInputElement = find(&root, "consent").dyn_into().unwrap();
+    consent.click();
+    let submit: HtmlElement = find(&root, "submit").dyn_into().unwrap();
+    submit.click();
+    settle().await;
+    assert_eq!(
+        text(&root, "submit").trim(),
+        "Sending…",
+        "the press is kept"
+    );
+    assert_eq!(text(&root, "form-error"), "");
+    release.call1(&JsValue::NULL, &config_response()).unwrap();
+    // Sent once the countries are known: to the unreachable edge here.
+    until("the network message", || {
+        text(&root, "form-error").contains("No connection")
+    })
+    .await;
+    assert_eq!(text(&root, "submit").trim(), "Call me");
 }
 
 #[wasm_bindgen_test]

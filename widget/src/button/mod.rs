@@ -53,11 +53,12 @@ pub fn CallmeButton(
     lang: Lang,
     /// Which agent calls (an alias from the edge's configuration).
     agent: Option<AgentAlias>,
-    /// The country preselected instead of the edge's default.
+    /// The country preselected instead of the edge's default (if the edge
+    /// allows it).
     default_country: Option<CountryCode>,
-    /// A guess from the language's region, used only until the edge's
-    /// configuration (and its default country) arrives.
-    guessed_country: Option<CountryCode>,
+    /// `GET /api/config` as the loader sent it with the wasm's download (a
+    /// promise of the response), or `undefined` to ask for it here.
+    config_sent: wasm_bindgen::JsValue,
     /// Text of the consent box instead of the default.
     consent_text: Option<String>,
     /// Whether the panel is open: the loader's launcher sets it.
@@ -78,11 +79,7 @@ pub fn CallmeButton(
 
     let config = RwSignal::new(None::<PublicConfig>);
     let config_error = RwSignal::new(None::<WidgetError>);
-    let phone = PhoneState::new(
-        default_country.or(guessed_country),
-        prefill_phone.unwrap_or_default(),
-    );
-    let country = phone.country;
+    let phone = PhoneState::new(prefill_phone.unwrap_or_default());
     let consent = RwSignal::new(false);
     let name = RwSignal::new(prefill_name.unwrap_or_default());
     let note = RwSignal::new(String::new());
@@ -125,53 +122,69 @@ pub fn CallmeButton(
     let later = RwSignal::new(false);
     let slot_state = SlotState::new();
 
-    {
+    // A submit pressed before the configuration arrived: sent once it has
+    // (see `send`), or given back to the form if it cannot come.
+    let pending = RwSignal::new(false);
+    let load_config = {
         let edge = edge.clone();
         let alive = alive.clone();
         let notify = notify.clone();
-        spawn_local(async move {
-            let result = edge.config().await;
-            if !alive.get() {
-                return;
-            }
-            match result {
-                Ok(loaded) => {
-                    // The site owner's choice if the edge allows it, else the
-                    // edge's default (over any guess: many visitors browse
-                    // in en-US wherever they live).
-                    if default_country.is_none_or(|c| !loaded.countries.contains(&c)) {
-                        country.set(Some(loaded.default_country));
-                    }
-                    let sitekey = loaded.turnstile_sitekey.clone();
-                    if !loaded.hours.open_now {
-                        later.set(true);
-                        slot_state.load(edge.clone(), alive.clone());
-                    }
-                    config.set(Some(loaded));
-                    if let Some(sitekey) = sitekey {
-                        if !crate::turnstile::load().await || !alive.get() {
-                            return;
+        move |sent: wasm_bindgen::JsValue| {
+            let (edge, alive, notify, host) =
+                (edge.clone(), alive.clone(), notify.clone(), host.clone());
+            config_error.set(None);
+            spawn_local(async move {
+                let result = edge.config_from(sent).await;
+                if !alive.get() {
+                    return;
+                }
+                match result {
+                    Ok(loaded) => {
+                        // The site owner's choice if the edge allows it, else the
+                        // edge's default; never a guess from the browser's
+                        // language (many visitors browse in en-US or en-GB
+                        // wherever they live).
+                        phone.read_in(
+                            default_country
+                                .filter(|c| loaded.countries.contains(c))
+                                .unwrap_or(loaded.default_country),
+                        );
+                        let sitekey = loaded.turnstile_sitekey.clone();
+                        if !loaded.hours.open_now {
+                            later.set(true);
+                            slot_state.load(edge.clone(), alive.clone());
                         }
-                        let token_alive = alive.clone();
-                        let on_token = std::rc::Rc::new(std::cell::RefCell::new(
-                            move |token: Option<String>| {
-                                if token_alive.get() {
-                                    bot_token.set(token);
-                                }
-                            },
-                        ));
-                        let rendered =
-                            crate::turnstile::render(&host, &sitekey, lang.tag(), on_token);
-                        challenge.set_value(rendered);
+                        config.set(Some(loaded));
+                        if let Some(sitekey) = sitekey {
+                            if !crate::turnstile::load().await || !alive.get() {
+                                return;
+                            }
+                            let token_alive = alive.clone();
+                            let on_token = std::rc::Rc::new(std::cell::RefCell::new(
+                                move |token: Option<String>| {
+                                    if token_alive.get() {
+                                        bot_token.set(token);
+                                    }
+                                },
+                            ));
+                            let rendered =
+                                crate::turnstile::render(&host, &sitekey, lang.tag(), on_token);
+                            challenge.set_value(rendered);
+                        }
+                    }
+                    Err(error) => {
+                        notify.error(&error);
+                        config_error.set(Some(error));
+                        if pending.get_untracked() {
+                            pending.set(false);
+                            phase.set(Phase::Form);
+                        }
                     }
                 }
-                Err(error) => {
-                    notify.error(&error);
-                    config_error.set(Some(error));
-                }
-            }
-        });
-    }
+            });
+        }
+    };
+    load_config(config_sent);
 
     let field_error = move |field: &'static str| {
         value(move || {
@@ -191,16 +204,32 @@ pub fn CallmeButton(
             .map(|e| e.text(lang))
     });
 
-    let submit = {
+    let send = {
         let edge = edge.clone();
         let alive = alive.clone();
         let notify = notify.clone();
         let kept_key = kept_key.clone();
-        move |event: leptos::ev::SubmitEvent| {
-            event.prevent_default();
+        move || {
+            // No number is read before the site's countries are known: the
+            // press waits for them (a failed load is asked for again).
+            if config.get_untracked().is_none() {
+                if config_error.get_untracked().is_some() {
+                    load_config(wasm_bindgen::JsValue::UNDEFINED);
+                }
+                pending.set(true);
+                phase.set(Phase::Sending);
+                return;
+            }
+            // A press that waited: the form is back until the request goes.
+            if phase.get_untracked() == Phase::Sending {
+                phase.set(Phase::Form);
+            }
             let number = match phone.submit() {
-                Ok(number) => number,
-                Err(error) => return notify.tell("error", error.code().as_str(), Some("phone")),
+                Some(Ok(number)) => number,
+                Some(Err(error)) => {
+                    return notify.tell("error", error.code().as_str(), Some("phone"));
+                }
+                None => return,
             };
             let needs_bot_check = config
                 .get_untracked()
@@ -302,6 +331,21 @@ pub fn CallmeButton(
                 }
             });
         }
+    };
+
+    // The press that waited for the configuration goes once it is here.
+    {
+        let send = send.clone();
+        Effect::new(move |_| {
+            if config.with(Option::is_some) && pending.get_untracked() {
+                pending.set(false);
+                send();
+            }
+        });
+    }
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        send();
     };
 
     let again = move || {

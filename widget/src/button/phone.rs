@@ -1,6 +1,11 @@
 //! The phone number: a country and the number as typed, read by the shared
 //! rules while the visitor types, and what the field says about it (the
 //! number that will be called, or why not).
+//!
+//! Nothing is read before the site's countries are known: a national
+//! number read in a guessed country is another person's number ("06
+//! 12345678" read as British is +44 6 1234 5678), so until `/api/config`
+//! has answered the field only keeps what is typed.
 
 use callme_shared::{CountryCode, NormalizeError, PhoneNumber, PublicConfig, normalize};
 use leptos::html;
@@ -13,7 +18,8 @@ use crate::i18n::{Lang, Msg, normalize_text, t, will_call};
 /// The field's state, which the form reads on submit.
 #[derive(Clone, Copy)]
 pub struct PhoneState {
-    /// The country national numbers are read in.
+    /// The country national numbers are read in: `None` until the edge's
+    /// configuration has said which (never a guess).
     pub country: RwSignal<Option<CountryCode>>,
     /// The number as typed.
     typed: RwSignal<String>,
@@ -26,35 +32,42 @@ pub struct PhoneState {
 
 impl PhoneState {
     /// The field with `typed` in it (the page's prefill, or nothing),
-    /// reading national numbers in `country` until told otherwise.
-    pub fn new(country: Option<CountryCode>, typed: String) -> Self {
+    /// reading nothing until [`PhoneState::read_in`] names the country.
+    pub fn new(typed: String) -> Self {
         Self {
-            country: RwSignal::new(country),
+            country: RwSignal::new(None),
             typed: RwSignal::new(typed),
             touched: RwSignal::new(false),
             input: NodeRef::new(),
         }
     }
 
-    /// The number in E.164, or why it is not one (tracked). Read again
-    /// rather than kept in a memo: the rules take microseconds, and a memo
-    /// of this type costs the bundle about 3 KB of code.
-    fn number(self) -> Result<PhoneNumber, NormalizeError> {
-        self.typed
-            .with(|typed| normalize(typed, self.country.get()))
+    /// Starts reading numbers, national ones in `country` (the site's
+    /// configuration has arrived); what was typed meanwhile is read now.
+    pub fn read_in(self, country: CountryCode) {
+        self.country.set(Some(country));
+    }
+
+    /// The number in E.164, or why it is not one (tracked); `None` while
+    /// the country is not known. Read again rather than kept in a memo: the
+    /// rules take microseconds, and a memo of this type costs the bundle
+    /// about 3 KB of code.
+    fn number(self) -> Option<Result<PhoneNumber, NormalizeError>> {
+        let country = self.country.get()?;
+        Some(self.typed.with(|typed| normalize(typed, Some(country))))
     }
 
     /// The number to call, or why not (which the field now says, with the
-    /// focus on it).
-    pub fn submit(self) -> Result<PhoneNumber, NormalizeError> {
+    /// focus on it); `None` while the country is not known.
+    pub fn submit(self) -> Option<Result<PhoneNumber, NormalizeError>> {
+        let number = untrack(|| self.number())?;
         self.touched.set(true);
-        let number = untrack(|| self.number());
         if number.is_err()
             && let Some(input) = self.input.get_untracked()
         {
             let _ = input.focus();
         }
-        number
+        Some(number)
     }
 }
 
@@ -85,7 +98,7 @@ pub fn PhoneField(
         if let Some(error) = error {
             return Some((true, error.text(lang)));
         }
-        match state.number() {
+        match state.number()? {
             Ok(number) => Some((false, will_call(lang, number.as_str()))),
             Err(error) if touched.get() => Some((true, normalize_text(lang, &error))),
             Err(_) => None,
@@ -99,7 +112,7 @@ pub fn PhoneField(
             <label class="country">
                 <span>{t(lang, Msg::Country)}</span>
                 <select part="input" data-testid="country"
-                    on:change=handler(move |ev| country.set(CountryCode::parse(&event_target_value(&ev)).ok()))
+                    on:change=handler(move |ev| if let Ok(code) = CountryCode::parse(&event_target_value(&ev)) { country.set(Some(code)) })
                     prop:value=value(move || country.get().map(|c| c.as_str().to_owned()).unwrap_or_default())>
                     {move || countries().into_iter().map(|code| view! {
                         <option value=code.as_str().to_owned() selected=country.get_untracked() == Some(code)>

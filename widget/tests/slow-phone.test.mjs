@@ -1,0 +1,151 @@
+// A visitor on a slow phone, in the system Chromium: `/api/config` and the
+// wasm are held back by route interception, so what the visitor can do
+// before each arrives is tested, not raced. The browser is en-GB and the
+// site's default country is NL: a number read with a country guessed from
+// the browser would go to somebody in the United Kingdom.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { once } from "node:events";
+import { createServer } from "node:http";
+import { chromium } from "playwright-core";
+import { CHROME_PATH, API_KEY, TICKET_SECRET, freePort, startSandbox, startWrangler, waitFor } from "../../edge/tests/support.mjs";
+
+let sandbox, edge, host, hostUrl, browser;
+
+before(async () => {
+  sandbox = await startSandbox();
+  const hostPort = await freePort();
+  hostUrl = `http://127.0.0.1:${hostPort}`;
+  edge = await startWrangler(await freePort(), {
+    UPSTREAM_URL: sandbox.url, VOICE_API_KEY: API_KEY, TICKET_SECRET,
+    ALLOWED_ORIGINS: hostUrl, ALLOWED_COUNTRIES: "NL,BE,GB", DEFAULT_COUNTRY: "NL", RATE_LIMIT_PER_IP: "100/1h",
+  });
+  const csp = `default-src 'none'; script-src 'self' ${edge.url} 'wasm-unsafe-eval'; connect-src ${edge.url}; style-src 'self'`;
+  const page = `<!doctype html><html><head><meta charset="utf-8"><title>shop</title>
+<script type="module" src="${edge.url}/callme.js"></script></head>
+<body><h1>Bakkerij de Vries</h1><callme-button endpoint="${edge.url}"></callme-button></body></html>`;
+  host = createServer((req, res) => {
+    res.writeHead(req.url === "/shop.html" ? 200 : 404, { "content-type": "text/html", "content-security-policy": csp });
+    res.end(req.url === "/shop.html" ? page : "not found");
+  }).listen(hostPort, "127.0.0.1");
+  await once(host, "listening");
+  browser = await chromium.launch({
+    executablePath: CHROME_PATH,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise((resolve) => (host ? host.close(resolve) : resolve()));
+  await edge?.stop();
+  await sandbox?.stop();
+});
+
+/** Holds every request matching `pattern` until `release()`. */
+async function hold(page, pattern) {
+  let release;
+  const gate = new Promise((resolve) => (release = resolve));
+  const held = [];
+  await page.route(pattern, async (route) => {
+    held.push(route.request().url());
+    await gate;
+    await route.continue().catch(() => {});
+  });
+  return { release, held };
+}
+
+/** A British visitor's page on the Dutch shop, recording callback requests. */
+async function shop({ holdConfig = false, holdWasm = false } = {}) {
+  const context = await browser.newContext({ locale: "en-GB", viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  page.callbacks = [];
+  page.errors = [];
+  page.on("pageerror", (e) => page.errors.push(e.message));
+  page.on("request", (r) => r.url().endsWith("/api/callback") && r.method() === "POST" && page.callbacks.push(JSON.parse(r.postData())));
+  const config = holdConfig ? await hold(page, "**/api/config") : undefined;
+  const wasm = holdWasm ? await hold(page, "**/*.wasm") : undefined;
+  await page.goto(`${hostUrl}/shop.html`);
+  const button = page.locator("callme-button");
+  await button.locator("[data-testid=launcher]").waitFor();
+  return { page, button, config, wasm, close: () => context.close() };
+}
+
+const testid = (root, id) => root.locator(`[data-testid="${id}"]`);
+
+test("a number typed before the site's countries are known is read in the site's country, never a guessed one", async () => {
+  const { page, button, config, close } = await shop({ holdConfig: true });
+  try {
+    await testid(button, "launcher").click();
+    const phone = testid(button, "phone");
+    await phone.waitFor();
+    await waitFor(() => config.held.length > 0, 10_000, "the loader's /api/config request");
+    await phone.pressSequentially("06 12345678");
+    await testid(button, "consent").check();
+    // Read with en-GB's country this was "We will call +44612345678".
+    assert.equal((await testid(button, "phone-message").textContent()).trim(), "");
+    assert.equal(await testid(button, "country").locator("option").count(), 0);
+    config.release();
+    await waitFor(async () => (await testid(button, "phone-message").textContent()) === "We will call +31612345678", 10_000, "the number read in NL");
+    assert.equal(await phone.inputValue(), "06 12345678", "every character kept");
+    await testid(button, "submit").click();
+    await waitFor(() => page.callbacks.length > 0, 10_000, "the callback request");
+    assert.equal(page.callbacks[0].phone, "+31612345678");
+    await testid(button, "live").locator(".tracking").waitFor();
+    assert.equal(page.callbacks.length, 1);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await close();
+  }
+});
+
+test("a submit pressed before the configuration arrives is sent once it has, exactly once", async () => {
+  const { page, button, config, close } = await shop({ holdConfig: true });
+  try {
+    await testid(button, "launcher").click();
+    await testid(button, "phone").waitFor();
+    await testid(button, "phone").fill("06 12345679");
+    await testid(button, "consent").check();
+    await testid(button, "submit").click();
+    // Pressed twice: a visitor whose phone showed nothing yet.
+    await testid(button, "submit").click({ force: true });
+    assert.equal((await testid(button, "submit").textContent()).trim(), "Sending…");
+    assert.equal(page.callbacks.length, 0, "nothing sent before the countries are known");
+    config.release();
+    await testid(button, "live").locator(".tracking").waitFor({ timeout: 10_000 });
+    assert.equal(page.callbacks.length, 1);
+    assert.equal(page.callbacks[0].phone, "+31612345679");
+  } finally {
+    await close();
+  }
+});
+
+test("the tap shows the panel within its frame, a second tap does not hide it, and the form takes its place", async () => {
+  const { button, wasm, close } = await shop({ holdWasm: true });
+  try {
+    // Tapped, and looked at in the next frame.
+    const shown = () =>
+      button.evaluate(
+        (el) =>
+          new Promise((resolve) => {
+            el.shadowRoot.querySelector("[data-testid=launcher]").click();
+            requestAnimationFrame(() => {
+              const panel = el.shadowRoot.querySelector("[data-testid=loading]");
+              resolve({ visible: Boolean(panel?.checkVisibility()), text: panel?.textContent, expanded: el.shadowRoot.querySelector("[data-testid=launcher]").getAttribute("aria-expanded") });
+            });
+          }),
+      );
+    assert.deepEqual(await shown(), { visible: true, text: "Loading…", expanded: "true" });
+    await waitFor(() => wasm.held.length > 0, 10_000, "the wasm request");
+    assert.deepEqual(await shown(), { visible: true, text: "Loading…", expanded: "true" }, "the second tap keeps it open");
+    wasm.release();
+    await testid(button, "form").waitFor({ state: "visible", timeout: 10_000 });
+    assert.equal(await testid(button, "loading").count(), 0);
+    await waitFor(() => button.evaluate((el) => el.shadowRoot.activeElement?.dataset.testid === "phone"), 5_000, "the focus on the phone field");
+    // Once the form is there the launcher toggles again.
+    await testid(button, "launcher").click();
+    await testid(button, "panel").waitFor({ state: "hidden" });
+  } finally {
+    await close();
+  }
+});
