@@ -60,7 +60,7 @@ test("config lists what the widget needs", async () => {
   assert.equal(response.status, 200);
   assert.match(response.headers.get("cache-control"), /max-age=60/);
   assert.deepEqual(await response.json(), {
-    countries: ["NL", "BE", "GB"], default_country: "NL", agents: ["support", "sales", "retired"],
+    countries: ["NL", "BE", "GB"], calling_codes: ["31", "32", "44"], default_country: "NL", agents: ["support", "sales", "retired"],
     turnstile_sitekey: null, consent_required: true, locales: ["en", "nl"],
     hours: { time_zone: "UTC", open_now: true },
   });

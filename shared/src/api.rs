@@ -283,6 +283,11 @@ pub struct CallbackStatus {
 pub struct PublicConfig {
     /// Countries a callback may go to.
     pub countries: Vec<CountryCode>,
+    /// Each country's calling code, in the order of `countries` (`"31"`
+    /// for NL): the loader labels its first form with them before any
+    /// wasm (which knows them from the dialing plans) has arrived.
+    #[serde(default)]
+    pub calling_codes: Vec<String>,
     /// The country preselected in the form.
     pub default_country: CountryCode,
     /// Agent aliases; the first is the default.
@@ -436,6 +441,7 @@ mod tests {
     fn the_public_config_has_the_documented_keys() {
         let config = PublicConfig {
             countries: vec![CountryCode::parse("NL").unwrap()],
+            calling_codes: vec!["31".into()],
             default_country: CountryCode::parse("NL").unwrap(),
             agents: vec![AgentAlias::parse("support").unwrap()],
             turnstile_sitekey: None,
@@ -449,6 +455,7 @@ mod tests {
             keys,
             [
                 "agents",
+                "calling_codes",
                 "consent_required",
                 "countries",
                 "default_country",

@@ -92,7 +92,6 @@ button, input, select, textarea { font: inherit; color: inherit; }
 .panel { width: min(92vw, 380px); margin-top: 12px; padding: 18px; background: var(--_bg); border: 1px solid var(--_line);
   border-radius: var(--_radius); box-shadow: 0 18px 50px rgba(0,0,0,.18); }
 :host([floating]) .panel { position: absolute; right: 0; bottom: calc(100% + 12px); margin: 0; }
-.loading { color: var(--_muted); }
 .panel-head { display: flex; align-items: center; justify-content: space-between; }
 h2 { margin: 0; font-size: 1.15em; }
 .close { border: 0; background: none; font-size: 1.5em; line-height: 1; cursor: pointer; padding: 4px 8px; border-radius: 8px; }
@@ -168,14 +167,22 @@ td.summary { max-width: 28em; } td.summary p { margin: .3em 0 0; white-space: pr
 const sheet = new CSSStyleSheet();
 sheet.replaceSync(CSS);
 
-// Words the loader shows before (or instead of) the code: the launcher,
-// loading, a dead instance, a failed download.
-const WORDS = {
-  en: { label: "Call me back", loading: "Loading…", broken: "Something went wrong. Reload the page to try again.",
-    reload: "Reload", offline: "This could not load. Check your connection.", retry: "Try again" },
-  nl: { label: "Bel mij terug", loading: "Laden…", broken: "Er ging iets mis. Herlaad de pagina om het opnieuw te proberen.",
-    reload: "Herladen", offline: "Dit kon niet laden. Controleer uw verbinding.", retry: "Opnieuw proberen" },
-};
+// The loader's words in every language, from the widget's message table
+// (widget/src/words.rs): the launcher, the form's first state, loading, a
+// dead instance, a failed download.
+const WORDS = /* cargo xtask build writes the table here */ {};
+// The form's first state, as the component draws it (data-testid and
+// classes the same; its words are filled in from WORDS).
+const EARLY_FORM = '<div class="panel-head"><h2 id="callme-title"></h2><button class="close" type="button">×</button></div>' +
+  '<div class="live" aria-live="polite" role="status" data-testid="live" tabindex="-1"></div><form novalidate data-testid="form">' +
+  '<p class="intro"></p><div class="row"><label class="country"><span></span><select part="input" data-testid="country"></select></label>' +
+  '<label class="phone"><span></span><input type="tel" inputmode="tel" autocomplete="tel" part="input" data-testid="phone" aria-describedby="callme-phone-message"></label></div>' +
+  '<p class="message" id="callme-phone-message" data-testid="phone-message"></p>' +
+  '<label class="check"><input type="checkbox" data-testid="consent"><span></span></label><p class="message error" data-testid="consent-message"></p>' +
+  '<div class="when" role="group"><button class="choice" type="button" data-testid="now" aria-pressed="true"></button><button class="choice" type="button" data-testid="later" aria-pressed="false"></button></div>' +
+  '<details><summary></summary><label class="name"><span></span><input type="text" autocomplete="name" maxlength="80" part="input" data-testid="name"></label><p class="message error"></p>' +
+  '<label class="note"><span></span><textarea maxlength="500" rows="3" part="input" data-testid="note"></textarea></label><p class="message error"></p></details>' +
+  '<p class="error" role="alert" data-testid="form-error"></p><button class="submit" type="submit" part="submit" data-testid="submit"></button></form>';
 const PHONE_ICON = '<svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20"><path fill="currentColor" d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2c.3-.3.7-.4 1-.2 1.1.4 2.3.6 3.6.6.6 0 1 .4 1 1V20c0 .6-.4 1-1 1A17 17 0 0 1 3 4c0-.6.4-1 1-1h3.5c.6 0 1 .4 1 1 0 1.3.2 2.5.6 3.6.1.3 0 .7-.2 1L6.6 10.8z"/></svg>';
 
 class CallmeElement extends HTMLElement {
@@ -292,6 +299,7 @@ class CallmeButton extends CallmeElement {
 
   draw() {
     this.isOpen = false;
+    this.early = undefined;
     this.shadowRoot.innerHTML = `<div class="callme"><button type="button" class="launcher" part="button" data-testid="launcher" aria-expanded="false" aria-controls="callme-panel">${PHONE_ICON}<span></span></button><div class="slot"></div></div>`;
     this.launcher = this.shadowRoot.querySelector(".launcher");
     this.panelSlot = this.shadowRoot.querySelector(".slot");
@@ -327,22 +335,112 @@ class CallmeButton extends CallmeElement {
     if (this.mounted) this.mounted.set_open(open);
     else if (this.panelSlot.querySelector("[data-testid=failed]")) this.retry(open);
     else {
-      this.showLoading(open);
+      this.showEarly(open);
       this.start();
     }
   }
 
-  /** The panel's place while its code loads: "Loading…", announced. */
-  showLoading(open) {
-    if (!open) return this.panelSlot.replaceChildren();
-    if (this.panelSlot.querySelector("[data-testid=loading]")) return;
+  /** The form's first state, drawn here within the tap's frame so the
+   * visitor types while the code loads: the component's markup and words
+   * (widget/src/words.rs), and nothing is read from it here. The component
+   * takes over what it holds (`carried`). */
+  showEarly(open) {
+    if (this.early) {
+      this.early.hidden = !open;
+      if (open) this.early.querySelector("[data-testid=phone]").focus();
+      return;
+    }
+    if (!open) return;
+    const words = this.words;
     const panel = document.createElement("div");
-    panel.className = "panel loading";
+    panel.className = "panel";
     panel.id = "callme-panel";
-    panel.dataset.testid = "loading";
-    panel.setAttribute("role", "status");
-    panel.textContent = this.words.loading;
+    panel.setAttribute("part", "panel");
+    panel.setAttribute("role", "dialog");
+    panel.setAttribute("aria-labelledby", "callme-title");
+    panel.dataset.testid = "panel";
+    panel.innerHTML = EARLY_FORM;
+    const fill = (selector, text) => (panel.querySelector(selector).textContent = text);
+    fill("h2", words.title);
+    panel.querySelector(".close").setAttribute("aria-label", words.close);
+    fill(".intro", words.intro);
+    fill(".country span", words.country);
+    fill(".phone span", words.phone);
+    fill(".check span", `${this.getAttribute("consent-text")?.trim() || words.consent} *`);
+    panel.querySelector(".when").setAttribute("aria-label", words.time);
+    fill("[data-testid=now]", words.now);
+    fill("[data-testid=later]", words.later);
+    fill("summary", words.details);
+    fill(".name span", words.name);
+    fill(".note span", words.note);
+    fill("[data-testid=submit]", words.submit);
+    const phone = panel.querySelector("[data-testid=phone]");
+    phone.placeholder = words.hint;
+    phone.value = this.getAttribute("phone")?.trim() ?? "";
+    panel.querySelector("[data-testid=name]").value = this.getAttribute("name")?.trim() ?? "";
+    const close = () => {
+      this.launcher.focus();
+      this.setOpen(false);
+    };
+    panel.querySelector(".close").addEventListener("click", close);
+    panel.addEventListener("keydown", (event) => event.key === "Escape" && close());
+    const later = panel.querySelector("[data-testid=later]");
+    const now = panel.querySelector("[data-testid=now]");
+    const choose = (isLater) => {
+      later.setAttribute("aria-pressed", String(isLater));
+      now.setAttribute("aria-pressed", String(!isLater));
+      fill("[data-testid=submit]", isLater ? words.book : words.submit);
+    };
+    now.addEventListener("click", () => choose(false));
+    later.addEventListener("click", () => choose(true));
+    const submit = panel.querySelector("[data-testid=submit]");
+    // A press is kept, and sent by the component once it is there.
+    panel.querySelector("form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.early.pressed = true;
+      submit.textContent = words.sending;
+      submit.disabled = true;
+    });
+    // The site's countries, labelled as the component labels them.
+    siteConfig(this.endpoint)
+      .then((response) => response.clone().json())
+      .then((config) => {
+        const select = panel.querySelector("[data-testid=country]");
+        if (select.options.length || !Array.isArray(config.countries)) return;
+        const wanted = this.getAttribute("default-country")?.trim().toUpperCase();
+        const chosen = config.countries.includes(wanted) ? wanted : config.default_country;
+        config.countries.forEach((code, index) => {
+          const option = new Option(`${code} +${config.calling_codes?.[index] ?? ""}`, code, false, code === chosen);
+          select.add(option);
+        });
+        if (config.consent_required === false) fill(".check span", this.getAttribute("consent-text")?.trim() || words.consent);
+      })
+      .catch(() => {});
+    this.early = panel;
     this.panelSlot.replaceChildren(panel);
+    phone.focus();
+  }
+
+  /** What the visitor did in the early form, for the component to carry on
+   * with: every value, the focus and caret, and a press. */
+  carried() {
+    const panel = this.early;
+    if (!panel) return undefined;
+    const field = (id) => panel.querySelector(`[data-testid=${id}]`);
+    const focused = this.shadowRoot.activeElement;
+    const typing = focused && "selectionStart" in focused && focused.type !== "checkbox";
+    return {
+      phone: field("phone").value,
+      country: field("country").value || undefined,
+      name: field("name").value,
+      note: field("note").value,
+      consent: field("consent").checked,
+      later: field("later").getAttribute("aria-pressed") === "true",
+      details: panel.querySelector("details").open,
+      focus: panel.contains(focused) ? focused.dataset.testid : undefined,
+      selection: typing ? [focused.selectionStart, focused.selectionEnd] : undefined,
+      submit: Boolean(panel.pressed),
+    };
   }
 
   start() {
@@ -369,8 +467,10 @@ class CallmeButton extends CallmeElement {
       else if (kind === "note") this.emit("note", {});
       else this.emit(kind, extra ? { status: value, at: extra } : { status: value });
     };
+    const carried = this.carried();
+    this.early = undefined;
     return glue.mount_button(this, this.panelSlot, this.endpoint, this.isOpen, toggled, told,
-      siteConfig(this.endpoint).then((response) => response.clone()));
+      siteConfig(this.endpoint).then((response) => response.clone()), carried);
   }
 
   showFailure(box) {

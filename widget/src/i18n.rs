@@ -12,6 +12,9 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// Every language, in the order the loader's table lists them.
+    pub const ALL: [Self; 2] = [Self::En, Self::Nl];
+
     /// The language of a BCP 47 tag (`nl-BE` is Dutch), if supported.
     pub fn from_tag(tag: &str) -> Option<Self> {
         match tag.split(['-', '_']).next()?.to_ascii_lowercase().as_str() {
@@ -137,6 +140,17 @@ pub enum Msg {
     Say,
     #[cfg(any(feature = "history", not(target_arch = "wasm32")))]
     Commands,
+    // The loader's own words, built into `callme.js` (see `words`): the
+    // launcher and what it says when the code cannot load. No bundle has
+    // them.
+    #[cfg(not(target_arch = "wasm32"))]
+    Launcher,
+    #[cfg(not(target_arch = "wasm32"))]
+    Broken,
+    #[cfg(not(target_arch = "wasm32"))]
+    Reload,
+    #[cfg(not(target_arch = "wasm32"))]
+    Offline,
 }
 
 /// English and Dutch for `msg`. A `match` without a wildcard: a new
@@ -248,7 +262,31 @@ const fn texts(msg: Msg) -> (&'static str, &'static str) {
         Msg::Say => ("Say", "Zeggen"),
         #[cfg(any(feature = "history", not(target_arch = "wasm32")))]
         Msg::Commands => ("Sent into this call", "Naar dit gesprek gestuurd"),
+        #[cfg(not(target_arch = "wasm32"))]
+        Msg::Launcher => ("Call me back", "Bel mij terug"),
+        #[cfg(not(target_arch = "wasm32"))]
+        Msg::Broken => (
+            "Something went wrong. Reload the page to try again.",
+            "Er ging iets mis. Herlaad de pagina om het opnieuw te proberen.",
+        ),
+        #[cfg(not(target_arch = "wasm32"))]
+        Msg::Reload => ("Reload", "Herladen"),
+        #[cfg(not(target_arch = "wasm32"))]
+        Msg::Offline => (
+            "This could not load. Check your connection.",
+            "Dit kon niet laden. Controleer uw verbinding.",
+        ),
     }
+}
+
+/// The optional details' summary: "Name / What is it about? (optional)".
+pub fn details_summary(lang: Lang) -> String {
+    format!(
+        "{} / {} ({})",
+        t(lang, Msg::Name),
+        t(lang, Msg::Note),
+        t(lang, Msg::Optional)
+    )
 }
 
 /// The text of `msg` in `lang`.

@@ -14,6 +14,8 @@ pub mod error;
 pub mod i18n;
 pub mod kept;
 pub mod model;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod words;
 
 #[cfg(target_arch = "wasm32")]
 mod api;

@@ -72,12 +72,16 @@ fn lang_of(host: &HtmlElement) -> Lang {
 /// `on_event(kind, value, field?)` what the host page should hear (see
 /// `browser::Notify`); `config` the loader's `GET /api/config`, sent beside
 /// the wasm's download (a promise of its response; `undefined` to ask for
-/// it here). The `phone` and `name` attributes prefill the form.
+/// it here); `carried` what the visitor did in the loader's early form
+/// (`undefined` for none). The `phone` and `name` attributes prefill the
+/// form.
 ///
 /// # Errors
 /// When the slot cannot take the component.
 #[cfg(feature = "button")]
 #[wasm_bindgen]
+// The loader's one call: positional, as wasm-bindgen exports take them.
+#[allow(clippy::too_many_arguments)]
 pub fn mount_button(
     host: HtmlElement,
     slot: HtmlElement,
@@ -86,13 +90,14 @@ pub fn mount_button(
     on_toggle: js_sys::Function,
     on_event: js_sys::Function,
     config: JsValue,
+    carried: JsValue,
 ) -> Result<Mounted, JsValue> {
     use std::cell::Cell;
     use std::rc::Rc;
 
     use callme_shared::{AgentAlias, CountryCode};
 
-    use crate::button::CallmeButton;
+    use crate::button::{CallmeButton, Carried};
 
     let edge = Edge::new(&endpoint);
     let lang = lang_of(&host);
@@ -108,15 +113,20 @@ pub fn mount_button(
     // it); `mount_to` runs the closure at once, and hands it out here.
     let signal = Rc::new(Cell::new(None));
     let made = signal.clone();
+    let carried = Carried::read(&carried);
+    let focus = carried.clone();
+    let panel = slot.clone();
     slot.replace_children_with_node_0();
     let handle = leptos::mount::mount_to(slot, move || {
         let is_open = RwSignal::new(open);
         made.set(Some(is_open));
         view! {
             <CallmeButton edge=edge lang=lang agent=agent default_country=default_country config_sent=config consent_text=consent_text
-                is_open=is_open on_toggle=on_toggle notify=notify prefill_phone=prefill_phone prefill_name=prefill_name host=element />
+                is_open=is_open on_toggle=on_toggle notify=notify prefill_phone=prefill_phone prefill_name=prefill_name host=element carried=carried />
         }
     });
+    // In the same task as the swap: no key pressed meanwhile is lost.
+    focus.restore_focus(&panel);
     Ok(Mounted {
         handle: Some(Box::new(handle)),
         open: signal.take(),

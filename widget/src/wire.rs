@@ -120,8 +120,15 @@ pub fn error_body(value: JsValue) -> Option<ErrorBody> {
 pub fn public_config(value: JsValue) -> Option<callme_shared::PublicConfig> {
     use callme_shared::{AgentAlias, CountryCode, Locale, PublicConfig};
     let json = Json::object(value)?;
+    let countries: Vec<CountryCode> =
+        json.array("countries", |v| CountryCode::parse(&v.as_string()?).ok())?;
     Some(PublicConfig {
-        countries: json.array("countries", |v| CountryCode::parse(&v.as_string()?).ok())?,
+        // Known here from the dialing plans; the field is for the loader.
+        calling_codes: countries
+            .iter()
+            .map(|c| c.dialing_plan().map_or("", |p| p.calling_code).to_owned())
+            .collect(),
+        countries,
         default_country: CountryCode::parse(&json.string("default_country")?).ok()?,
         agents: json.array("agents", |v| AgentAlias::parse(&v.as_string()?).ok())?,
         turnstile_sitekey: json.optional_string("turnstile_sitekey")?,

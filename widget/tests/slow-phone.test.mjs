@@ -120,7 +120,11 @@ test("a submit pressed before the configuration arrives is sent once it has, exa
   }
 });
 
-test("the tap shows the panel within its frame, a second tap does not hide it, and the form takes its place", async () => {
+/** Whether the component has taken the form over (only its form has the
+ * closed-hours notice). */
+const mounted = (button) => button.evaluate((el) => Boolean(el.shadowRoot.querySelector("[data-testid=closed]")));
+
+test("the tap shows the form within its frame, a second tap does not hide it, and the component takes it over", async () => {
   const { button, wasm, close } = await shop({ holdWasm: true });
   try {
     // Tapped, and looked at in the next frame.
@@ -130,21 +134,85 @@ test("the tap shows the panel within its frame, a second tap does not hide it, a
           new Promise((resolve) => {
             el.shadowRoot.querySelector("[data-testid=launcher]").click();
             requestAnimationFrame(() => {
-              const panel = el.shadowRoot.querySelector("[data-testid=loading]");
-              resolve({ visible: Boolean(panel?.checkVisibility()), text: panel?.textContent, expanded: el.shadowRoot.querySelector("[data-testid=launcher]").getAttribute("aria-expanded") });
+              const panel = el.shadowRoot.querySelector("[data-testid=panel]");
+              resolve({
+                visible: Boolean(panel?.checkVisibility()),
+                title: panel?.querySelector("h2")?.textContent,
+                focus: el.shadowRoot.activeElement?.dataset.testid,
+                expanded: el.shadowRoot.querySelector("[data-testid=launcher]").getAttribute("aria-expanded"),
+              });
             });
           }),
       );
-    assert.deepEqual(await shown(), { visible: true, text: "Loading…", expanded: "true" });
+    const form = { visible: true, title: "We'll call you", focus: "phone", expanded: "true" };
+    assert.deepEqual(await shown(), form);
     await waitFor(() => wasm.held.length > 0, 10_000, "the wasm request");
-    assert.deepEqual(await shown(), { visible: true, text: "Loading…", expanded: "true" }, "the second tap keeps it open");
+    assert.deepEqual(await shown(), form, "the second tap keeps it open");
+    assert.equal(await mounted(button), false, "the loader's form, no wasm yet");
     wasm.release();
-    await testid(button, "form").waitFor({ state: "visible", timeout: 10_000 });
-    assert.equal(await testid(button, "loading").count(), 0);
+    await waitFor(() => mounted(button), 10_000, "the component");
+    assert.equal(await testid(button, "panel").count(), 1);
     await waitFor(() => button.evaluate((el) => el.shadowRoot.activeElement?.dataset.testid === "phone"), 5_000, "the focus on the phone field");
     // Once the form is there the launcher toggles again.
     await testid(button, "launcher").click();
     await testid(button, "panel").waitFor({ state: "hidden" });
+  } finally {
+    await close();
+  }
+});
+
+test("typing and ticking before the wasm: the component keeps every character, the caret, the focus and the tick", async () => {
+  const { page, button, wasm, close } = await shop({ holdWasm: true });
+  try {
+    await testid(button, "launcher").click();
+    const phone = testid(button, "phone");
+    await phone.pressSequentially("06 1234");
+    await testid(button, "consent").check();
+    await testid(button, "later").click();
+    await phone.focus();
+    await phone.evaluate((input) => input.setSelectionRange(2, 2));
+    // The site's countries reached the loader's form, labelled.
+    await waitFor(async () => (await testid(button, "country").locator("option").count()) === 3, 10_000, "the countries");
+    assert.equal(await testid(button, "country").inputValue(), "NL");
+    assert.equal(await testid(button, "country").locator("option:checked").textContent(), "NL +31");
+    assert.equal(await mounted(button), false);
+    wasm.release();
+    await waitFor(() => mounted(button), 10_000, "the component");
+    assert.equal(await phone.inputValue(), "06 1234");
+    assert.equal(await testid(button, "consent").isChecked(), true);
+    assert.equal(await testid(button, "later").getAttribute("aria-pressed"), "true");
+    assert.deepEqual(
+      await button.evaluate((el) => {
+        const input = el.shadowRoot.activeElement;
+        return [input?.dataset.testid, input?.selectionStart];
+      }),
+      ["phone", 2],
+    );
+    // The next key lands at the caret, in the component's field.
+    await page.keyboard.type("9");
+    assert.equal(await phone.inputValue(), "069 1234");
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await close();
+  }
+});
+
+test("a submit pressed before the wasm is sent once it is there, exactly once, with every character typed", async () => {
+  const { page, button, wasm, close } = await shop({ holdWasm: true });
+  try {
+    await testid(button, "launcher").click();
+    await testid(button, "phone").pressSequentially("06 1234 5680");
+    await testid(button, "consent").check();
+    await page.keyboard.press("Enter");
+    await testid(button, "submit").click({ force: true });
+    assert.equal((await testid(button, "submit").textContent()).trim(), "Sending…");
+    assert.equal(await mounted(button), false);
+    assert.equal(page.callbacks.length, 0);
+    wasm.release();
+    await testid(button, "live").locator(".tracking").waitFor({ timeout: 10_000 });
+    assert.equal(page.callbacks.length, 1);
+    assert.equal(page.callbacks[0].phone, "+31612345680");
+    assert.equal(page.callbacks[0].consent, true);
   } finally {
     await close();
   }

@@ -107,6 +107,15 @@ fn button_with_config(
     open: bool,
     config: JsValue,
 ) -> (HtmlElement, ShadowRoot, Mounted, Toggles) {
+    button_carrying(attributes, open, config, JsValue::UNDEFINED)
+}
+
+fn button_carrying(
+    attributes: &[(&str, &str)],
+    open: bool,
+    config: JsValue,
+    carried: JsValue,
+) -> (HtmlElement, ShadowRoot, Mounted, Toggles) {
     let (host, root) = host("callme-button", attributes);
     let document = web_sys::window().unwrap().document().unwrap();
     let slot: HtmlElement = document.create_element("div").unwrap().dyn_into().unwrap();
@@ -130,6 +139,7 @@ fn button_with_config(
             .clone(),
         told.as_ref().unchecked_ref::<js_sys::Function>().clone(),
         config,
+        carried,
     )
     .unwrap();
     on_toggle.forget();
@@ -237,6 +247,51 @@ async fn no_number_is_read_before_the_sites_countries_are_known() {
         text(&root, "phone-message") == "We will call +31612345678"
     })
     .await;
+}
+
+#[wasm_bindgen_test]
+async fn the_form_takes_over_what_the_early_form_held() {
+    let carried = js_sys::JSON::parse(
+        r#"{"phone":"06 1234 5678","country":"BE","name":"Ada","note":"order 42","consent":true,
+            "later":false,"details":true,"focus":"phone","selection":[3,5],"submit":false}"#,
+    )
+    .unwrap();
+    let config = js_sys::Promise::resolve(&config_response()).into();
+    let (_host, root, _mounted, _) =
+        button_carrying(&[("lang", "en"), ("phone", "0000")], true, config, carried);
+    settle().await;
+    let input = |id: &str| find(&root, id).dyn_into::<HtmlInputElement>().unwrap();
+    assert_eq!(
+        input("phone").value(),
+        "06 1234 5678",
+        "over the page's prefill"
+    );
+    assert_eq!(input("name").value(), "Ada");
+    assert!(input("consent").checked());
+    let note: web_sys::HtmlTextAreaElement = find(&root, "note").dyn_into().unwrap();
+    assert_eq!(note.value(), "order 42");
+    assert!(
+        find(&root, "note")
+            .closest("details")
+            .unwrap()
+            .unwrap()
+            .has_attribute("open")
+    );
+    // The visitor's country (BE) reads the number, not the site's default.
+    assert_eq!(text(&root, "phone-message"), "We will call +32612345678");
+    let focused = root.active_element().unwrap();
+    assert_eq!(
+        focused.get_attribute("data-testid").as_deref(),
+        Some("phone")
+    );
+    let phone = input("phone");
+    assert_eq!(
+        (
+            phone.selection_start().unwrap(),
+            phone.selection_end().unwrap()
+        ),
+        (Some(3), Some(5))
+    );
 }
 
 #[wasm_bindgen_test]

@@ -38,6 +38,7 @@ fn the_config_reads_as_the_edge_writes_it() {
             CountryCode::parse("NL").unwrap(),
             CountryCode::parse("BE").unwrap(),
         ],
+        calling_codes: vec!["31".into(), "32".into()],
         default_country: CountryCode::parse("NL").unwrap(),
         agents: vec![AgentAlias::parse("support").unwrap()],
         turnstile_sitekey: Some("1x00000000000000000000AA".into()),

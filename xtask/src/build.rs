@@ -37,10 +37,10 @@ pub fn widget() -> Outcome {
             &pkg.join(format!("{name}.js")),
         )?;
     }
-    minify(
-        &root.join("widget/loader/callme.js"),
-        &www.join("callme.js"),
-    )?;
+    let loader = root.join("target/widget/callme.js");
+    fs::write(&loader, loader_with_words(&root)?)
+        .map_err(|e| format!("{}: {e}", loader.display()))?;
+    minify(&loader, &www.join("callme.js"))?;
     // The host page's types, served beside the loader they describe.
     fs::copy(
         root.join("widget/loader/callme.d.ts"),
@@ -58,6 +58,43 @@ pub fn widget() -> Outcome {
             .map_err(|e| e.to_string())?;
     }
     Ok(())
+}
+
+/// Where the loader's source takes its words.
+const WORDS_MARKER: &str = "/* cargo xtask build writes the table here */ {}";
+
+/// The loader's source with the widget's words in it (`callme-words`
+/// prints them from the message table, natively).
+fn loader_with_words(root: &Path) -> Outcome<String> {
+    let source = root.join("widget/loader/callme.js");
+    let text = fs::read_to_string(&source).map_err(|e| format!("{}: {e}", source.display()))?;
+    if text.matches(WORDS_MARKER).count() != 1 {
+        return Err(format!(
+            "{} must hold `{WORDS_MARKER}` once",
+            source.display()
+        ));
+    }
+    let mut words = cmd::cargo(root);
+    words.args([
+        "run",
+        "--quiet",
+        "--package",
+        "callme-widget",
+        "--bin",
+        "callme-words",
+    ]);
+    let output = words
+        .output()
+        .map_err(|e| format!("`{}`: {e}", cmd::describe(&words)))?;
+    if !output.status.success() {
+        return Err(format!(
+            "`{}` failed: {}",
+            cmd::describe(&words),
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    let table = String::from_utf8(output.stdout).map_err(|e| e.to_string())?;
+    Ok(text.replace(WORDS_MARKER, &table))
 }
 
 /// Builds a widget crate's wasm with the widget toolchain, and runs
@@ -78,7 +115,14 @@ pub fn bindgen_widget_wasm(
     let mut build = Command::new("rustup");
     build
         .current_dir(&root)
-        .args(["run", WIDGET_TOOLCHAIN, "cargo", "build", "--release"])
+        .args([
+            "run",
+            WIDGET_TOOLCHAIN,
+            "cargo",
+            "build",
+            "--release",
+            "--lib",
+        ])
         .args(["--package", package])
         .args(["--target", WASM_TARGET, "-Zbuild-std=std,panic_abort"])
         .arg("--target-dir")

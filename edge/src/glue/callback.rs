@@ -27,6 +27,7 @@ pub fn public_config(site: &Site, now_ms: i64) -> PublicConfig {
     let public = &site.config.public;
     PublicConfig {
         countries: public.allowed_countries.clone(),
+        calling_codes: calling_codes(&public.allowed_countries),
         default_country: public.default_country,
         agents: public
             .agents
@@ -38,6 +39,15 @@ pub fn public_config(site: &Site, now_ms: i64) -> PublicConfig {
         locales: public.locales.clone(),
         hours: site.hours(now_ms),
     }
+}
+
+/// The calling code of each country, in order; empty for a country whose
+/// dialing plan callme does not know (its numbers are typed with +).
+pub fn calling_codes(countries: &[callme_shared::CountryCode]) -> Vec<String> {
+    countries
+        .iter()
+        .map(|c| c.dialing_plan().map_or("", |p| p.calling_code).to_owned())
+        .collect()
 }
 
 /// `POST /api/callback`: the plan (`crate::admit`) decides; this awaits

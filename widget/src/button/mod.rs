@@ -5,6 +5,7 @@
 //! configuration, the request and its idempotency key, and the focus.
 
 mod consent;
+mod early;
 mod phone;
 mod slots;
 mod tracking;
@@ -25,6 +26,7 @@ use crate::i18n::{Lang, Msg, closed_until, t, text_error_text};
 use crate::kept;
 
 use consent::ConsentField;
+pub use early::Carried;
 use phone::{PhoneField, PhoneState};
 use slots::{SlotPicker, SlotState};
 use tracking::Tracking;
@@ -74,15 +76,23 @@ pub fn CallmeButton(
     prefill_name: Option<String>,
     /// The custom element itself (Turnstile renders into a slotted child).
     host: web_sys::HtmlElement,
+    /// What the visitor did in the loader's early form.
+    carried: Carried,
 ) -> impl IntoView {
     let alive = Alive::new();
+    // The visitor's own choice of country comes before the page's.
+    let default_country = carried
+        .country
+        .as_deref()
+        .and_then(|c| CountryCode::parse(c).ok())
+        .or(default_country);
 
     let config = RwSignal::new(None::<PublicConfig>);
     let config_error = RwSignal::new(None::<WidgetError>);
-    let phone = PhoneState::new(prefill_phone.unwrap_or_default());
-    let consent = RwSignal::new(false);
-    let name = RwSignal::new(prefill_name.unwrap_or_default());
-    let note = RwSignal::new(String::new());
+    let phone = PhoneState::new(carried.phone.clone().or(prefill_phone).unwrap_or_default());
+    let consent = RwSignal::new(carried.consent);
+    let name = RwSignal::new(carried.name.clone().or(prefill_name).unwrap_or_default());
+    let note = RwSignal::new(carried.note.clone().unwrap_or_default());
     let phase = RwSignal::new(Phase::Form);
     // A booking made on another page of the site (or before a reload) is
     // shown again, with its "Cancel this callback". Read once the form is
@@ -119,8 +129,11 @@ pub fn CallmeButton(
     let challenge = StoredValue::new_local(None::<crate::turnstile::Challenge>);
     let live_region = NodeRef::<html::Div>::new();
     // "Pick a time" rather than "call me now" (at once while closed).
-    let later = RwSignal::new(false);
+    let later = RwSignal::new(carried.later);
     let slot_state = SlotState::new();
+    if carried.later {
+        slot_state.load(edge.clone(), alive.clone());
+    }
 
     // A submit pressed before the configuration arrived: sent once it has
     // (see `send`), or given back to the form if it cannot come.
@@ -150,7 +163,7 @@ pub fn CallmeButton(
                                 .unwrap_or(loaded.default_country),
                         );
                         let sitekey = loaded.turnstile_sitekey.clone();
-                        if !loaded.hours.open_now {
+                        if !loaded.hours.open_now && !later.get_untracked() {
                             later.set(true);
                             slot_state.load(edge.clone(), alive.clone());
                         }
@@ -343,6 +356,11 @@ pub fn CallmeButton(
             }
         });
     }
+    // A press in the early form goes now (it waits for the configuration
+    // like any other).
+    if carried.submit {
+        send();
+    }
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         send();
@@ -376,12 +394,18 @@ pub fn CallmeButton(
     // killed every button on the page, seen in a stress run).
     {
         let alive = alive.clone();
+        // The early form's focus was put back as it was (see `Carried`):
+        // the first run leaves it there.
+        let mut kept = carried.focus.is_some();
         Effect::new(move |_| {
             let form = match phase.get() {
                 Phase::Form => true,
                 Phase::Tracking { .. } => false,
                 Phase::Sending => return,
             };
+            if std::mem::take(&mut kept) {
+                return;
+            }
             if is_open.get() {
                 let alive = alive.clone();
                 request_animation_frame(move || {
@@ -478,8 +502,8 @@ pub fn CallmeButton(
                             })>{t(lang, Msg::PickTime)}</button>
                     </div>
                     {move || later.get().then(|| view! { <SlotPicker state=slot_state lang=lang /> })}
-                    <details>
-                        <summary>{format!("{} / {} ({})", t(lang, Msg::Name), t(lang, Msg::Note), t(lang, Msg::Optional))}</summary>
+                    <details open=carried.details>
+                        <summary>{crate::i18n::details_summary(lang)}</summary>
                         <label><span>{t(lang, Msg::Name)}</span>
                             <input type="text" autocomplete="name" maxlength="80" part="input" data-testid="name"
                                 prop:value=value(move || name.get()) on:input=handler(move |ev| name.set(event_target_value(&ev))) /></label>
