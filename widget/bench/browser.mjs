@@ -5,9 +5,11 @@
 //
 // - start-up, on localhost and again under DevTools' "Slow 4G" profile
 //   (through CDP): script tag to the button painted (first contentful
-//   paint: the button is all the page shows), and first intent (a click)
-//   to an interactive form (phone field in the DOM, panel shown), for
-//   <callme-button> and for the plain-JavaScript button of plain-button.js;
+//   paint: the button is all the page shows), first intent (a click) to
+//   a form that takes keystrokes (panel shown, phone field focused), and
+//   to a submittable form (the code that sends it running, the site's
+//   countries in it), for <callme-button> and for the plain-JavaScript
+//   button of plain-button.js;
 // - rendering: 1000 calls in <callme-history> against plain-table.js in the
 //   same page, from the parsed answer in hand to the rows in the DOM, then
 //   to a laid-out table (forced style and layout), then a status filter.
@@ -104,23 +106,35 @@ async function startupOnce(browser, url, tag, network) {
     }).observe({ type: "paint", buffered: true });
   })));
   await page.waitForFunction((tag) => document.querySelector(tag)?.shadowRoot?.querySelector("[data-testid=launcher]"), tag);
-  const interactive = await within(30_000, `${tag} interactive`, page.evaluate((tag) => new Promise((resolve) => {
+  const { interactive, submittable } = await within(60_000, `${tag} interactive`, page.evaluate((tag) => new Promise((resolve) => {
     const root = document.querySelector(tag).shadowRoot;
-    const ready = () => {
+    // A key pressed now lands in the phone field.
+    const typing = () => {
       const panel = root.querySelector("[data-testid=panel]");
-      return panel && !panel.hidden && root.querySelector("[data-testid=phone]");
+      return panel && !panel.hidden && root.activeElement === root.querySelector("[data-testid=phone]");
     };
+    // A press now sends: the countries are in, and (for callme) the
+    // component that sends runs (only its form has the hours notice).
+    const sending = () =>
+      root.querySelector("[data-testid=country] option") && (tag !== "callme-button" || root.querySelector("[data-testid=closed]"));
     const intent = performance.now();
-    new MutationObserver((_, observer) => {
-      if (!ready()) return;
-      observer.disconnect();
-      resolve(performance.now() - intent);
-    }).observe(root, { subtree: true, childList: true, attributes: true });
+    const times = {};
+    const check = () => {
+      if (times.interactive === undefined && typing()) times.interactive = performance.now() - intent;
+      if (times.submittable === undefined && sending()) times.submittable = performance.now() - intent;
+      return times.interactive !== undefined && times.submittable !== undefined;
+    };
+    const observer = new MutationObserver(() => check() && (observer.disconnect(), resolve(times)));
+    observer.observe(root, { subtree: true, childList: true, attributes: true });
+    // Focus moves without a mutation: looked at on every frame too.
+    const frame = () => (check() ? (observer.disconnect(), resolve(times)) : requestAnimationFrame(frame));
     root.querySelector("[data-testid=launcher]").click();
+    check();
+    requestAnimationFrame(frame);
   }), tag));
   if (page.errors.length) throw new Error(`${tag}: ${page.errors.join("; ")}`);
   await page.context().close();
-  return { painted, interactive };
+  return { painted, interactive, submittable };
 }
 
 async function startup(browser, pages, network) {
@@ -134,6 +148,7 @@ async function startup(browser, pages, network) {
   const summary = (list) => ({
     painted: median(list.map((r) => r.painted)),
     interactive: median(list.map((r) => r.interactive)),
+    submittable: median(list.map((r) => r.submittable)),
     n: list.length,
   });
   return { callme: summary(runs.callme), plain: summary(runs.plain) };
