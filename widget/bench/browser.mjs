@@ -113,10 +113,12 @@ async function startupOnce(browser, url, tag, network) {
       const panel = root.querySelector("[data-testid=panel]");
       return panel && !panel.hidden && root.activeElement === root.querySelector("[data-testid=phone]");
     };
-    // A press now sends: the countries are in, and (for callme) the
-    // component that sends runs (only its form has the hours notice).
+    // A press now sends: the countries are in, and (for callme) the early
+    // sender is running (the early form says so with data-sends) or the
+    // component is (only its form has the hours notice).
     const sending = () =>
-      root.querySelector("[data-testid=country] option") && (tag !== "callme-button" || root.querySelector("[data-testid=closed]"));
+      root.querySelector("[data-testid=country] option") &&
+      (tag !== "callme-button" || root.querySelector("[data-sends], [data-testid=closed]"));
     const intent = performance.now();
     const times = {};
     const check = () => {

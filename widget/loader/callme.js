@@ -238,6 +238,9 @@ class CallmeElement extends HTMLElement {
     } finally {
       if (this.starting === generation) this.starting = undefined;
     }
+    // A request the early form has on its way is answered first, so the
+    // component starts from its answer.
+    await this.settled?.();
     if (!this.isConnected || generation !== this.generation || this.mounted) return;
     if (broken.has(this.kind)) return this.fail("broken");
     try {
@@ -400,6 +403,7 @@ class CallmeButton extends CallmeElement {
       this.early.pressed = true;
       submit.textContent = words.sending;
       submit.disabled = true;
+      this.sendEarly();
     });
     // The site's countries, labelled as the component labels them.
     siteConfig(this.endpoint)
@@ -414,6 +418,8 @@ class CallmeButton extends CallmeElement {
           select.add(option);
         });
         if (config.consent_required === false) fill(".check span", this.getAttribute("consent-text")?.trim() || words.consent);
+        panel.config = config;
+        this.sendEarly();
       })
       .catch(() => {});
     this.early = panel;
@@ -439,14 +445,48 @@ class CallmeButton extends CallmeElement {
       details: panel.querySelector("details").open,
       focus: panel.contains(focused) ? focused.dataset.testid : undefined,
       selection: typing ? [focused.selectionStart, focused.selectionEnd] : undefined,
-      submit: Boolean(panel.pressed),
+      submit: Boolean(panel.pressed) && !panel.outcome?.accepted,
+      key: panel.outcome?.key,
+      accepted: panel.outcome?.accepted,
     };
   }
 
   start() {
-    // The configuration travels beside the code, not after it.
+    // The configuration and the early sender first (a few KB: with them a
+    // press in the early form goes out), the component after them.
     siteConfig(this.endpoint).catch(() => {});
-    return super.start();
+    this.sender ??= load("send").then(
+      (glue) => {
+        this.sendGlue = glue;
+        this.sendEarly();
+      },
+      () => {},
+    );
+    return this.sender.then(() => super.start());
+  }
+
+  settled() {
+    return this.early?.sending;
+  }
+
+  /** Sends a press in the early form through the early sender once it and
+   * the site's configuration are here, once per press. */
+  sendEarly() {
+    const early = this.early;
+    if (!early || !this.sendGlue || !early.config) return;
+    early.dataset.sends = "";
+    if (!early.pressed || early.sending || early.outcome) return;
+    const field = (id) => early.querySelector(`[data-testid=${id}]`);
+    const fields = {
+      phone: field("phone").value, country: field("country").value, consent: field("consent").checked,
+      name: field("name").value, note: field("note").value, later: field("later").getAttribute("aria-pressed") === "true",
+      consent_required: early.config.consent_required !== false, bot_check: Boolean(early.config.turnstile_sitekey),
+      lang: this.getAttribute("lang") ?? undefined, agent: this.getAttribute("agent") ?? "",
+    };
+    early.sending = this.sendGlue
+      .send_callback(this.endpoint, fields)
+      .then((outcome) => (early.outcome = outcome), () => (early.outcome = {}))
+      .finally(() => (early.sending = undefined));
   }
 
   mount(glue) {

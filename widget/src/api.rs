@@ -1,10 +1,12 @@
 //! The edge's API from the browser: plain `fetch`, JSON through the
 //! browser's own parser and the field readers of [`crate::wire`].
 
+#[cfg(feature = "send")]
+use callme_shared::CallbackRequest;
 #[cfg(feature = "history")]
 use callme_shared::{CallList, CallsQuery};
 #[cfg(feature = "button")]
-use callme_shared::{CallbackAccepted, CallbackRequest, CallbackStatus, PublicConfig};
+use callme_shared::{CallbackAccepted, CallbackStatus, PublicConfig};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, Headers, Request, RequestInit, RequestMode, Response};
@@ -74,16 +76,32 @@ impl Edge {
         request: &CallbackRequest,
         key: &str,
     ) -> Result<CallbackAccepted, WidgetError> {
+        let json = self.callback_answer(request, key).await?;
+        wire::callback_accepted(json).ok_or(WidgetError::Unreadable { status: 202 })
+    }
+
+    /// `POST /api/callback`'s success answer as the browser parsed it
+    /// (the early sender hands it on to the component unread).
+    #[cfg(feature = "send")]
+    ///
+    /// # Errors
+    /// A [`WidgetError`]; field errors carry their field.
+    pub async fn callback_answer(
+        &self,
+        request: &CallbackRequest,
+        key: &str,
+    ) -> Result<JsValue, WidgetError> {
         let body = wire::callback_request(request).ok_or(WidgetError::Network)?;
-        self.send(
-            "POST",
-            "/api/callback",
-            Some(body),
-            &[("Idempotency-Key", key)],
-            None,
-            wire::callback_accepted,
-        )
-        .await
+        let (status, json) = self
+            .exchange(
+                "POST",
+                "/api/callback",
+                Some(body),
+                &[("Idempotency-Key", key)],
+                None,
+            )
+            .await?;
+        json.ok_or(WidgetError::Unreadable { status })
     }
 
     /// `GET /api/callback/status` with the ticket, which names the call: no

@@ -33,7 +33,7 @@ pub fn navigator_language() -> Option<String> {
     web_sys::window()?.navigator().language()
 }
 
-#[cfg(feature = "button")]
+#[cfg(feature = "send")]
 /// A fresh UUID for an idempotency key.
 pub fn random_key() -> String {
     web_sys::window()

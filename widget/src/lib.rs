@@ -4,13 +4,21 @@
 //! visitor's first intent; it then calls `mount_button` or `mount_history`
 //! with the element and its shadow root.
 //!
-//! Two bundles are built from this crate (features `button` and `history`)
-//! so a page pays only for the element it uses.
+//! Three bundles are built from this crate (features `button`, `history`
+//! and `send`) so a page pays only for the element it uses, and a press in
+//! the button's early form goes out after the few kilobytes of `send`.
+// The sender's bundle uses a handful of the crate's items; the rest is
+// left out by the linker, and not worth a `cfg` on each.
+#![cfg_attr(
+    all(feature = "send", not(feature = "button"), not(feature = "history")),
+    allow(dead_code, unused_imports)
+)]
 
 #[cfg(any(feature = "history", not(target_arch = "wasm32")))]
 pub mod control;
 pub mod csv;
 pub mod error;
+pub mod form;
 pub mod i18n;
 pub mod kept;
 pub mod model;
@@ -27,12 +35,16 @@ mod button;
 mod erased;
 #[cfg(all(target_arch = "wasm32", feature = "history"))]
 mod history;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", any(feature = "button", feature = "history")))]
 mod mount;
+#[cfg(all(target_arch = "wasm32", feature = "send", not(feature = "button")))]
+mod send;
 #[cfg(all(target_arch = "wasm32", feature = "button"))]
 mod turnstile;
 #[cfg(target_arch = "wasm32")]
 pub mod wire;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", any(feature = "button", feature = "history")))]
 pub use mount::*;
+#[cfg(all(target_arch = "wasm32", feature = "send", not(feature = "button")))]
+pub use send::*;

@@ -227,7 +227,7 @@ pub fn callback_status(value: JsValue) -> Option<callme_shared::CallbackStatus> 
 
 /// The body of `POST /api/callback`; optional fields are left out when
 /// empty, as the serde derive does.
-#[cfg(feature = "button")]
+#[cfg(feature = "send")]
 pub fn callback_request(request: &callme_shared::CallbackRequest) -> Option<String> {
     let object = js_sys::Object::new();
     let set = |name: &str, value: JsValue| Reflect::set(&object, &JsValue::from_str(name), &value);

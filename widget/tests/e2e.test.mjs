@@ -138,8 +138,9 @@ test("no wasm loads before intent; a callback is requested and followed to ended
   assert.deepEqual(page.wasm, [], "no wasm before the first intent");
   const button = inside(page, "callme-button[floating]");
   await testid(button, "launcher").hover();
-  await waitFor(() => page.wasm.length > 0, 10_000, "the wasm after hover");
-  assert.ok(page.wasm.every((u) => u.includes("callme_button")), "the history bundle is not loaded for a button");
+  // The early sender first, then the component; never the history's.
+  await waitFor(() => page.wasm.length === 2, 10_000, "the wasm after hover");
+  assert.deepEqual(page.wasm.map((u) => u.split("/").pop()), ["callme_send_bg.wasm", "callme_button_bg.wasm"]);
   await testid(button, "launcher").click();
   await testid(button, "phone").waitFor();
   await testid(button, "phone").fill("06 1234 5678");

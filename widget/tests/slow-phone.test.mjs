@@ -56,15 +56,20 @@ async function hold(page, pattern) {
 }
 
 /** A British visitor's page on the Dutch shop, recording callback requests. */
-async function shop({ holdConfig = false, holdWasm = false } = {}) {
+async function shop({ holdConfig = false, holdWasm = false, holdComponent = false } = {}) {
   const context = await browser.newContext({ locale: "en-GB", viewport: { width: 390, height: 844 } });
   const page = await context.newPage();
   page.callbacks = [];
   page.errors = [];
   page.on("pageerror", (e) => page.errors.push(e.message));
-  page.on("request", (r) => r.url().endsWith("/api/callback") && r.method() === "POST" && page.callbacks.push(JSON.parse(r.postData())));
+  page.keys = [];
+  page.on("request", (r) => {
+    if (!r.url().endsWith("/api/callback") || r.method() !== "POST") return;
+    page.callbacks.push(JSON.parse(r.postData()));
+    page.keys.push(r.headers()["idempotency-key"]);
+  });
   const config = holdConfig ? await hold(page, "**/api/config") : undefined;
-  const wasm = holdWasm ? await hold(page, "**/*.wasm") : undefined;
+  const wasm = holdWasm ? await hold(page, "**/*.wasm") : holdComponent ? await hold(page, "**/callme_button_bg.wasm") : undefined;
   await page.goto(`${hostUrl}/shop.html`);
   const button = page.locator("callme-button");
   await button.locator("[data-testid=launcher]").waitFor();
@@ -213,6 +218,74 @@ test("a submit pressed before the wasm is sent once it is there, exactly once, w
     assert.equal(page.callbacks.length, 1);
     assert.equal(page.callbacks[0].phone, "+31612345680");
     assert.equal(page.callbacks[0].consent, true);
+  } finally {
+    await close();
+  }
+});
+
+test("with only the few KB of the early sender, a press places the call; the component then shows it, and nothing is sent twice", async () => {
+  const { page, button, wasm, close } = await shop({ holdComponent: true });
+  const statuses = [];
+  await page.exposeFunction("heard", (status) => statuses.push(status));
+  await page.evaluate(() => document.addEventListener("callme:requested", (e) => window.heard(e.detail.status)));
+  try {
+    await testid(button, "launcher").click();
+    await testid(button, "phone").pressSequentially("06 1234 5681");
+    await testid(button, "consent").check();
+    await waitFor(() => button.evaluate((el) => el.shadowRoot.querySelector("[data-testid=panel]")?.hasAttribute("data-sends")), 10_000, "the early sender");
+    await testid(button, "submit").click();
+    await waitFor(() => page.callbacks.length === 1, 10_000, "the early sender's request");
+    assert.equal(page.callbacks[0].phone, "+31612345681");
+    assert.equal(page.callbacks[0].locale, "en");
+    assert.equal(await mounted(button), false, "sent before the component arrived");
+    await waitFor(() => wasm.held.length > 0, 10_000, "the component's download");
+    wasm.release();
+    const tracking = testid(button, "live").locator(".tracking");
+    await tracking.waitFor({ timeout: 10_000 });
+    assert.match(await testid(button, "live").textContent(), /\+31612345681/);
+    assert.equal(page.callbacks.length, 1, "the component did not send it again");
+    await waitFor(() => statuses.length > 0, 5_000, "callme:requested");
+    assert.equal(statuses.length, 1);
+  } finally {
+    await close();
+  }
+});
+
+test("a number the rules refuse is not sent early: the component says why once it is there", async () => {
+  const { page, button, wasm, close } = await shop({ holdComponent: true });
+  try {
+    await testid(button, "launcher").click();
+    await testid(button, "phone").pressSequentially("06 12");
+    await testid(button, "consent").check();
+    await waitFor(() => button.evaluate((el) => el.shadowRoot.querySelector("[data-testid=panel]")?.hasAttribute("data-sends")), 10_000, "the early sender");
+    await testid(button, "submit").click();
+    await waitFor(() => wasm.held.length > 0, 10_000, "the component's download");
+    wasm.release();
+    await waitFor(async () => (await testid(button, "phone-message").textContent()).includes("too short"), 10_000, "the component's message");
+    assert.equal(page.callbacks.length, 0);
+    assert.equal(await testid(button, "phone").inputValue(), "06 12");
+  } finally {
+    await close();
+  }
+});
+
+test("a request the edge refuses early is sent again by the component under the same key, which shows the refusal", async () => {
+  const { page, button, wasm, close } = await shop({ holdComponent: true });
+  try {
+    await testid(button, "launcher").click();
+    // A Dutch premium-rate number: well formed, refused by the edge.
+    await testid(button, "phone").pressSequentially("0909 123456");
+    await testid(button, "consent").check();
+    await waitFor(() => button.evaluate((el) => el.shadowRoot.querySelector("[data-testid=panel]")?.hasAttribute("data-sends")), 10_000, "the early sender");
+    const placed = (await sandbox.requests("/")).length;
+    await testid(button, "submit").click();
+    await waitFor(() => page.callbacks.length === 1, 10_000, "the early request");
+    await waitFor(() => wasm.held.length > 0, 10_000, "the component's download");
+    wasm.release();
+    await waitFor(async () => (await testid(button, "phone-message").textContent()) !== "" && page.callbacks.length === 2, 10_000, "the component's request and message");
+    assert.equal(page.keys[0], page.keys[1], "one key for one press");
+    assert.match(await testid(button, "phone-message").textContent(), /mobile and landline/);
+    assert.equal((await sandbox.requests("/")).length, placed, "no platform request");
   } finally {
     await close();
   }

@@ -158,8 +158,10 @@ pub fn bindgen_widget_wasm(
     Ok(wasm)
 }
 
-/// The widget's bundles: one cargo feature, one wasm, per element.
-pub const WIDGET_BUNDLES: [&str; 2] = ["button", "history"];
+/// The widget's bundles: one cargo feature, one wasm, per element, and the
+/// button's early sender (`send`, which the loader's early form uses before
+/// the button's component has arrived).
+pub const WIDGET_BUNDLES: [&str; 3] = ["button", "history", "send"];
 /// The versioned path the widget is also served under.
 pub const WIDGET_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// What Rust's wasm32 target emits by default; wasm-opt must keep to it.

@@ -26,8 +26,15 @@ pub struct Carried {
     pub focus: Option<String>,
     /// The caret (or selection) in that control.
     pub selection: Option<(u32, u32)>,
-    /// Whether the form was submitted: it is sent once this code can.
+    /// Whether the form was submitted and not yet sent: it is sent once
+    /// this code can.
     pub submit: bool,
+    /// The idempotency key the early sender sent it under: sending again
+    /// reuses it, so the edge places one call at most.
+    pub key: Option<String>,
+    /// The edge's answer to the early sender's request (a 202), read by
+    /// the component as its own.
+    pub accepted: Option<callme_shared::CallbackAccepted>,
 }
 
 impl Carried {
@@ -66,6 +73,8 @@ impl Carried {
             }),
             selection,
             submit: flag("submit"),
+            key: text("key").filter(|key| !key.is_empty()),
+            accepted: crate::wire::callback_accepted(get("accepted")),
         }
     }
 

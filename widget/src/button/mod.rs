@@ -11,8 +11,8 @@ mod slots;
 mod tracking;
 
 use callme_shared::{
-    AgentAlias, CallbackAccepted, CallbackRequest, CountryCode, ErrorCode, FieldError, Locale,
-    PhoneNumber, PublicConfig, TextError, VisitorName, VisitorNote,
+    AgentAlias, CallbackAccepted, CallbackRequest, CountryCode, ErrorCode, FieldError, PhoneNumber,
+    PublicConfig,
 };
 use leptos::html;
 use leptos::prelude::*;
@@ -124,7 +124,7 @@ pub fn CallmeButton(
         });
     }
     let server_error = RwSignal::new(None::<WidgetError>);
-    let idempotency_key = RwSignal::new(None::<String>);
+    let idempotency_key = RwSignal::new(carried.key.clone());
     let bot_token = RwSignal::new(None::<String>);
     let challenge = StoredValue::new_local(None::<crate::turnstile::Challenge>);
     let live_region = NodeRef::<html::Div>::new();
@@ -356,9 +356,20 @@ pub fn CallmeButton(
             }
         });
     }
-    // A press in the early form goes now (it waits for the configuration
-    // like any other).
-    if carried.submit {
+    // A press in the early form: sent by the early sender (its answer is
+    // this form's), or to be sent now (waiting for the configuration like
+    // any other).
+    if let Some(accepted) = carried.accepted.clone() {
+        notify.tell(
+            "requested",
+            accepted.status.as_str(),
+            accepted.at.as_deref(),
+        );
+        phase.set(Phase::Tracking {
+            number: carried_number(&carried).unwrap_or_default(),
+            accepted,
+        });
+    } else if carried.submit {
         send();
     }
     let submit = move |event: leptos::ev::SubmitEvent| {
@@ -527,7 +538,19 @@ pub fn CallmeButton(
     }
 }
 
-/// The request from the form's values, checked by the shared rules.
+/// The number the early sender sent, as it read it (its answer does not
+/// name it).
+fn carried_number(carried: &Carried) -> Option<String> {
+    let country = carried
+        .country
+        .as_deref()
+        .and_then(|c| CountryCode::parse(c).ok());
+    let number = callme_shared::normalize(carried.phone.as_deref()?, country).ok()?;
+    Some(number.as_str().to_owned())
+}
+
+/// The request from the form's values, checked by the shared rules
+/// (`crate::form`), with the refusal in the visitor's words.
 fn build_request(
     number: &PhoneNumber,
     consent: bool,
@@ -536,26 +559,11 @@ fn build_request(
     note: &str,
     lang: Lang,
 ) -> Result<CallbackRequest, WidgetError> {
-    let field = |error: &TextError| WidgetError::Invalid {
-        field: error.field().unwrap_or_default(),
-        code: error.code(),
-        text: text_error_text(lang, error),
-    };
-    let optional = |text: &str| (!text.trim().is_empty()).then(|| text.to_owned());
-    Ok(CallbackRequest {
-        phone: number.clone(),
-        consent,
-        agent,
-        name: optional(name)
-            .map(|n| VisitorName::parse(&n))
-            .transpose()
-            .map_err(|e| field(&e))?,
-        note: optional(note)
-            .map(|n| VisitorNote::parse(&n))
-            .transpose()
-            .map_err(|e| field(&e))?,
-        locale: Locale::parse(lang.tag()).ok(),
-        turnstile_token: None,
-        at: None,
+    crate::form::callback_request(number, consent, agent, name, note, lang.tag()).map_err(|error| {
+        WidgetError::Invalid {
+            field: error.field().unwrap_or_default(),
+            code: error.code(),
+            text: text_error_text(lang, &error),
+        }
     })
 }
