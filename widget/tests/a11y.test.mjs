@@ -93,6 +93,20 @@ async function fillAndSubmit(button, phone) {
   await testid(button, "submit").click();
 }
 
+test("the loader's early form, before any wasm, passes WCAG 2.1 AA in both modes and palettes", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  // No wasm arrives: what is audited is the loader's own form.
+  await page.route("**/*.wasm", () => {});
+  const button = await openButton(page, edge.url);
+  await page.waitForFunction(() => document.querySelector("callme-button.inline-cta").shadowRoot.querySelectorAll("[data-testid=country] option").length > 0);
+  assert.equal(await button.locator("[data-testid=closed]").count(), 0, "the component is not there");
+  await testid(button, "phone").fill("06 1234");
+  await testid(button, "consent").check();
+  await audit(page, "the early form");
+  await context.close();
+});
+
 test("the form, every state of a call, a refusal and a failed call pass WCAG 2.1 AA in both modes and palettes", async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
