@@ -92,6 +92,20 @@ button, input, select, textarea { font: inherit; color: inherit; }
 .panel { width: min(92vw, 380px); margin-top: 12px; padding: 18px; background: var(--_bg); border: 1px solid var(--_line);
   border-radius: var(--_radius); box-shadow: 0 18px 50px rgba(0,0,0,.18); }
 :host([floating]) .panel { position: absolute; right: 0; bottom: calc(100% + 12px); margin: 0; }
+/* The panel never leaves the screen: it scrolls inside, within the visual
+   viewport (--_vvh, which the loader keeps to window.visualViewport, so
+   the on-screen keyboard counts). Inline on a wide screen it opens over
+   the page, not pushing the page's own content down. */
+.panel { max-height: calc(var(--_vvh, 100dvh) - 24px); overflow-y: auto; overscroll-behavior: contain; }
+:host([floating]) .panel { max-height: calc(var(--_vvh, 100dvh) - 100px); }
+@media (min-width: 601px) { :host(:not([floating])) .panel { position: absolute; left: 0; top: 100%; z-index: 2147482999; } }
+/* A phone: the panel is a sheet along the bottom of the visual viewport,
+   over the launcher (whose place it takes), scrolling inside. */
+@media (max-width: 600px) {
+  .panel, :host([floating]) .panel { position: fixed; left: 0; right: 0; bottom: var(--_vvb, 0px); top: auto; width: auto; margin: 0; z-index: 2147483001;
+    max-height: calc(var(--_vvh, 100dvh) - 12px); border-radius: var(--_radius) var(--_radius) 0 0; border-bottom: 0;
+    padding-bottom: max(18px, env(safe-area-inset-bottom)); box-shadow: 0 -10px 40px rgba(0,0,0,.25); }
+}
 .panel-head { display: flex; align-items: center; justify-content: space-between; }
 h2 { margin: 0; font-size: 1.15em; }
 .close { border: 0; background: none; font-size: 1.5em; line-height: 1; cursor: pointer; padding: 4px 8px; border-radius: 8px; }
@@ -167,6 +181,24 @@ td.summary { max-width: 28em; } td.summary p { margin: .3em 0 0; white-space: pr
 const sheet = new CSSStyleSheet();
 sheet.replaceSync(CSS);
 
+// The visual viewport's height and how far its bottom is above the layout
+// viewport's (the on-screen keyboard), for the panel's sheet on phones.
+function followViewport(host) {
+  const view = window.visualViewport;
+  if (!view) return () => {};
+  const update = () => {
+    host.style.setProperty("--_vvh", `${view.height}px`);
+    host.style.setProperty("--_vvb", `${Math.max(0, innerHeight - view.height - view.offsetTop)}px`);
+  };
+  update();
+  view.addEventListener("resize", update);
+  view.addEventListener("scroll", update);
+  return () => {
+    view.removeEventListener("resize", update);
+    view.removeEventListener("scroll", update);
+  };
+}
+
 // The loader's words in every language, from the widget's message table
 // (widget/src/words.rs): the launcher, the form's first state, loading, a
 // dead instance, a failed download.
@@ -191,12 +223,14 @@ class CallmeElement extends HTMLElement {
     this.announced = false;
     this.generation = (this.generation ?? 0) + 1;
     elements.add(this);
+    if (this.kind === "button") this.unfollow = followViewport(this);
     this.draw();
   }
 
   disconnectedCallback() {
     // Unmounting stops the component's timers and requests.
     elements.delete(this);
+    this.unfollow?.();
     this.generation += 1;
     const mounted = this.mounted;
     this.mounted = undefined;

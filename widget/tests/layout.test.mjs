@@ -1,0 +1,118 @@
+// Layout on small phones and the desktop, in the system Chromium, on the
+// demo site served by `wrangler dev`: the button's panel stays inside the
+// visual viewport with everything in it open (a sheet on phones, scrolling
+// inside), the floating launcher never covers the panel's controls, an
+// inline panel opens over the page instead of pushing it down, and the
+// portal fits a phone's width. Screenshots of each land in
+// artifacts/screenshots/ for a person to look at.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { chromium } from "playwright-core";
+import { CHROME_PATH, API_KEY, PORTAL_SECRET, ROOT, TICKET_SECRET, freePort, mintToken, nowSeconds, startSandbox, startWrangler, waitFor } from "../../edge/tests/support.mjs";
+
+const SHOTS = path.join(ROOT, "artifacts/screenshots");
+let sandbox, edge, browser;
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  sandbox = await startSandbox(["--demo-calls", "30"]);
+  const port = await freePort();
+  edge = await startWrangler(port, {
+    UPSTREAM_URL: sandbox.url, VOICE_API_KEY: API_KEY, TICKET_SECRET, PORTAL_TOKEN_SECRET: PORTAL_SECRET,
+    ALLOWED_ORIGINS: `http://127.0.0.1:${port}`, ALLOWED_COUNTRIES: "NL,BE,GB", RATE_LIMIT_PER_IP: "100/1h",
+    TIME_ZONE: "Europe/Amsterdam", SLOT_MINUTES: "30", SCHEDULE_DAYS: "3",
+  });
+  browser = await chromium.launch({
+    executablePath: CHROME_PATH,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await edge?.stop();
+  await sandbox?.stop();
+});
+
+const testid = (root, id) => root.locator(`[data-testid="${id}"]`);
+
+/** The demo site at `width`×`height` with `selector`'s panel open and everything in it open. */
+async function openEverything(width, height, selector, scheme = "light") {
+  const context = await browser.newContext({ viewport: { width, height }, isMobile: width < 600, hasTouch: width < 600, colorScheme: scheme });
+  const page = await context.newPage();
+  await page.goto(`${edge.url}/`);
+  const button = page.locator(selector);
+  await testid(button, "launcher").click();
+  // The component, with the site's countries.
+  await waitFor(async () => (await button.locator("[data-testid=closed]").count()) > 0 && (await testid(button, "country").locator("option").count()) > 0, 15_000, "the form");
+  await testid(button, "later").click();
+  await waitFor(async () => (await testid(button, "slot").count()) > 0 || (await button.locator("[data-testid=slots] select, [data-testid=slot-day]").count()) > 0, 15_000, "the slot picker");
+  await button.locator("summary").click();
+  return { context, page, button };
+}
+
+/** The panel's box and whether each of its controls can be hit where it is drawn. */
+function panelFacts(button) {
+  return button.evaluate((el) => {
+    const root = el.shadowRoot;
+    const panel = root.querySelector("[data-testid=panel]");
+    const box = panel.getBoundingClientRect();
+    const view = window.visualViewport;
+    // Every control scrolled into the panel's view, then hit-tested at its centre.
+    const blocked = [];
+    for (const control of panel.querySelectorAll("button, input, select, textarea, summary")) {
+      control.scrollIntoView({ block: "nearest" });
+      const r = control.getBoundingClientRect();
+      if (!r.width || !r.height) continue;
+      const hit = root.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      if (!(hit === control || control.contains(hit) || hit?.closest("label")?.contains(control))) {
+        blocked.push(`${control.dataset.testid ?? control.className ?? control.tagName} under ${hit?.className || hit?.tagName}`);
+      }
+    }
+    panel.scrollTop = 0;
+    return { top: box.top, bottom: box.bottom, left: box.left, right: box.right, viewWidth: view.width, viewHeight: view.height, scrolls: panel.scrollHeight > panel.clientHeight, blocked };
+  });
+}
+
+for (const [width, height] of [[375, 667], [390, 844]]) {
+  test(`a ${width}×${height} phone: the floating panel with everything open is a sheet inside the screen, nothing under the launcher`, async () => {
+    const { context, page, button } = await openEverything(width, height, "callme-button[floating]");
+    try {
+      const facts = await panelFacts(button);
+      await page.screenshot({ path: path.join(SHOTS, `layout-floating-${width}x${height}.png`) });
+      assert.ok(facts.top >= 0, `the panel starts on screen (top ${facts.top})`);
+      assert.ok(facts.bottom <= facts.viewHeight + 0.5, `and ends on it (bottom ${facts.bottom} of ${facts.viewHeight})`);
+      assert.ok(facts.left >= 0 && facts.right <= facts.viewWidth + 0.5, "and is no wider than it");
+      assert.deepEqual(facts.blocked, [], "every control can be reached");
+      // The title and × are on screen before any scrolling.
+      const close = await button.locator(".close").boundingBox();
+      assert.ok(close.y >= 0 && close.y + close.height <= facts.viewHeight);
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+test("a desktop: the inline panel opens over the page (the page's content stays where it was), every control reachable", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  try {
+    await page.goto(`${edge.url}/`);
+    // Where the page's next section is in the document (not the viewport).
+    const place = () => page.evaluate(() => document.querySelector(".features").getBoundingClientRect().top + scrollY);
+    const before = await place();
+    const { button } = { button: page.locator("callme-button.inline-cta") };
+    await testid(button, "launcher").click();
+    await waitFor(async () => (await button.locator("[data-testid=closed]").count()) > 0, 15_000, "the form");
+    await button.locator("summary").click();
+    assert.equal(await place(), before, "the page's content did not move");
+    const facts = await panelFacts(button);
+    // Over the page, every control reachable (scrolled to, hit where drawn).
+    assert.deepEqual(facts.blocked, []);
+    await page.screenshot({ path: path.join(SHOTS, "layout-inline-1280x800.png") });
+  } finally {
+    await context.close();
+  }
+});
