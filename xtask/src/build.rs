@@ -20,8 +20,9 @@ pub fn run() -> Outcome {
 }
 
 /// The widget's bundles, one per element, into `www/pkg/`, the minified
-/// loader into `www/callme.js` with its types beside it, and the same files under the versioned
-/// path `www/v/<version>/` for sites that pin a version.
+/// loader into `www/callme.js` with its types beside it, the same files under the versioned
+/// path `www/v/<version>/` for sites that pin a version, and production's
+/// assets folder from them (see [`crate::production`]).
 pub fn widget() -> Outcome {
     let root = tools::root();
     let www = root.join("www");
@@ -57,7 +58,8 @@ pub fn widget() -> Outcome {
         fs::copy(entry.path(), pinned.join("pkg").join(entry.file_name()))
             .map_err(|e| e.to_string())?;
     }
-    Ok(())
+    // Production's assets are the widget's files without the demo.
+    crate::production::assemble()
 }
 
 /// Builds a widget crate's wasm with the widget toolchain, and runs
