@@ -17,6 +17,7 @@ mod bench;
 mod build;
 mod cmd;
 mod dev;
+mod examples;
 mod fuzz;
 mod numbers;
 mod platform;

@@ -267,6 +267,11 @@ fn node_suites(root: &std::path::Path) -> StepOutcome {
     let mut node = std::process::Command::new(tools::node22());
     node.current_dir(root)
         .env("CHROME_PATH", crate::platform::chromium()?)
+        // The README's PyJWT example runs in edge/tests/examples.test.mjs.
+        .env(
+            crate::examples::PYTHON_ENV,
+            crate::examples::pyjwt_python()?,
+        )
         .arg("--test")
         .arg(format!("--test-concurrency={NODE_FILES_AT_ONCE}"))
         .arg("--test-reporter=tap")
