@@ -23,6 +23,7 @@ mod numbers;
 mod platform;
 mod production;
 mod setup;
+mod stamp;
 mod test;
 mod token;
 mod tools;
