@@ -190,12 +190,17 @@ pub fn operator(config: &EdgeConfig, body: &[u8]) -> Result<Command, EdgeError> 
     }
 }
 
-/// Whether a token restricted to `phone` and `agent` may control `call`.
-pub fn in_scope(call: &CallRecord, phone: Option<&str>, agent: Option<&str>) -> bool {
-    phone.is_none_or(|p| call.phone.as_deref() == Some(p))
-        && agent.is_none_or(|a| {
-            call.agent_name.as_deref() == Some(a) || call.agent.as_deref() == Some(a)
-        })
+/// Whether a token with `restriction` may control `call`: its number, and
+/// its agent alias against the alias the record keeps (as `/api/calls`
+/// reads the record).
+pub fn in_scope(call: &CallRecord, restriction: &crate::history::Restriction) -> bool {
+    restriction
+        .phone
+        .as_deref()
+        .is_none_or(|p| call.phone.as_deref() == Some(p))
+        && restriction
+            .alias()
+            .is_none_or(|a| call.agent.as_deref() == Some(a))
 }
 
 /// Refuses a command for a call that is not in progress.
@@ -428,15 +433,29 @@ mod tests {
             );
         }
         let live = call("in-progress");
-        assert!(in_scope(&live, None, None));
+        let agents = config().public.agents;
+        let scope = |phone: Option<&str>, agent: Option<&str>| {
+            let claims = crate::token::Claims {
+                exp: 1,
+                nbf: None,
+                iat: None,
+                aud: None,
+                iss: None,
+                scope: crate::token::Scope::Text("calls:control".into()),
+                phone: phone.map(str::to_owned),
+                agent: agent.map(str::to_owned),
+                sub: None,
+            };
+            crate::history::Restriction::of(&claims, &agents).unwrap()
+        };
+        assert!(in_scope(&live, &scope(None, None)));
         assert!(in_scope(
             &live,
-            Some("+31612345678"),
-            Some("Customer Support")
+            &scope(Some("+31612345678"), Some("support"))
         ));
-        assert!(in_scope(&live, None, Some("support")));
-        assert!(!in_scope(&live, Some("+31687654321"), None));
-        assert!(!in_scope(&live, None, Some("Sales")));
+        assert!(in_scope(&live, &scope(None, Some("Support"))));
+        assert!(!in_scope(&live, &scope(Some("+31687654321"), None)));
+        assert!(!in_scope(&live, &scope(None, Some("sales"))));
     }
 
     #[test]

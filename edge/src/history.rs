@@ -1,12 +1,18 @@
 //! Call history through the edge. A portal token may restrict the history
 //! to one phone number or one agent, which the platform cannot filter by;
 //! the edge pages through the platform's list and filters, within a bound.
+//!
+//! A token's `agent` claim is an alias of `AGENTS` (`support`), the name
+//! the widget's `agent` attribute and the bookings use, never the
+//! platform's display name: display names are the platform's to change,
+//! and an unknown name used to read as "no calls" instead of an error.
 
 use callme_shared::{
-    Call, CallId, CallList, CallStatus, CallbackStatus, CallsQuery, LiveStatus, PageLimit,
-    PageOffset, Pagination,
+    AgentAlias, AgentId, Call, CallId, CallList, CallStatus, CallbackStatus, CallsQuery, ErrorCode,
+    LiveStatus, PageLimit, PageOffset, Pagination,
 };
 
+use crate::error::EdgeError;
 use crate::token::Claims;
 
 /// The largest page the platform serves.
@@ -17,17 +23,56 @@ const UPSTREAM_PAGE: u32 = PageLimit::MAX;
 pub struct Restriction {
     /// Only calls with this `caller_phone`.
     pub phone: Option<String>,
-    /// Only calls with this `agent_name`.
-    pub agent: Option<String>,
+    /// Only calls of this agent.
+    pub agent: Option<TokenAgent>,
+}
+
+/// A token's agent: the alias it names and the platform agent `AGENTS`
+/// maps it to. The record and the bookings keep the alias a call was
+/// placed with; a platform list names the agent by id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenAgent {
+    /// The alias of the claim (folded to lower case).
+    pub alias: AgentAlias,
+    /// Its platform agent.
+    pub id: AgentId,
 }
 
 impl Restriction {
-    /// The restriction of a verified token.
-    pub fn of(claims: &Claims) -> Self {
-        Self {
+    /// The restriction of a verified token on a site with `agents`.
+    ///
+    /// # Errors
+    /// 401 `token_bad_claim` for an `agent` that is not an alias of
+    /// `agents` (a platform agent name, a removed alias): it would
+    /// otherwise read as an empty history.
+    pub fn of(claims: &Claims, agents: &[(AgentAlias, AgentId)]) -> Result<Self, EdgeError> {
+        let agent = match &claims.agent {
+            None => None,
+            Some(claimed) => {
+                let known = AgentAlias::parse(claimed).ok().and_then(|alias| {
+                    agents
+                        .iter()
+                        .find(|(a, _)| *a == alias)
+                        .map(|(a, id)| TokenAgent {
+                            alias: a.clone(),
+                            id: id.clone(),
+                        })
+                });
+                Some(known.ok_or(EdgeError::Unauthorized {
+                    code: ErrorCode::TokenBadClaim,
+                    message: "The portal token's agent is not an alias of this site's AGENTS.",
+                })?)
+            }
+        };
+        Ok(Self {
             phone: claims.phone.clone(),
-            agent: claims.agent.clone(),
-        }
+            agent,
+        })
+    }
+
+    /// The agent's alias, for the call record and the bookings.
+    pub fn alias(&self) -> Option<&str> {
+        self.agent.as_ref().map(|a| a.alias.as_str())
     }
 
     /// Whether the token sees everything.
@@ -38,10 +83,11 @@ impl Restriction {
     /// Whether the token may see `call`.
     pub fn allows(&self, call: &Call) -> bool {
         self.phone.as_ref().is_none_or(|p| &call.caller_phone == p)
-            && self
-                .agent
-                .as_ref()
-                .is_none_or(|a| call.agent_name.as_ref() == Some(a))
+            && self.agent.as_ref().is_none_or(|a| {
+                call.agent_id
+                    .as_deref()
+                    .is_some_and(|id| id.eq_ignore_ascii_case(a.id.as_str()))
+            })
     }
 }
 
@@ -193,10 +239,18 @@ pub fn status_view(call_id: &CallId, call: Option<&Call>) -> CallbackStatus {
 mod tests {
     use super::*;
 
+    const SALES_ID: &str = "5d7e9a2b-3c4f-4e8a-b1d2-7a9c0e3f6b12";
+    const SUPPORT_ID: &str = "0b0c0f6e-8a1d-4c55-9a43-6f1f2a7c9d01";
+
     fn call(i: usize, phone: &str, agent: &str) -> Call {
+        let id = if agent == "Sales" {
+            SALES_ID
+        } else {
+            SUPPORT_ID
+        };
         serde_json::from_value(serde_json::json!({
             "id": format!("call-{i}"), "caller_phone": phone, "status": "ended",
-            "agent_name": agent, "summary": "secret summary",
+            "agent_name": agent, "agent_id": id.to_uppercase(), "summary": "secret summary",
             "created_at": "2025-12-13T10:00:00Z", "updated_at": "2025-12-13T10:00:00Z"
         }))
         .unwrap()
@@ -297,13 +351,48 @@ mod tests {
         assert_eq!(page.calls[0].id.as_str(), "call-300");
     }
 
+    fn claims(agent: Option<&str>) -> Claims {
+        Claims {
+            exp: 1,
+            nbf: None,
+            iat: None,
+            aud: None,
+            iss: None,
+            scope: crate::token::Scope::Text("calls:read".into()),
+            phone: None,
+            agent: agent.map(str::to_owned),
+            sub: None,
+        }
+    }
+
+    #[test]
+    fn a_tokens_agent_is_an_alias_mapped_to_its_platform_agent() {
+        let agents = crate::config::tests::config().public.agents;
+        let sales = Restriction::of(&claims(Some("Sales")), &agents);
+        // "Sales" folds to the alias `sales`; the platform's display name
+        // of the support agent is no alias.
+        let sales = sales.unwrap().agent.unwrap();
+        assert_eq!(
+            (sales.alias.as_str(), sales.id.as_str()),
+            ("sales", SALES_ID)
+        );
+        for not_an_alias in ["Customer Support", "ceo", SUPPORT_ID, ""] {
+            let error = Restriction::of(&claims(Some(not_an_alias)), &agents).unwrap_err();
+            assert_eq!(
+                error.body().error.code,
+                "token_bad_claim",
+                "{not_an_alias:?}"
+            );
+        }
+        let open = Restriction::of(&claims(None), &agents).unwrap();
+        assert!(open.is_none() && open.alias().is_none());
+    }
+
     #[test]
     fn an_agent_restriction_holds_too() {
         let all = calls(30);
-        let restriction = Restriction {
-            phone: None,
-            agent: Some("Sales".into()),
-        };
+        let agents = crate::config::tests::config().public.agents;
+        let restriction = Restriction::of(&claims(Some("sales")), &agents).unwrap();
         let mut scan =
             HistoryScan::new(query(""), restriction, PageLimit::new(200).unwrap(), 5_000);
         run(&mut scan, &all);

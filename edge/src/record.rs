@@ -8,7 +8,8 @@
 //! status, error, summary), kept `CALL_RETENTION_DAYS`.
 
 use callme_shared::{
-    Call, CallId, CallStatus, CallbackStatus, LiveStatus, PlatformStatus, Timestamp,
+    AgentAlias, AgentId, Call, CallId, CallStatus, CallbackStatus, LiveStatus, PlatformStatus,
+    Timestamp,
 };
 
 /// One call as the edge knows it.
@@ -70,12 +71,20 @@ pub struct Sighting {
 }
 
 impl Sighting {
-    /// What a platform list or `GET /calls/{id}` says of a call.
-    pub fn of_call(call: &Call) -> Self {
+    /// What a platform list or `GET /calls/{id}` says of a call; its
+    /// `agent_id`, when the platform names one, becomes the alias `agents`
+    /// (`AGENTS`) gives it, which agent-restricted tokens read by.
+    pub fn of_call(call: &Call, agents: &[(AgentAlias, AgentId)]) -> Self {
+        let agent = call.agent_id.as_deref().and_then(|id| {
+            agents
+                .iter()
+                .find(|(_, known)| known.as_str().eq_ignore_ascii_case(id))
+                .map(|(alias, _)| alias.as_str().to_owned())
+        });
         Self {
             status: Some(call.status.as_str().to_owned()),
             phone: Some(call.caller_phone.clone()).filter(|p| !p.is_empty()),
-            agent: None,
+            agent,
             agent_name: call.agent_name.clone(),
             error: call.error.clone(),
             started_ms: call.started_at.as_ref().map(Timestamp::unix_millis),
@@ -134,6 +143,7 @@ impl CallRecord {
             summary: self.summary.clone(),
             agent_name: self.agent_name.clone(),
             business_name: None,
+            agent_id: None,
             created_at: stamp(self.created_ms),
             updated_at: stamp(self.changed_ms),
             commands: Vec::new(),
@@ -267,8 +277,9 @@ const PLATFORM_WORDS: [&str; 10] = [
 pub struct RecordQuery {
     /// Only this number.
     pub phone: Option<String>,
-    /// Only this agent name.
-    pub agent_name: Option<String>,
+    /// Only this agent alias (the one callme placed the call with, or the
+    /// one `AGENTS` gives the platform's `agent_id`).
+    pub agent: Option<String>,
     /// Only these status words (`None`: any).
     pub statuses: Option<Vec<&'static str>>,
     /// Created from (Unix ms, inclusive).
@@ -288,11 +299,11 @@ impl RecordQuery {
     pub fn new(
         query: &callme_shared::CallsQuery,
         phone: Option<&str>,
-        agent_name: Option<&str>,
+        agent: Option<&str>,
     ) -> Self {
         Self {
             phone: phone.map(str::to_owned),
-            agent_name: agent_name.map(str::to_owned),
+            agent: agent.map(str::to_owned),
             statuses: query.status.map(|filter| {
                 PLATFORM_WORDS
                     .into_iter()
@@ -468,11 +479,35 @@ mod tests {
     }
 
     #[test]
+    fn a_listed_calls_platform_agent_becomes_its_alias() {
+        let agents = crate::config::tests::config().public.agents;
+        let listed = |agent_id: Option<&str>| -> Call {
+            serde_json::from_value(serde_json::json!({
+                "id": "call-x", "caller_phone": "+31612345678", "status": "ended",
+                "agent_name": "Customer Support", "agent_id": agent_id,
+                "created_at": "2025-12-13T10:00:00Z", "updated_at": "2025-12-13T10:00:00Z"
+            }))
+            .unwrap()
+        };
+        let support = listed(Some("0B0C0F6E-8A1D-4C55-9A43-6F1F2A7C9D01"));
+        assert_eq!(
+            Sighting::of_call(&support, &agents).agent.as_deref(),
+            Some("support")
+        );
+        // An agent the site does not configure, or none named: no alias,
+        // so only unrestricted tokens see the call.
+        let other = listed(Some("9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c23"));
+        assert_eq!(Sighting::of_call(&other, &agents).agent, None);
+        assert_eq!(Sighting::of_call(&listed(None), &agents).agent, None);
+    }
+
+    #[test]
     fn a_record_reads_as_a_history_row() {
         let call = placed().as_call();
         assert_eq!(call.caller_phone, "+31612345678");
         assert_eq!(call.status, CallStatus::Other("dialing".into()));
-        let back = Sighting::of_call(&call);
+        let back = Sighting::of_call(&call, &[]);
+        assert_eq!(back.agent, None, "a record's row names no platform agent");
         assert_eq!(back.phone.as_deref(), Some("+31612345678"));
         assert_eq!(back.created_ms, Some(1_000));
     }

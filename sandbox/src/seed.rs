@@ -93,10 +93,14 @@ pub const HOSTILE_SUMMARY: &str = "Beller zei: <img src=x onerror=\"window.__cal
 /// carries [`HOSTILE_SUMMARY`].
 pub fn demo_calls(count: usize, seed: u64, anchor_ms: i64, agents: &[Agent]) -> Vec<Call> {
     let mut rng = SplitMix64::new(seed);
-    let names: Vec<&str> = if agents.is_empty() {
-        vec!["Customer Support"]
+    // Each with its id, as the platform's SDK lists a call's `agent_id`.
+    let names: Vec<(&str, Option<&str>)> = if agents.is_empty() {
+        vec![("Customer Support", None)]
     } else {
-        agents.iter().map(|agent| agent.name.as_str()).collect()
+        agents
+            .iter()
+            .map(|agent| (agent.name.as_str(), Some(agent.id.as_str())))
+            .collect()
     };
     let mut created: Vec<i64> = (0..count)
         .map(|_| {
@@ -111,7 +115,7 @@ pub fn demo_calls(count: usize, seed: u64, anchor_ms: i64, agents: &[Agent]) -> 
         .enumerate()
         .map(|(index, created_ms)| {
             let caller = *rng.pick(CALLERS);
-            let agent = *rng.pick(&names);
+            let (agent, agent_id) = *rng.pick(&names);
             let roll = rng.below(100);
             let status = match index {
                 0 => CallStatus::Connecting,
@@ -169,6 +173,7 @@ pub fn demo_calls(count: usize, seed: u64, anchor_ms: i64, agents: &[Agent]) -> 
                 summary,
                 agent_name: Some(agent.to_owned()),
                 business_name: Some(BUSINESS_NAME.to_owned()),
+                agent_id: agent_id.map(str::to_owned),
                 created_at: Timestamp::from_unix_millis(created_ms),
                 updated_at: updated,
                 commands: Vec::new(),

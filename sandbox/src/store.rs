@@ -32,6 +32,8 @@ pub struct Outbound {
     pub destination: PhoneNumber,
     /// The agent's display name.
     pub agent_name: String,
+    /// The agent that places it.
+    pub agent_id: AgentId,
     /// When it was placed (Unix ms).
     pub placed_ms: i64,
     /// How long it talks when nobody ends it (ms), fixed when placed.
@@ -175,6 +177,7 @@ impl Store {
             id: CallId::parse(&id).expect("generated ids are printable"),
             destination,
             agent_name,
+            agent_id: agent_id.clone(),
             placed_ms: now_ms,
             talk_ms: self.talk_ms,
             first_message,
@@ -319,6 +322,7 @@ impl Store {
             summary,
             agent_name: Some(call.agent_name.clone()),
             business_name: Some(BUSINESS_NAME.to_owned()),
+            agent_id: Some(call.agent_id.as_str().to_owned()),
             created_at: at(call.placed_ms),
             updated_at: at(updated),
             commands: Vec::new(),

@@ -273,6 +273,12 @@ pub struct Call {
     /// The agent's display name.
     #[serde(default)]
     pub agent_name: Option<String>,
+    /// The agent's id (its UUID), as the platform's SDK documents it
+    /// (optional; the Calls page omits it): what a portal token's `agent`
+    /// alias is mapped to, through `AGENTS`, for calls callme did not place.
+    /// Kept as given, like `caller_phone`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
     /// The business the agent speaks for.
     #[serde(default)]
     pub business_name: Option<String>,

@@ -282,6 +282,7 @@ fn call(value: JsValue) -> Option<callme_shared::Call> {
         summary: json.optional_string("summary")?,
         agent_name: json.optional_string("agent_name")?,
         business_name: json.optional_string("business_name")?,
+        agent_id: json.optional_string("agent_id")?,
         created_at: Timestamp::parse(&json.string("created_at")?).ok()?,
         updated_at: Timestamp::parse(&json.string("updated_at")?).ok()?,
         // The edge's record adds them; missing (the platform's own list)

@@ -125,7 +125,8 @@ fn error_bodies_read_with_and_without_a_field() {
 
 #[wasm_bindgen_test]
 fn a_history_page_reads_as_the_edge_writes_it() {
-    // The platform's documented example, with a second, sparse call.
+    // The platform's documented example (with the SDK's `agent_id`), and
+    // a second, sparse call.
     let json = r#"{
       "calls": [
         { "id": "call-_+31612345678_abc123", "caller_phone": "+31612345678",
@@ -133,6 +134,7 @@ fn a_history_page_reads_as_the_edge_writes_it() {
           "started_at": "2025-12-13T10:00:00.000Z", "ended_at": "2025-12-13T10:01:24.000Z",
           "duration_seconds": 84, "summary": "Klant vroeg naar openingstijden.",
           "agent_name": "Customer Support", "business_name": "Acme Corp",
+          "agent_id": "0b0c0f6e-8a1d-4c55-9a43-6f1f2a7c9d01",
           "created_at": "2025-12-13T09:59:55.000Z", "updated_at": "2025-12-13T10:01:24.000Z" },
         { "id": "call-2", "caller_phone": "+3225551234", "status": "voicemail",
           "created_at": "2025-12-12T09:00:00.000Z", "updated_at": "2025-12-12T09:00:00.000Z" }

@@ -6,8 +6,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::cmd::{self, Outcome};
+use crate::stamp::Stamp;
 use crate::tools::{
-    self, WASM_BINDGEN, WASM_TARGET, WIDGET_RUSTFLAGS, WIDGET_TOOLCHAIN, WORKER_BUILD,
+    self, WASM_BINDGEN, WASM_BINDGEN_VERSION, WASM_TARGET, WIDGET_RUSTFLAGS, WIDGET_TOOLCHAIN,
+    WORKER_BUILD, WORKER_BUILD_VERSION,
 };
 use crate::wasm_rewrite;
 
@@ -20,9 +22,11 @@ pub fn run() -> Outcome {
 }
 
 /// The widget's bundles, one per element, into `www/pkg/`, the minified
-/// loader into `www/callme.js` with its types beside it, and the same files under the versioned
-/// path `www/v/<version>/` for sites that pin a version.
+/// loader into `www/callme.js` with its types beside it, the same files under the versioned
+/// path `www/v/<version>/` for sites that pin a version, and production's
+/// assets folder from them (see [`crate::production`]).
 pub fn widget() -> Outcome {
+    let stamp = widget_stamp()?;
     let root = tools::root();
     let www = root.join("www");
     let pkg = www.join("pkg");
@@ -57,7 +61,62 @@ pub fn widget() -> Outcome {
         fs::copy(entry.path(), pinned.join("pkg").join(entry.file_name()))
             .map_err(|e| e.to_string())?;
     }
-    Ok(())
+    // Production's assets are the widget's files without the demo.
+    crate::production::assemble()?;
+    stamp.record()
+}
+
+/// What the widget's files are built from: its sources, `shared`, the
+/// lock file and the toolchain with its flags.
+///
+/// # Errors
+/// When a source cannot be read.
+pub fn widget_stamp() -> Outcome<Stamp> {
+    Stamp::of(
+        "widget",
+        &[
+            "widget/src",
+            "widget/loader",
+            "widget/Cargo.toml",
+            "shared/src",
+            "shared/Cargo.toml",
+            "deploy",
+            "Cargo.toml",
+            "Cargo.lock",
+        ],
+        &format!("{WIDGET_TOOLCHAIN} {WIDGET_RUSTFLAGS} {WASM_BINDGEN_VERSION}"),
+        &[
+            "www/callme.js",
+            "www/callme.d.ts",
+            "www/pkg/callme_button_bg.wasm",
+            "www/pkg/callme_history_bg.wasm",
+            crate::production::ASSETS_DIR,
+        ],
+    )
+}
+
+/// What the worker is built from: the edge and every crate it links.
+///
+/// # Errors
+/// When a source cannot be read.
+pub fn edge_stamp() -> Outcome<Stamp> {
+    Stamp::of(
+        "edge",
+        &[
+            "edge/src",
+            "edge/Cargo.toml",
+            "shared/src",
+            "shared/Cargo.toml",
+            "numbers/src",
+            "numbers/Cargo.toml",
+            "tokens/src",
+            "tokens/Cargo.toml",
+            "Cargo.toml",
+            "Cargo.lock",
+        ],
+        &format!("{WORKER_BUILD_VERSION} {WASM_BINDGEN_VERSION}"),
+        &["edge/build/index.js", "edge/build/index_bg.wasm"],
+    )
 }
 
 /// Where the loader's source takes its words.
@@ -228,6 +287,7 @@ pub fn shared_for_wasm() -> Outcome {
 /// local binary so nothing is downloaded, without the custom sections
 /// nothing reads at run time.
 pub fn edge() -> Outcome {
+    let stamp = edge_stamp()?;
     let root = tools::root();
     cmd::run(
         Command::new(WORKER_BUILD.bin())
@@ -245,7 +305,7 @@ pub fn edge() -> Outcome {
     // worker-build keeps the function names (see [`wasm_rewrite`]).
     let wasm = root.join("edge/build/index_bg.wasm");
     wasm_rewrite::drop_custom_sections(&wasm, &UNREAD_SECTIONS)?;
-    Ok(())
+    stamp.record()
 }
 
 /// Custom sections of the worker's wasm that workerd never reads.

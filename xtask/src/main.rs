@@ -10,15 +10,20 @@
 //!   libphonenumber release.
 //! - `fuzz`: run the cargo-fuzz targets (`--time SECONDS`, target names).
 //! - `bench`: print sizes and speeds against baselines measured in the same run.
+//! - `deploy-check`: build, then check what `wrangler deploy --env production`
+//!   would upload (the test command runs the same check).
 
 mod bench;
 mod build;
 mod cmd;
 mod dev;
+mod examples;
 mod fuzz;
 mod numbers;
 mod platform;
+mod production;
 mod setup;
+mod stamp;
 mod test;
 mod token;
 mod tools;
@@ -64,6 +69,8 @@ enum Task {
     },
     /// Regenerate numbers/src/data.rs from the pinned libphonenumber metadata.
     Numbers,
+    /// Build, then check what `wrangler deploy --env production` would upload (a dry run; no login).
+    DeployCheck,
     /// Print sizes and speeds against baselines measured in the same run; write BENCHMARKS.md.
     Bench {
         /// The worker's figures only, and no file.
@@ -83,6 +90,7 @@ impl Task {
             Self::Fuzz { .. } => "fuzz",
             Self::Numbers => "numbers",
             Self::Bench { .. } => "bench",
+            Self::DeployCheck => "deploy-check",
         }
     }
 }
@@ -99,6 +107,10 @@ fn main() -> ExitCode {
         Task::Dev => dev::run(),
         Task::Token(options) => token::run(options),
         Task::Bench { edge_only } => bench::run(edge_only),
+        Task::DeployCheck => setup::run()
+            .and_then(|()| build::run())
+            .and_then(|()| production::check_dry_run())
+            .map(|checks| println!("deploy-check: {checks} checks held")),
         Task::Numbers => numbers::run(),
         Task::Fuzz { time, targets } => fuzz::run(time, targets),
     };

@@ -41,30 +41,46 @@ pub fn run() -> Outcome {
 /// # Errors
 /// When Python 3 or its `venv` module is missing, or pip cannot install.
 pub fn python() -> Outcome<PathBuf> {
-    let venv = tools::cache_dir().join(format!("py-phonenumbers-{PHONENUMBERS_VERSION}"));
+    venv_with(
+        "phonenumbers",
+        "phonenumbers",
+        PHONENUMBERS_VERSION,
+        "the number-metadata reference",
+    )
+}
+
+/// A virtual environment in the tool cache holding `package` (imported as
+/// `module`) at `version`, made on first use and keyed by the version, so
+/// a second run only asks the venv's Python for the version. Returns its
+/// Python; `purpose` says in an error what needs it.
+///
+/// # Errors
+/// When Python 3 or its `venv` module is missing, or pip cannot install.
+pub fn venv_with(package: &str, module: &str, version: &str, purpose: &str) -> Outcome<PathBuf> {
+    let venv = tools::cache_dir().join(format!("py-{}-{version}", package.to_ascii_lowercase()));
     let python = venv.join("bin").join("python");
-    let version = || {
-        probe(
-            Command::new(&python)
-                .args(["-c", "import phonenumbers; print(phonenumbers.__version__)"]),
-        )
+    let installed = || {
+        probe(Command::new(&python).args([
+            "-c",
+            &format!("import {module}; print({module}.__version__)"),
+        ]))
     };
-    if version().is_some_and(|v| v.trim() == PHONENUMBERS_VERSION) {
-        println!("setup: phonenumbers {PHONENUMBERS_VERSION} present");
+    if installed().is_some_and(|v| v.trim() == version) {
+        println!("setup: {package} {version} present");
         return Ok(python);
     }
     cmd::run(Command::new("python3").args(["-m", "venv"]).arg(&venv)).map_err(|e| {
-        format!("{e}\npython3 with venv is needed for the number-metadata reference: install it with `apt-get install python3 python3-venv` (Debian) or `brew install python` (macOS)")
+        format!("{e}\npython3 with venv is needed for {purpose}: install it with `apt-get install python3 python3-venv` (Debian, Ubuntu) or `brew install python` (macOS)")
     })?;
     cmd::run(
         Command::new(venv.join("bin").join("pip"))
             .args(["install", "--quiet", "--disable-pip-version-check"])
-            .arg(format!("phonenumbers=={PHONENUMBERS_VERSION}")),
+            .arg(format!("{package}=={version}")),
     )?;
-    match version() {
-        Some(v) if v.trim() == PHONENUMBERS_VERSION => Ok(python),
+    match installed() {
+        Some(v) if v.trim() == version => Ok(python),
         other => Err(format!(
-            "phonenumbers {PHONENUMBERS_VERSION} did not install in {} (found {other:?})",
+            "{package} {version} did not install in {} (found {other:?})",
             venv.display()
         )),
     }

@@ -16,7 +16,10 @@ pub fn run() -> Outcome {
     let started = Instant::now();
     let npm = thread::spawn(ensure_npm_packages);
     let debian = thread::spawn(ensure_debian_packages);
-    let python = thread::spawn(|| crate::numbers::python().map(|_| ()));
+    let python = thread::spawn(|| {
+        crate::numbers::python()?;
+        crate::examples::pyjwt_python().map(|_| ())
+    });
     let rust = ensure_wasm_target()
         .and_then(|()| ensure_widget_toolchain())
         .and_then(|()| ensure_cargo_tool(&WASM_BINDGEN))

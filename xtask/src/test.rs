@@ -165,6 +165,15 @@ pub fn run(skip_setup: bool) -> Outcome {
         build::sandbox()?;
         Ok(None)
     });
+    step(
+        "production upload (wrangler deploy --dry-run --env production)",
+        &mut || {
+            // What a site owner's deploy would publish: the widget's files
+            // and the worker, no demo page, no local secret, every binding.
+            let checks = crate::production::check_dry_run()?;
+            Ok(Some((checks, 0)))
+        },
+    );
     // The fuzzers need the CPU for 30 s per target; the Node suites mostly
     // wait (for booked slots, for calls). So the fuzzers run beside them at
     // the lowest CPU priority, which leaves the tests every cycle they ask
@@ -258,6 +267,11 @@ fn node_suites(root: &std::path::Path) -> StepOutcome {
     let mut node = std::process::Command::new(tools::node22());
     node.current_dir(root)
         .env("CHROME_PATH", crate::platform::chromium()?)
+        // The README's PyJWT example runs in edge/tests/examples.test.mjs.
+        .env(
+            crate::examples::PYTHON_ENV,
+            crate::examples::pyjwt_python()?,
+        )
         .arg("--test")
         .arg(format!("--test-concurrency={NODE_FILES_AT_ONCE}"))
         .arg("--test-reporter=tap")

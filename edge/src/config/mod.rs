@@ -56,6 +56,12 @@ pub enum ConfigError {
     /// A required setting is absent or empty.
     #[error("{0} is not set")]
     Missing(&'static str),
+    /// A setting still holds the placeholder of `[env.production]` in
+    /// wrangler.toml (see [`PLACEHOLDER`]): the site owner has yet to choose.
+    #[error(
+        "{0} is still the placeholder of wrangler.toml (REPLACE-ME...): set it before deploying"
+    )]
+    Placeholder(String),
     /// A setting does not parse.
     #[error("{name} is invalid: {reason}")]
     Invalid {
@@ -89,6 +95,13 @@ pub struct EdgeConfig {
     pub control: Control,
 }
 
+/// How a value of wrangler.toml's `[env.production.vars]` that the site
+/// owner must choose begins. Such a value is refused by name at an
+/// isolate's start, whatever the rest of it says, so a deployment that
+/// skipped a setting fails loudly instead of running with an example's
+/// values (a shop's origin, a greeting naming another business).
+pub const PLACEHOLDER: &str = "REPLACE-ME";
+
 /// The shortest signing key accepted: HS256 keys shorter than the hash
 /// (32 bytes) are guessable offline from one token or ticket (RFC 7518 3.2).
 pub const MIN_SECRET_BYTES: usize = 32;
@@ -110,18 +123,41 @@ impl EdgeConfig {
     /// # Errors
     /// The first [`ConfigError`]; it names the setting, never its value.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let vars = Vars::new(&lookup);
-        let public = Public::read(&vars)?;
+        // The first setting read that holds the placeholder. It wins over
+        // whatever parse error its text caused, since that error would
+        // send the site owner after the wrong problem.
+        let placeholder = std::cell::RefCell::new(None::<String>);
+        let watched = |name: &str| {
+            let value = lookup(name);
+            if value
+                .as_deref()
+                .is_some_and(|v| v.trim_start().starts_with(PLACEHOLDER))
+            {
+                placeholder
+                    .borrow_mut()
+                    .get_or_insert_with(|| name.to_owned());
+            }
+            value
+        };
+        let read = Self::read(&Vars::new(&watched));
+        match placeholder.into_inner() {
+            Some(name) => Err(ConfigError::Placeholder(name)),
+            None => read,
+        }
+    }
+
+    fn read(vars: &Vars) -> Result<Self, ConfigError> {
+        let public = Public::read(vars)?;
         Ok(Self {
-            upstream: Upstream::read(&vars)?,
-            control: Control::read(&vars, &public)?,
+            upstream: Upstream::read(vars)?,
+            control: Control::read(vars, &public)?,
             public,
-            bot_check: BotCheck::read(&vars),
-            limits: Limits::read(&vars)?,
-            tickets: Tickets::read(&vars)?,
-            portal: Portal::read(&vars)?,
-            booking: Booking::read(&vars)?,
-            record: Record::read(&vars)?,
+            bot_check: BotCheck::read(vars),
+            limits: Limits::read(vars)?,
+            tickets: Tickets::read(vars)?,
+            portal: Portal::read(vars)?,
+            booking: Booking::read(vars)?,
+            record: Record::read(vars)?,
         })
     }
 
@@ -521,6 +557,30 @@ pub(crate) mod tests {
             assert!(error.to_string().starts_with(name), "{error}");
             assert!(!error.to_string().contains("sk-test-secret"));
         }
+    }
+
+    #[test]
+    fn a_placeholder_left_in_any_setting_is_named_first() {
+        // AGENTS' placeholder also fails to parse: the placeholder is what
+        // the site owner is told, not the parse error it caused.
+        let agents = config_with(&[("AGENTS", "REPLACE-ME: support=<agent id>")]).unwrap_err();
+        assert_eq!(agents, ConfigError::Placeholder("AGENTS".into()));
+        assert!(
+            agents
+                .to_string()
+                .starts_with("AGENTS is still the placeholder")
+        );
+        // Free text parses, so only the marker can catch it.
+        let greeting = config_with(&[("FIRST_MESSAGE", " REPLACE-ME: Hello from <shop>")]);
+        assert_eq!(
+            greeting.unwrap_err(),
+            ConfigError::Placeholder("FIRST_MESSAGE".into())
+        );
+        // A secret is named, never shown.
+        let key = config_with(&[("VOICE_API_KEY", "REPLACE-ME-sk-live-123")]).unwrap_err();
+        assert!(!key.to_string().contains("sk-live"), "{key}");
+        // The word elsewhere in a value is no placeholder.
+        assert!(config_with(&[("FIRST_MESSAGE", "Hi! We never REPLACE-ME you.")]).is_ok());
     }
 
     #[test]

@@ -85,7 +85,7 @@ pub async fn handle_calls(ctx: &mut Ctx, req: &Request) -> Result<Response, Edge
     // WHATWG form decoding (`+` is a space, bad escapes kept, invalid
     // UTF-8 as U+FFFD), then the query's own rules.
     let query = CallsQuery::from_pairs(url.query_pairs()).map_err(|e| EdgeError::invalid(&e))?;
-    let restriction = Restriction::of(&claims);
+    let restriction = Restriction::of(&claims, &ctx.site.config.public.agents)?;
     if restriction.is_none() {
         match fetch::spend(ctx).await {
             Ok(()) => {
@@ -108,11 +108,7 @@ pub async fn handle_calls(ctx: &mut Ctx, req: &Request) -> Result<Response, Edge
             Err(busy) => ctx.log.detail = busy.log_detail(),
         }
     }
-    let read = RecordQuery::new(
-        &query,
-        restriction.phone.as_deref(),
-        restriction.agent.as_deref(),
-    );
+    let read = RecordQuery::new(&query, restriction.phone.as_deref(), restriction.alias());
     let db = record::db(&ctx.env)?;
     let (rows, total) = record::page(&db, &read).await?;
     let mut list = CallList {
@@ -204,13 +200,15 @@ struct ScheduledView {
 }
 
 /// `GET /api/scheduled`: booked callbacks in the token's scope (its
-/// `phone`; its `agent` compared with the alias booked), soonest first.
+/// `phone`; its `agent`, an alias as on `/api/calls`, compared with the
+/// alias booked), soonest first.
 pub async fn handle_scheduled(ctx: &mut Ctx, req: &Request) -> Result<Response, EdgeError> {
     let claims = portal_claims(ctx, req).await?;
+    let restriction = Restriction::of(&claims, &ctx.site.config.public.agents)?;
     let command = crate::booking::List {
         from_ms: ctx.now_ms - SCHEDULED_LOOKBACK_MS,
-        phone: claims.phone.clone(),
-        agent: claims.agent.clone(),
+        agent: restriction.alias().map(str::to_owned),
+        phone: restriction.phone,
     };
     let bookings = super::scheduler_object::ask(ctx, command).await?;
     let site = ctx.site.clone();

@@ -61,13 +61,14 @@ pub async fn handle_control(ctx: &mut Ctx, req: Request, id: &str) -> Result<Res
     if !claims.scope.contains(CONTROL_SCOPE) {
         return Err(EdgeError::TokenScope(CONTROL_SCOPE));
     }
+    let restriction = crate::history::Restriction::of(&claims, &ctx.site.config.public.agents)?;
     let command = read_body(ctx, &req, control::operator).await?;
     let call_id = CallId::parse(id).map_err(|_| EdgeError::CallNotFound)?;
     let db = record::db(&ctx.env)?;
     // Outside the token's scope a call is as unknown as one that is not.
     let call = record::get(&db, &call_id)
         .await?
-        .filter(|call| control::in_scope(call, claims.phone.as_deref(), claims.agent.as_deref()))
+        .filter(|call| control::in_scope(call, &restriction))
         .ok_or(EdgeError::CallNotFound)?;
     control::check_live(&call)?;
     let by = claims.sub.clone().unwrap_or_else(|| "portal".into());

@@ -66,7 +66,7 @@ async fn run(env: &Env) -> Result<(usize, usize), EdgeError> {
             record::see(
                 &db,
                 &call.id,
-                &Sighting::of_call(call),
+                &Sighting::of_call(call, &config.public.agents),
                 super::now(),
                 Unknown::Record,
             )

@@ -268,8 +268,8 @@ pub async fn page(
     if let Some(phone) = &query.phone {
         add("phone = ?", phone.as_str().into());
     }
-    if let Some(agent) = &query.agent_name {
-        add("agent_name = ?", agent.as_str().into());
+    if let Some(agent) = &query.agent {
+        add("agent = ?", agent.as_str().into());
     }
     if let Some(from) = query.from_ms {
         add("created_ms >= ?", number(Some(from)));

@@ -98,7 +98,7 @@ async fn look_up(
         .and_then(|raw| upstream::call_answer(&raw));
     match answer {
         Ok(Some(call)) => {
-            let sighting = Sighting::of_call(&call);
+            let sighting = Sighting::of_call(&call, &ctx.site.config.public.agents);
             let seen = record::see(db, call_id, &sighting, super::now(), Unknown::Record).await?;
             Ok(recorded(seen.as_ref()))
         }
