@@ -1,6 +1,6 @@
 //! Every word the widget shows, in English and Dutch, from one table.
 
-use callme_shared::{CountryCode, ErrorCode, FieldError, LiveStatus, NormalizeError, TextError};
+use callme_shared::{ErrorCode, FieldError, LiveStatus, NormalizeError, TextError};
 
 /// A supported language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,23 +27,6 @@ impl Lang {
             .and_then(Self::from_tag)
             .or_else(|| navigator.and_then(Self::from_tag))
             .unwrap_or(Self::En)
-    }
-
-    /// A first guess at the visitor's country, from the region of the same
-    /// tag [`Lang::pick`] takes (`nl-BE` is Belgium; a bare `nl` says
-    /// nothing), limited to countries whose national numbers callme can
-    /// read. It lets a national number be read before `/api/config`
-    /// answers; the config's default country replaces it then.
-    pub fn guess_country(attribute: Option<&str>, navigator: Option<&str>) -> Option<CountryCode> {
-        let tag = match attribute {
-            Some(tag) if Self::from_tag(tag).is_some() => tag,
-            _ => navigator?,
-        };
-        tag.split(['-', '_'])
-            .skip(1)
-            .find(|part| part.len() == 2 && part.chars().all(|c| c.is_ascii_alphabetic()))
-            .and_then(|region| CountryCode::parse(region).ok())
-            .filter(|country| country.dialing_plan().is_some())
     }
 
     /// The tag for `Intl` and the `locale` field.
@@ -665,7 +648,7 @@ pub fn duration(seconds: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use callme_shared::{VisitorNote, normalize};
+    use callme_shared::{CountryCode, VisitorNote, normalize};
 
     #[test]
     fn a_booked_callback_says_when_and_no_longer_once_cancelled() {
@@ -843,32 +826,6 @@ mod tests {
         assert_eq!(Lang::pick(None, Some("nl-BE")), Lang::Nl);
         assert_eq!(Lang::pick(Some("fr"), Some("de")), Lang::En);
         assert_eq!(t(Lang::Nl, Msg::Submit), "Bel mij");
-    }
-
-    #[test]
-    fn the_country_is_guessed_from_the_chosen_languages_region() {
-        let guess = |attribute, navigator| {
-            Lang::guess_country(attribute, navigator).map(|c| c.as_str().to_owned())
-        };
-        assert_eq!(guess(Some("nl-BE"), Some("en-US")).as_deref(), Some("BE"));
-        assert_eq!(guess(None, Some("en-GB")).as_deref(), Some("GB"));
-        assert_eq!(
-            guess(Some("fr-FR"), Some("nl-NL")).as_deref(),
-            Some("NL"),
-            "unsupported attribute"
-        );
-        assert_eq!(
-            guess(Some("nl"), Some("en-US")),
-            None,
-            "the chosen tag has no region"
-        );
-        assert_eq!(
-            guess(None, Some("zh-Hans-CN")),
-            None,
-            "no dialing plan for CN"
-        );
-        assert_eq!(guess(None, Some("es-419")), None);
-        assert_eq!(guess(None, None), None);
     }
 
     #[test]

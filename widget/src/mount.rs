@@ -96,10 +96,9 @@ pub fn mount_button(
     let agent = attribute(&host, "agent").and_then(|a| AgentAlias::parse(&a).ok());
     let default_country =
         attribute(&host, "default-country").and_then(|c| CountryCode::parse(&c).ok());
-    let guessed_country = Lang::guess_country(
-        attribute(&host, "lang").as_deref(),
-        navigator_language().as_deref(),
-    );
+    // Never a country guessed from the language (issue #22): a number is
+    // read with the site's own countries.
+    let guessed_country: Option<CountryCode> = None;
     let consent_text = attribute(&host, "consent-text");
     let prefill_phone = attribute(&host, "phone");
     let prefill_name = attribute(&host, "name");
