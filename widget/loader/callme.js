@@ -147,13 +147,31 @@ const sheet = new CSSStyleSheet();
 sheet.replaceSync(CSS);
 
 // Words the loader shows before (or instead of) the code: the launcher,
-// loading, a dead instance, a failed download.
-const WORDS = {
-  en: { label: "Call me back", loading: "Loading…", broken: "Something went wrong. Reload the page to try again.",
-    reload: "Reload", offline: "This could not load. Check your connection.", retry: "Try again" },
-  nl: { label: "Bel mij terug", loading: "Laden…", broken: "Er ging iets mis. Herlaad de pagina om het opnieuw te proberen.",
-    reload: "Herladen", offline: "Dit kon niet laden. Controleer uw verbinding.", retry: "Opnieuw proberen" },
-};
+// loading, a dead instance, a failed download; by language. `cargo xtask
+// build` puts them here from the widget's tables (widget/src/i18n.rs).
+const WORDS = /* words: cargo xtask build */ {};
+
+/** The language of a tag ("nl-BE" is nl), if the widget speaks it. */
+function known(tag) {
+  const language = (tag || "").trim().split(/[-_]/)[0].toLowerCase();
+  return Object.hasOwn(WORDS, language) ? language : undefined;
+}
+
+// The words of the form and the portal in one language: a small file per
+// language beside the wasm (English is in the wasm itself), fetched at the
+// same time as the wasm and only for the element's own language. One that
+// fails to load leaves the element in English; a later start tries again.
+const texts = new Map();
+function wordsFile(language) {
+  if (language === "en") return Promise.resolve(undefined);
+  if (!texts.has(language)) {
+    const loading = fetch(new URL(`pkg/words-${language}.txt`, base)).then((r) => (r.ok ? r.text() : Promise.reject(new Error(`HTTP ${r.status}`))));
+    loading.catch(() => texts.delete(language));
+    texts.set(language, loading);
+  }
+  return texts.get(language).catch(() => undefined);
+}
+
 const PHONE_ICON = '<svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20"><path fill="currentColor" d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2c.3-.3.7-.4 1-.2 1.1.4 2.3.6 3.6.6.6 0 1 .4 1 1V20c0 .6-.4 1-1 1A17 17 0 0 1 3 4c0-.6.4-1 1-1h3.5c.6 0 1 .4 1 1 0 1.3.2 2.5.6 3.6.1.3 0 .7-.2 1L6.6 10.8z"/></svg>';
 
 class CallmeElement extends HTMLElement {
@@ -179,9 +197,14 @@ class CallmeElement extends HTMLElement {
     }
   }
 
+  /** The element's language: its `lang` attribute, else the browser's,
+   * else English (as the wasm's `Lang::pick`). */
+  get language() {
+    return known(this.getAttribute("lang")) ?? known(navigator.language) ?? "en";
+  }
+
   get words() {
-    const tag = (this.getAttribute("lang") || navigator.language || "en").slice(0, 2).toLowerCase();
-    return WORDS[tag] ?? WORDS.en;
+    return WORDS[this.language];
   }
 
   get endpoint() {
@@ -199,9 +222,12 @@ class CallmeElement extends HTMLElement {
     if (this.mounted || this.starting === generation) return;
     if (broken.has(this.kind)) return this.fail("broken");
     this.starting = generation;
-    let glue;
+    const language = this.language;
+    const words = wordsFile(language);
+    let glue, text;
     try {
       glue = await load(this.kind);
+      text = await words;
     } catch (error) {
       console.error(`callme: the ${this.kind} could not load`, error);
       if (generation === this.generation) this.fail("offline");
@@ -212,7 +238,9 @@ class CallmeElement extends HTMLElement {
     if (!this.isConnected || generation !== this.generation || this.mounted) return;
     if (broken.has(this.kind)) return this.fail("broken");
     try {
-      this.mounted = this.mount(glue);
+      this.mounted = this.mount(glue, text);
+      // Screen readers read the component in its own language.
+      this.shadowRoot.querySelector(this.kind === "button" ? ".slot" : ".root")?.setAttribute("lang", text ? language : "en");
     } catch (error) {
       trapped(error);
       if (!broken.has(this.kind)) console.error(`callme: the ${this.kind} could not start`, error);
@@ -270,7 +298,7 @@ class CallmeButton extends CallmeElement {
 
   draw() {
     this.isOpen = false;
-    this.shadowRoot.innerHTML = `<div class="callme"><button type="button" class="launcher" part="button" data-testid="launcher" aria-expanded="false" aria-controls="callme-panel">${PHONE_ICON}<span></span></button><div class="slot"></div></div>`;
+    this.shadowRoot.innerHTML = `<div class="callme" lang="${this.language}"><button type="button" class="launcher" part="button" data-testid="launcher" aria-expanded="false" aria-controls="callme-panel">${PHONE_ICON}<span></span></button><div class="slot"></div></div>`;
     this.launcher = this.shadowRoot.querySelector(".launcher");
     this.panelSlot = this.shadowRoot.querySelector(".slot");
     this.launcher.querySelector("span").textContent = this.words.label;
@@ -304,7 +332,7 @@ class CallmeButton extends CallmeElement {
     else this.start();
   }
 
-  mount(glue) {
+  mount(glue, words) {
     const toggled = (open) => {
       // The panel closed itself: the launcher says so and takes the focus
       // back before the panel hides, so keyboard users stay in place.
@@ -322,7 +350,7 @@ class CallmeButton extends CallmeElement {
       else if (kind === "note") this.emit("note", {});
       else this.emit(kind, extra ? { status: value, at: extra } : { status: value });
     };
-    return glue.mount_button(this, this.panelSlot, this.endpoint, this.isOpen, toggled, told);
+    return glue.mount_button(this, this.panelSlot, this.endpoint, this.isOpen, toggled, told, words);
   }
 
   showFailure(box) {
@@ -349,8 +377,8 @@ class CallmeHistory extends CallmeElement {
     this.start();
   }
 
-  mount(glue) {
-    return glue.mount_history(this, this.shadowRoot, this.endpoint);
+  mount(glue, words) {
+    return glue.mount_history(this, this.shadowRoot, this.endpoint, words);
   }
 
   showFailure(box) {

@@ -3,8 +3,9 @@
 //! reactive system reach the DOM, and asserts by `data-testid`. The edge is
 //! unreachable here on purpose: these tests are about the components' own
 //! behaviour, and the unreachable edge exercises the network-error states.
-#![cfg(all(target_arch = "wasm32", feature = "button", feature = "history"))]
+#![cfg(all(target_arch = "wasm32", feature = "tables"))]
 
+use callme_widget::i18n::{Lang, words_file};
 use callme_widget::{Mounted, mount_button, mount_history};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -79,6 +80,19 @@ type Toggles = Rc<RefCell<Vec<bool>>>;
 
 /// Mounts a button as the loader does: its panel into a slot of the shadow
 /// root, with a callback that records what the panel says.
+/// The words file the loader would fetch for an element with these
+/// attributes: its `lang`'s, none for English.
+fn words_of(attributes: &[(&str, &str)]) -> Option<String> {
+    let lang = Lang::pick(
+        attributes
+            .iter()
+            .find(|(name, _)| *name == "lang")
+            .map(|(_, v)| *v),
+        None,
+    );
+    (lang != Lang::En).then(|| words_file(lang))
+}
+
 fn button_with_toggles(
     attributes: &[(&str, &str)],
     open: bool,
@@ -105,6 +119,7 @@ fn button_with_toggles(
             .unchecked_ref::<js_sys::Function>()
             .clone(),
         told.as_ref().unchecked_ref::<js_sys::Function>().clone(),
+        words_of(attributes),
     )
     .unwrap();
     on_toggle.forget();
@@ -180,20 +195,43 @@ async fn a_bad_number_is_explained_once_the_field_is_left() {
 }
 
 #[wasm_bindgen_test]
+async fn german_comes_from_the_lang_attribute_and_its_words_file() {
+    let (_host, root, _mounted) = button(&[("lang", "de"), ("default-country", "DE")], true);
+    settle().await;
+    assert_eq!(text(&root, "submit").trim(), "Rufen Sie mich an");
+    type_into(&find(&root, "phone"), "0151 23456789");
+    settle().await;
+    assert_eq!(text(&root, "phone-message"), "Wir rufen +4915123456789 an");
+}
+
+#[wasm_bindgen_test]
+async fn without_its_words_file_a_language_falls_back_to_english() {
+    let (host, root) = host("callme-button", &[("lang", "fr")]);
+    let document = web_sys::window().unwrap().document().unwrap();
+    let slot: HtmlElement = document.create_element("div").unwrap().dyn_into().unwrap();
+    root.append_child(&slot).unwrap();
+    let noop = Closure::<dyn FnMut(JsValue, JsValue, JsValue)>::new(|_, _, _| {});
+    let function = noop.as_ref().unchecked_ref::<js_sys::Function>().clone();
+    let _mounted = mount_button(
+        host,
+        slot,
+        NO_EDGE.into(),
+        true,
+        function.clone(),
+        function,
+        None,
+    )
+    .unwrap();
+    noop.forget();
+    settle().await;
+    assert_eq!(text(&root, "submit").trim(), "Call me");
+}
+
+#[wasm_bindgen_test]
 async fn dutch_comes_from_the_lang_attribute() {
     let (_host, root, _mounted) = button(&[("lang", "nl"), ("default-country", "BE")], true);
     settle().await;
     assert_eq!(text(&root, "submit").trim(), "Bel mij");
-    type_into(&find(&root, "phone"), "0470 12 34 56");
-    settle().await;
-    assert_eq!(text(&root, "phone-message"), "We bellen +32470123456");
-}
-
-#[wasm_bindgen_test]
-async fn the_languages_region_reads_national_numbers_before_the_config_arrives() {
-    // No edge answers here, so the country can only come from `nl-BE`.
-    let (_host, root, _mounted) = button(&[("lang", "nl-BE")], true);
-    settle().await;
     type_into(&find(&root, "phone"), "0470 12 34 56");
     settle().await;
     assert_eq!(text(&root, "phone-message"), "We bellen +32470123456");
@@ -281,7 +319,13 @@ async fn unmounting_empties_the_shadow_root() {
 #[wasm_bindgen_test]
 async fn the_history_shows_an_error_state_with_a_retry() {
     let (host, root) = host("callme-history", &[("lang", "nl"), ("token", "t")]);
-    let _mounted = mount_history(host, root.clone(), NO_EDGE.into()).unwrap();
+    let _mounted = mount_history(
+        host,
+        root.clone(),
+        NO_EDGE.into(),
+        Some(words_file(Lang::Nl)),
+    )
+    .unwrap();
     until("the error state", || {
         root.query_selector("[data-testid=\"error\"]")
             .unwrap()

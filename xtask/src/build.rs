@@ -5,6 +5,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use callme_widget::i18n::{self, Lang};
+
 use crate::cmd::{self, Outcome};
 use crate::tools::{
     self, WASM_BINDGEN, WASM_TARGET, WIDGET_RUSTFLAGS, WIDGET_TOOLCHAIN, WORKER_BUILD,
@@ -19,9 +21,11 @@ pub fn run() -> Outcome {
     sandbox()
 }
 
-/// The widget's bundles, one per element, into `www/pkg/`, the minified
-/// loader into `www/callme.js` with its types beside it, and the same files under the versioned
-/// path `www/v/<version>/` for sites that pin a version.
+/// The widget's bundles, one per element, into `www/pkg/` with each
+/// language's words file (English is in the wasm), the minified loader
+/// with every language's few words of its own into `www/callme.js` with
+/// its types beside it, and the same files under the versioned path
+/// `www/v/<version>/` for sites that pin a version.
 pub fn widget() -> Outcome {
     let root = tools::root();
     let www = root.join("www");
@@ -37,10 +41,13 @@ pub fn widget() -> Outcome {
             &pkg.join(format!("{name}.js")),
         )?;
     }
-    minify(
-        &root.join("widget/loader/callme.js"),
-        &www.join("callme.js"),
-    )?;
+    words_files(&pkg)?;
+    let source = root.join("widget/loader/callme.js");
+    let source = fs::read_to_string(&source).map_err(|e| format!("{}: {e}", source.display()))?;
+    let loader = root.join("target/widget/callme.js");
+    fs::write(&loader, loader_with_words(&source)?)
+        .map_err(|e| format!("{}: {e}", loader.display()))?;
+    minify(&loader, &www.join("callme.js"))?;
     // The host page's types, served beside the loader they describe.
     fs::copy(
         root.join("widget/loader/callme.d.ts"),
@@ -58,6 +65,40 @@ pub fn widget() -> Outcome {
             .map_err(|e| e.to_string())?;
     }
     Ok(())
+}
+
+/// Writes `words-<tag>.txt` for every language but English into `pkg`:
+/// what the loader fetches for a visitor of that language.
+fn words_files(pkg: &Path) -> Outcome {
+    for lang in Lang::ALL.into_iter().filter(|lang| *lang != Lang::En) {
+        let path = pkg.join(format!("words-{}.txt", lang.tag()));
+        fs::write(&path, i18n::words_file(lang)).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Where in `widget/loader/callme.js` the loader's words go.
+const WORDS_MARKER: &str = "/* words: cargo xtask build */ {}";
+
+/// The loader's source with [`WORDS_MARKER`] replaced by every language's
+/// loader words (`i18n::loader_words`), as a JavaScript object by tag.
+fn loader_with_words(source: &str) -> Outcome<String> {
+    if source.matches(WORDS_MARKER).count() != 1 {
+        return Err(format!(
+            "widget/loader/callme.js needs {WORDS_MARKER:?} once, where its words go"
+        ));
+    }
+    let words: serde_json::Map<String, serde_json::Value> = Lang::ALL
+        .into_iter()
+        .map(|lang| {
+            let words = i18n::loader_words(lang)
+                .into_iter()
+                .map(|(name, text)| (name.to_owned(), text.into()))
+                .collect();
+            (lang.tag().to_owned(), serde_json::Value::Object(words))
+        })
+        .collect();
+    Ok(source.replace(WORDS_MARKER, &serde_json::Value::Object(words).to_string()))
 }
 
 /// Builds a widget crate's wasm with the widget toolchain, and runs
@@ -161,6 +202,9 @@ pub fn minify(input: &Path, output: &Path) -> Outcome {
                 "--format=esm",
                 "--log-level=warning",
                 "--target=es2022",
+                // Module scripts are always read as UTF-8: the words stay
+                // as they are, not as longer `\u` escapes.
+                "--charset=utf8",
             ])
             .arg(format!("--outfile={}", output.display())),
     )
@@ -208,4 +252,41 @@ const UNREAD_SECTIONS: [&str; 2] = ["name", "producers"];
 /// The sandbox binary (the upstream of local runs and runtime tests).
 pub fn sandbox() -> Outcome {
     cmd::run(cmd::cargo(&tools::root()).args(["build", "--package", "callme-sandbox"]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_loader_gets_every_languages_words_in_place_of_the_marker() {
+        let built = loader_with_words(&format!("const WORDS = {WORDS_MARKER};")).unwrap();
+        let words: serde_json::Value = serde_json::from_str(
+            built
+                .strip_prefix("const WORDS = ")
+                .unwrap()
+                .trim_end_matches(';'),
+        )
+        .unwrap();
+        for lang in Lang::ALL {
+            assert_eq!(words[lang.tag()]["label"], i18n::loader_words(lang)[0].1);
+            assert_eq!(words[lang.tag()].as_object().unwrap().len(), 6);
+        }
+        assert_eq!(words["nl"]["retry"], "Opnieuw proberen");
+        assert!(loader_with_words("const WORDS = {};").is_err());
+    }
+
+    #[test]
+    fn every_language_but_english_gets_a_words_file_the_widget_reads() {
+        let pkg = std::env::temp_dir().join(format!("callme-words-{}", std::process::id()));
+        fs::create_dir_all(&pkg).unwrap();
+        words_files(&pkg).unwrap();
+        assert!(!pkg.join("words-en.txt").exists());
+        for lang in Lang::ALL.into_iter().skip(1) {
+            let file = fs::read_to_string(pkg.join(format!("words-{}.txt", lang.tag()))).unwrap();
+            // What the wasm does with the file the loader hands it.
+            assert!(lang.install(&file), "{lang:?}");
+        }
+        fs::remove_dir_all(&pkg).unwrap();
+    }
 }
