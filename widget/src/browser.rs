@@ -36,15 +36,7 @@ pub fn navigator_language() -> Option<String> {
 /// The locale `Intl` formats in for language `lang_tag`: the visitor's
 /// own (see [`crate::i18n::visitors_locale`]).
 fn intl_locale(lang_tag: &str) -> String {
-    let preferred: Vec<String> = web_sys::window()
-        .map(|w| {
-            w.navigator()
-                .languages()
-                .iter()
-                .filter_map(|l| l.as_string())
-                .collect()
-        })
-        .unwrap_or_default();
+    let preferred: Vec<String> = navigator_language().into_iter().collect();
     crate::i18n::visitors_locale(lang_tag, &preferred).to_owned()
 }
 

@@ -122,7 +122,7 @@ pub(super) const fn text(msg: Msg) -> &'static str {
         Msg::ErrNotCancellable => "Dieser Rückruf kann nicht mehr storniert werden.",
         Msg::ErrNotLive => "Der Anruf läuft gerade nicht.",
         Msg::ErrSetup => {
-            "Diese Anruftaste ist nicht richtig eingerichtet. Bitte geben Sie der Website Bescheid."
+            "Dieser Rückruf-Button ist nicht richtig eingerichtet. Bitte geben Sie der Website Bescheid."
         }
         Msg::ErrClosed => {
             "Wir haben gerade geschlossen. Fragen Sie wieder, wenn wir geöffnet haben."
@@ -140,7 +140,7 @@ pub(super) const fn text(msg: Msg) -> &'static str {
         Msg::Calling => "Wir rufen {number} an",
         Msg::CallingOn => "Wir rufen {number} am {when} an.",
         Msg::NotCallingOn => "Wir rufen {number} am {when} nicht an.",
-        Msg::ZoneNote => "Die Zeiten gelten in Ihrer eigenen Zeitzone. Wir sind in {zone}.",
+        Msg::ZoneNote => "Die Zeiten sind in Ihrer Zeitzone angegeben. Unsere: {zone}.",
         Msg::ClosedUntil => "Wir haben gerade geschlossen. Wir können Sie ab {when} anrufen.",
         Msg::ClosedNow => "Wir haben gerade geschlossen.",
         Msg::NumberExtraZero => {

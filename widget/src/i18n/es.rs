@@ -126,7 +126,7 @@ pub(super) const fn text(msg: Msg) -> &'static str {
         Msg::Calling => "Llamando al {number}",
         Msg::CallingOn => "Llamaremos al {number} el {when}.",
         Msg::NotCallingOn => "No llamaremos al {number} el {when}.",
-        Msg::ZoneNote => "Las horas están en su zona horaria. Nosotros estamos en {zone}.",
+        Msg::ZoneNote => "Las horas se muestran en su zona horaria. La nuestra: {zone}.",
         Msg::ClosedUntil => "Ahora estamos cerrados. Podemos llamarle a partir del {when}.",
         Msg::ClosedNow => "Ahora estamos cerrados.",
         Msg::NumberExtraZero => {

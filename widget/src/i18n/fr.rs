@@ -128,7 +128,7 @@ pub(super) const fn text(msg: Msg) -> &'static str {
         Msg::CallingOn => "Nous appellerons le {number} le {when}.",
         Msg::NotCallingOn => "Nous n’appellerons pas le {number} le {when}.",
         Msg::ZoneNote => {
-            "Les horaires sont dans votre fuseau horaire. Nous sommes sur l’heure de {zone}."
+            "Les horaires sont indiqués dans votre fuseau horaire. Le nôtre\u{a0}: {zone}."
         }
         Msg::ClosedUntil => {
             "Nous sommes fermés pour le moment. Nous pourrons vous appeler dès le {when}."

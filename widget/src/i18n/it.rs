@@ -17,7 +17,7 @@ pub(super) const fn text(msg: Msg) -> &'static str {
         Msg::Optional => "facoltativo",
         Msg::Submit => "Chiamatemi",
         Msg::Sending => "Invio in corso…",
-        Msg::Dialing => "Chiamata in corso…",
+        Msg::Dialing => "Composizione del numero…",
         Msg::Connecting => "Il suo telefono sta squillando…",
         Msg::Transferred => "Stiamo trasferendo la sua chiamata…",
         Msg::InCall => "In chiamata",
@@ -126,7 +126,7 @@ pub(super) const fn text(msg: Msg) -> &'static str {
         Msg::Calling => "Stiamo chiamando il {number}",
         Msg::CallingOn => "Chiameremo il {number} il {when}.",
         Msg::NotCallingOn => "Non chiameremo il {number} il {when}.",
-        Msg::ZoneNote => "Gli orari sono nel suo fuso orario. Noi siamo in {zone}.",
+        Msg::ZoneNote => "Gli orari sono indicati nel suo fuso orario. Il nostro: {zone}.",
         Msg::ClosedUntil => "Ora siamo chiusi. Possiamo chiamarla a partire da {when}.",
         Msg::ClosedNow => "Ora siamo chiusi.",
         Msg::NumberExtraZero => {

@@ -65,7 +65,7 @@ pub(super) const fn text(msg: Msg) -> &'static str {
         Msg::ReasonBusy => "De lijn was bezet.",
         Msg::ReasonVoicemail => "De voicemail nam op.",
         Msg::ReasonDeclined => "Het gesprek werd geweigerd.",
-        Msg::ReasonNetwork => "Een netwerkstoring hield het gesprek tegen.",
+        Msg::ReasonNetwork => "Door een netwerkstoring kwam het gesprek niet tot stand.",
         Msg::ReasonUnreachable => "Het nummer was niet bereikbaar.",
         Msg::ReasonService => "Onze telefoondienst kon het gesprek niet opzetten.",
         Msg::RetrySeconds => {
