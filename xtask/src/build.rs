@@ -202,9 +202,6 @@ pub fn minify(input: &Path, output: &Path) -> Outcome {
                 "--format=esm",
                 "--log-level=warning",
                 "--target=es2022",
-                // Module scripts are always read as UTF-8: the words stay
-                // as they are, not as longer `\u` escapes.
-                "--charset=utf8",
             ])
             .arg(format!("--outfile={}", output.display())),
     )
