@@ -181,28 +181,32 @@ td.summary { max-width: 28em; } td.summary p { margin: .3em 0 0; white-space: pr
 const sheet = new CSSStyleSheet();
 sheet.replaceSync(CSS);
 
-// The visual viewport's height and how far its bottom is above the layout
-// viewport's (the on-screen keyboard), for the panel's sheet on phones.
-function followViewport(host) {
-  const view = window.visualViewport;
-  if (!view) return () => {};
-  const update = () => {
-    host.style.setProperty("--_vvh", `${view.height}px`);
-    host.style.setProperty("--_vvb", `${Math.max(0, innerHeight - view.height - view.offsetTop)}px`);
-  };
-  update();
-  view.addEventListener("resize", update);
-  view.addEventListener("scroll", update);
-  return () => {
-    view.removeEventListener("resize", update);
-    view.removeEventListener("scroll", update);
-  };
+// The loader's words in every language, from the widget's message tables
+// (widget/src/words.rs; `cargo xtask build` puts them here): the launcher,
+// the early form, loading, a dead instance, a failed download.
+const WORDS = /* words: cargo xtask build */ {};
+
+/** The language of a tag ("nl-BE" is nl), if the widget speaks it. */
+function known(tag) {
+  const language = (tag || "").trim().split(/[-_]/)[0].toLowerCase();
+  return Object.hasOwn(WORDS, language) ? language : undefined;
 }
 
-// The loader's words in every language, from the widget's message table
-// (widget/src/words.rs): the launcher, the form's first state, loading, a
-// dead instance, a failed download.
-const WORDS = /* cargo xtask build writes the table here */ {};
+// The words of the form and the portal in one language: a small file per
+// language beside the wasm (English is in the wasm itself), fetched at the
+// same time as the wasm and only for the element's own language. One that
+// fails to load leaves the element in English; a later start tries again.
+const texts = new Map();
+function wordsFile(language) {
+  if (language === "en") return Promise.resolve(undefined);
+  if (!texts.has(language)) {
+    const loading = fetch(new URL(`pkg/words-${language}.txt`, base)).then((r) => (r.ok ? r.text() : Promise.reject(new Error(`HTTP ${r.status}`))));
+    loading.catch(() => texts.delete(language));
+    texts.set(language, loading);
+  }
+  return texts.get(language).catch(() => undefined);
+}
+
 // The form's first state, as the component draws it (data-testid and
 // classes the same; its words are filled in from WORDS).
 const EARLY_FORM = '<div class="panel-head"><h2 id="callme-title"></h2><button class="close" type="button">×</button></div>' +
@@ -242,9 +246,14 @@ class CallmeElement extends HTMLElement {
     }
   }
 
+  /** The element's language: its `lang` attribute, else the browser's,
+   * else English (as the wasm's `Lang::pick`). */
+  get language() {
+    return known(this.getAttribute("lang")) ?? known(navigator.language) ?? "en";
+  }
+
   get words() {
-    const tag = (this.getAttribute("lang") || navigator.language || "en").slice(0, 2).toLowerCase();
-    return WORDS[tag] ?? WORDS.en;
+    return WORDS[this.language];
   }
 
   get endpoint() {
@@ -262,9 +271,12 @@ class CallmeElement extends HTMLElement {
     if (this.mounted || this.starting === generation) return;
     if (broken.has(this.kind)) return this.fail("broken");
     this.starting = generation;
-    let glue;
+    const language = this.language;
+    const words = wordsFile(language);
+    let glue, text;
     try {
       glue = await load(this.kind);
+      text = await words;
     } catch (error) {
       console.error(`callme: the ${this.kind} could not load`, error);
       if (generation === this.generation) this.fail("offline");
@@ -278,7 +290,9 @@ class CallmeElement extends HTMLElement {
     if (!this.isConnected || generation !== this.generation || this.mounted) return;
     if (broken.has(this.kind)) return this.fail("broken");
     try {
-      this.mounted = this.mount(glue);
+      this.mounted = this.mount(glue, text);
+      // Screen readers read the component in its own language.
+      this.shadowRoot.querySelector(this.kind === "button" ? ".slot" : ".root")?.setAttribute("lang", text ? language : "en");
     } catch (error) {
       trapped(error);
       if (!broken.has(this.kind)) console.error(`callme: the ${this.kind} could not start`, error);
@@ -337,7 +351,7 @@ class CallmeButton extends CallmeElement {
   draw() {
     this.isOpen = false;
     this.early = undefined;
-    this.shadowRoot.innerHTML = `<div class="callme"><button type="button" class="launcher" part="button" data-testid="launcher" aria-expanded="false" aria-controls="callme-panel">${PHONE_ICON}<span></span></button><div class="slot"></div></div>`;
+    this.shadowRoot.innerHTML = `<div class="callme" lang="${this.language}"><button type="button" class="launcher" part="button" data-testid="launcher" aria-expanded="false" aria-controls="callme-panel">${PHONE_ICON}<span></span></button><div class="slot"></div></div>`;
     this.launcher = this.shadowRoot.querySelector(".launcher");
     this.panelSlot = this.shadowRoot.querySelector(".slot");
     this.launcher.querySelector("span").textContent = this.words.label;
@@ -486,9 +500,11 @@ class CallmeButton extends CallmeElement {
   }
 
   start() {
-    // The configuration and the early sender first (a few KB: with them a
-    // press in the early form goes out), the component after them.
+    // The configuration, the language's words and the early sender first
+    // (a few KB: with them a press in the early form goes out), the
+    // component after them.
     siteConfig(this.endpoint).catch(() => {});
+    wordsFile(this.language);
     this.sender ??= load("send").then(
       (glue) => {
         this.sendGlue = glue;
@@ -523,7 +539,7 @@ class CallmeButton extends CallmeElement {
       .finally(() => (early.sending = undefined));
   }
 
-  mount(glue) {
+  mount(glue, words) {
     const toggled = (open) => {
       // The panel closed itself: the launcher says so and takes the focus
       // back before the panel hides, so keyboard users stay in place.
@@ -544,7 +560,7 @@ class CallmeButton extends CallmeElement {
     const carried = this.carried();
     this.early = undefined;
     return glue.mount_button(this, this.panelSlot, this.endpoint, this.isOpen, toggled, told,
-      siteConfig(this.endpoint).then((response) => response.clone()), carried);
+      siteConfig(this.endpoint).then((response) => response.clone()), carried, words);
   }
 
   showFailure(box) {
@@ -571,8 +587,8 @@ class CallmeHistory extends CallmeElement {
     this.start();
   }
 
-  mount(glue) {
-    return glue.mount_history(this, this.shadowRoot, this.endpoint);
+  mount(glue, words) {
+    return glue.mount_history(this, this.shadowRoot, this.endpoint, words);
   }
 
   showFailure(box) {

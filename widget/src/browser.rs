@@ -33,6 +33,13 @@ pub fn navigator_language() -> Option<String> {
     web_sys::window()?.navigator().language()
 }
 
+/// The locale `Intl` formats in for language `lang_tag`: the visitor's
+/// own (see [`crate::i18n::visitors_locale`]).
+fn intl_locale(lang_tag: &str) -> String {
+    let preferred: Vec<String> = navigator_language().into_iter().collect();
+    crate::i18n::visitors_locale(lang_tag, &preferred).to_owned()
+}
+
 #[cfg(feature = "send")]
 /// A fresh UUID for an idempotency key.
 pub fn random_key() -> String {
@@ -71,7 +78,7 @@ impl Formatter {
             for (key, value) in self.options {
                 let _ = js_sys::Reflect::set(&options, &(*key).into(), &(*value).into());
             }
-            let locales = js_sys::Array::of1(&JsValue::from_str(lang_tag));
+            let locales = js_sys::Array::of1(&JsValue::from_str(&intl_locale(lang_tag)));
             let format = js_sys::Intl::DateTimeFormat::new(&locales, &options).format();
             *cached = Some((lang_tag.to_owned(), format));
         }

@@ -3,7 +3,7 @@
 
 use callme_shared::{Call, CallStatus, LiveStatus, Pagination};
 
-use crate::i18n::{Lang, Msg, t};
+use crate::i18n::{Lang, Msg, failure_text, t};
 
 /// Delays between status polls: 1 s, growing by half each time, at most 5 s.
 pub fn poll_delay_ms(attempt: u32) -> u32 {
@@ -35,16 +35,25 @@ pub fn live_text(lang: Lang, status: LiveStatus) -> &'static str {
     )
 }
 
-/// The badge text and class of a history status; an undocumented status
-/// is shown as it came.
+/// The badge text and class of a history status: the platform's other
+/// words for a call being placed, handed on or failed read as those; a
+/// word no page documents is shown as it came.
 pub fn badge(lang: Lang, status: &CallStatus) -> (String, &'static str) {
-    match status {
-        CallStatus::Connecting => (t(lang, Msg::StatusConnecting).into(), "connecting"),
-        CallStatus::InProgress => (t(lang, Msg::StatusInProgress).into(), "in-progress"),
-        CallStatus::Ended => (t(lang, Msg::StatusEnded).into(), "ended"),
-        CallStatus::Failed => (t(lang, Msg::StatusFailed).into(), "failed"),
-        CallStatus::Other(other) => (other.clone(), "other"),
-    }
+    let (msg, class) = match status {
+        CallStatus::Connecting => (Msg::StatusConnecting, "connecting"),
+        CallStatus::InProgress => (Msg::StatusInProgress, "in-progress"),
+        CallStatus::Ended => (Msg::StatusEnded, "ended"),
+        CallStatus::Failed => (Msg::StatusFailed, "failed"),
+        CallStatus::Other(other) => match other.as_str() {
+            "dialing" | "ringing" => (Msg::StatusConnecting, "connecting"),
+            "transferred" => (Msg::StatusTransferred, "other"),
+            "ended-with-error" | "rejected" | "insufficient-credits" => {
+                (Msg::StatusFailed, "failed")
+            }
+            _ => return (other.clone(), "other"),
+        },
+    };
+    (t(lang, msg).into(), class)
 }
 
 /// The first and last position shown, 1-based, for "1–20 of 160".
@@ -201,9 +210,9 @@ pub fn row_html(html: &mut String, call: &Call, when: &str, commands: &[String],
         escape_into(html, summary);
         html.push_str("</p></details>");
     }
-    if let Some(error) = &call.error {
+    if let Some(reason) = &call.error {
         html.push_str("<p class=\"failure\">");
-        escape_into(html, error);
+        escape_into(html, failure_text(lang, reason));
         html.push_str("</p>");
     }
     if !commands.is_empty() {
@@ -247,7 +256,7 @@ mod tests {
         hostile.caller_phone = "+31<b>6</b>".into();
         hostile.agent_name = Some("\"><script>x()</script>".into());
         hostile.summary = Some("<img src=x onerror=alert(1)>".into());
-        hostile.error = Some("no-answer & more".into());
+        hostile.error = Some("no-answer".into());
         let mut html = String::new();
         let commands = ["Ended by <i>op</i>, 10:42".to_owned()];
         row_html(
@@ -262,7 +271,8 @@ mod tests {
         assert!(html.contains("<td>&quot;&gt;&lt;script&gt;x()&lt;/script&gt;</td>"));
         assert!(html.contains("<p data-testid=\"summary\">&lt;img src=x onerror=alert(1)&gt;</p>"));
         assert!(html.contains("<span class=\"badge failed\" part=\"badge\">Failed</span>"));
-        assert!(html.contains("<p class=\"failure\">no-answer &amp; more</p>"));
+        // The platform's reason in words, never its own word.
+        assert!(html.contains("<p class=\"failure\">No one answered.</p>"));
         assert!(html.contains("<li>Ended by &lt;i&gt;op&lt;/i&gt;, 10:42</li>"));
         assert!(!html.contains("<script") && !html.contains("<img") && !html.contains("<b>"));
         assert!(!html.contains("<i>"));
@@ -380,5 +390,31 @@ mod tests {
             ("voicemail".into(), "other")
         );
         assert_eq!(badge(Lang::Nl, &CallStatus::Failed).0, "Mislukt");
+        assert_eq!(
+            badge(Lang::De, &CallStatus::Other("rejected".into())),
+            ("Fehlgeschlagen".into(), "failed")
+        );
+        assert_eq!(
+            badge(Lang::Fr, &CallStatus::Other("transferred".into())).0,
+            "Transféré"
+        );
+    }
+
+    #[test]
+    fn a_failed_calls_reason_is_in_the_readers_words() {
+        let mut failed = call("2025-12-13", "failed");
+        for (reason, lang, words) in [
+            ("busy", Lang::Nl, "De lijn was bezet."),
+            ("no-answer", Lang::It, "Nessuno ha risposto."),
+            ("<b>sip 486</b>", Lang::En, "The call did not go through"),
+        ] {
+            failed.error = Some(reason.into());
+            let mut html = String::new();
+            row_html(&mut html, &failed, "13 Dec", &[], lang);
+            assert!(
+                html.contains(&format!("<p class=\"failure\">{words}</p>")),
+                "{html}"
+            );
+        }
     }
 }

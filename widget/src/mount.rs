@@ -58,11 +58,18 @@ fn attribute(host: &HtmlElement, name: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-fn lang_of(host: &HtmlElement) -> Lang {
-    Lang::pick(
+/// The element's language (its `lang`, else the browser's) with `words`,
+/// its words file as the loader fetched it; English without them.
+fn lang_of(host: &HtmlElement, words: Option<&str>) -> Lang {
+    let lang = Lang::pick(
         attribute(host, "lang").as_deref(),
         navigator_language().as_deref(),
-    )
+    );
+    if words.is_some_and(|words| lang.install(words)) {
+        lang
+    } else {
+        Lang::En
+    }
 }
 
 /// Mounts `<callme-button>`'s panel into `slot`, beside the loader's
@@ -74,7 +81,8 @@ fn lang_of(host: &HtmlElement) -> Lang {
 /// the wasm's download (a promise of its response; `undefined` to ask for
 /// it here); `carried` what the visitor did in the loader's early form
 /// (`undefined` for none). The `phone` and `name` attributes prefill the
-/// form.
+/// form. `words` is the element's words file (`pkg/words-<tag>.txt`),
+/// none for English or when it did not load.
 ///
 /// # Errors
 /// When the slot cannot take the component.
@@ -91,6 +99,7 @@ pub fn mount_button(
     on_event: js_sys::Function,
     config: JsValue,
     carried: JsValue,
+    words: Option<String>,
 ) -> Result<Mounted, JsValue> {
     use std::cell::Cell;
     use std::rc::Rc;
@@ -100,7 +109,7 @@ pub fn mount_button(
     use crate::button::{CallmeButton, Carried};
 
     let edge = Edge::new(&endpoint);
-    let lang = lang_of(&host);
+    let lang = lang_of(&host, words.as_deref());
     let agent = attribute(&host, "agent").and_then(|a| AgentAlias::parse(&a).ok());
     let default_country =
         attribute(&host, "default-country").and_then(|c| CountryCode::parse(&c).ok());
@@ -135,7 +144,8 @@ pub fn mount_button(
 
 /// Mounts `<callme-history>`: its `token`, `lang`, `page-size` and, for a
 /// token whose scope has `calls:control`, `transfer-targets` (the aliases
-/// its live calls may be transferred to, `"sales,desk"`).
+/// its live calls may be transferred to, `"sales,desk"`); `words` as for
+/// the button.
 ///
 /// # Errors
 /// When the shadow root cannot take the component.
@@ -145,13 +155,14 @@ pub fn mount_history(
     host: HtmlElement,
     root: ShadowRoot,
     endpoint: String,
+    words: Option<String>,
 ) -> Result<Mounted, JsValue> {
     use callme_shared::PageLimit;
 
     use crate::history::CallmeHistory;
 
     let edge = Edge::new(&endpoint);
-    let lang = lang_of(&host);
+    let lang = lang_of(&host, words.as_deref());
     let token = attribute(&host, "token").unwrap_or_default();
     let page_size = attribute(&host, "page-size")
         .and_then(|s| PageLimit::parse(&s).ok())

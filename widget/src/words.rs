@@ -1,7 +1,7 @@
-//! The loader's words, from the widget's one message table: `cargo xtask
-//! build` writes them into `callme.js` (through the `callme-words`
-//! binary), so the launcher and the form the loader draws before any wasm
-//! has arrived speak the page's language without a second copy of a text.
+//! The loader's words, from the widget's message tables: `cargo xtask
+//! build` writes them into `callme.js`, so the launcher and the form the
+//! loader draws before any wasm has arrived speak the page's language
+//! without a second copy of a text.
 
 use crate::i18n::{Lang, Msg, details_summary, t};
 
@@ -84,6 +84,7 @@ mod tests {
             assert_eq!(words["details"], details_summary(lang));
         }
         assert_eq!(table["nl"]["label"], "Bel mij terug");
+        assert_eq!(table["de"]["label"], "Rückruf anfordern");
     }
 
     #[test]

@@ -116,3 +116,49 @@ test("a desktop: the inline panel opens over the page (the page's content stays 
     await context.close();
   }
 });
+
+/** The demo portal at `width`, signed in, with the history's rows drawn. */
+async function portal(width, height, scheme = "light") {
+  const context = await browser.newContext({ viewport: { width, height }, isMobile: width < 600, colorScheme: scheme, locale: "en-GB" });
+  const page = await context.newPage();
+  const token = mintToken({ exp: nowSeconds() + 3600, scope: "calls:read calls:control" });
+  await page.goto(`${edge.url}/portal.html#token=${token}`);
+  const history = page.locator("callme-history");
+  await waitFor(async () => (await testid(history, "row").count()) > 0, 15_000, "the history's rows");
+  return { context, page, history };
+}
+
+for (const [width, height] of [[390, 844], [375, 667]]) {
+  test(`the portal on a ${width} px phone: no horizontal overflow, each date on one line`, async () => {
+    const { context, page, history } = await portal(width, height);
+    try {
+      await page.screenshot({ path: path.join(SHOTS, `layout-portal-${width}x${height}.png`), fullPage: false });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.equal(overflow, 0, "the page does not scroll sideways");
+      const facts = await history.evaluate((el) => {
+        const root = el.shadowRoot;
+        const box = el.getBoundingClientRect();
+        const cells = [...root.querySelectorAll("tr[data-testid=row] td:first-child")];
+        const lineHeight = parseFloat(getComputedStyle(cells[0]).lineHeight) || 20;
+        return {
+          inside: [...root.querySelectorAll("tr[data-testid=row], .filters, .pager")].every((n) => {
+            const r = n.getBoundingClientRect();
+            return r.left >= box.left - 0.5 && r.right <= box.right + 0.5;
+          }),
+          margin: box.left,
+          // A date on one line: its text is no taller than one line.
+          wrapped: cells.filter((td) => {
+            const range = document.createRange();
+            range.selectNodeContents(td);
+            return range.getClientRects().length > 1 && [...range.getClientRects()].some((r) => r.top - range.getClientRects()[0].top > lineHeight / 2);
+          }).length,
+        };
+      });
+      assert.ok(facts.inside, "rows, filters and pager inside the history's box");
+      assert.ok(facts.margin >= 12, `text does not touch the screen's edge (${facts.margin} px)`);
+      assert.equal(facts.wrapped, 0, "no date wraps");
+    } finally {
+      await context.close();
+    }
+  });
+}

@@ -3,8 +3,9 @@
 //! reactive system reach the DOM, and asserts by `data-testid`. The edge is
 //! unreachable here on purpose: these tests are about the components' own
 //! behaviour, and the unreachable edge exercises the network-error states.
-#![cfg(all(target_arch = "wasm32", feature = "button", feature = "history"))]
+#![cfg(all(target_arch = "wasm32", feature = "tables"))]
 
+use callme_widget::i18n::{Lang, words_file};
 use callme_widget::{Mounted, mount_button, mount_history};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -77,7 +78,7 @@ fn type_into(input: &Element, value: &str) {
 /// The edge's `/api/config` answer as the loader hands it over: a promise
 /// of a `Response`, here one made in the page (the edge is unreachable).
 fn config_response() -> web_sys::Response {
-    let json = r#"{"countries":["NL","BE","GB"],"default_country":"NL","agents":["support"],
+    let json = r#"{"countries":["NL","BE","GB","DE"],"default_country":"NL","agents":["support"],
         "turnstile_sitekey":null,"consent_required":true,"locales":["en","nl"]}"#;
     web_sys::Response::new_with_opt_str(Some(json)).unwrap()
 }
@@ -94,6 +95,19 @@ type Toggles = Rc<RefCell<Vec<bool>>>;
 
 /// Mounts a button as the loader does: its panel into a slot of the shadow
 /// root, with a callback that records what the panel says.
+/// The words file the loader would fetch for an element with these
+/// attributes: its `lang`'s, none for English.
+fn words_of(attributes: &[(&str, &str)]) -> Option<String> {
+    let lang = Lang::pick(
+        attributes
+            .iter()
+            .find(|(name, _)| *name == "lang")
+            .map(|(_, v)| *v),
+        None,
+    );
+    (lang != Lang::En).then(|| words_file(lang))
+}
+
 fn button_with_toggles(
     attributes: &[(&str, &str)],
     open: bool,
@@ -140,6 +154,7 @@ fn button_carrying(
         told.as_ref().unchecked_ref::<js_sys::Function>().clone(),
         config,
         carried,
+        words_of(attributes),
     )
     .unwrap();
     on_toggle.forget();
@@ -212,6 +227,41 @@ async fn a_bad_number_is_explained_once_the_field_is_left() {
         "This number is too short: +31 is followed by at least 9 digits."
     );
     assert_eq!(phone.get_attribute("aria-invalid").as_deref(), Some("true"));
+}
+
+#[wasm_bindgen_test]
+async fn german_comes_from_the_lang_attribute_and_its_words_file() {
+    let (_host, root, _mounted) = button(&[("lang", "de"), ("default-country", "DE")], true);
+    settle().await;
+    assert_eq!(text(&root, "submit").trim(), "Rufen Sie mich an");
+    type_into(&find(&root, "phone"), "0151 23456789");
+    settle().await;
+    assert_eq!(text(&root, "phone-message"), "Wir rufen +4915123456789 an");
+}
+
+#[wasm_bindgen_test]
+async fn without_its_words_file_a_language_falls_back_to_english() {
+    let (host, root) = host("callme-button", &[("lang", "fr")]);
+    let document = web_sys::window().unwrap().document().unwrap();
+    let slot: HtmlElement = document.create_element("div").unwrap().dyn_into().unwrap();
+    root.append_child(&slot).unwrap();
+    let noop = Closure::<dyn FnMut(JsValue, JsValue, JsValue)>::new(|_, _, _| {});
+    let function = noop.as_ref().unchecked_ref::<js_sys::Function>().clone();
+    let _mounted = mount_button(
+        host,
+        slot,
+        NO_EDGE.into(),
+        true,
+        function.clone(),
+        function,
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+        None,
+    )
+    .unwrap();
+    noop.forget();
+    settle().await;
+    assert_eq!(text(&root, "submit").trim(), "Call me");
 }
 
 #[wasm_bindgen_test]
@@ -402,7 +452,13 @@ async fn unmounting_empties_the_shadow_root() {
 #[wasm_bindgen_test]
 async fn the_history_shows_an_error_state_with_a_retry() {
     let (host, root) = host("callme-history", &[("lang", "nl"), ("token", "t")]);
-    let _mounted = mount_history(host, root.clone(), NO_EDGE.into()).unwrap();
+    let _mounted = mount_history(
+        host,
+        root.clone(),
+        NO_EDGE.into(),
+        Some(words_file(Lang::Nl)),
+    )
+    .unwrap();
     until("the error state", || {
         root.query_selector("[data-testid=\"error\"]")
             .unwrap()

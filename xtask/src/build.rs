@@ -5,6 +5,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use callme_widget::i18n::{self, Lang};
+
 use crate::cmd::{self, Outcome};
 use crate::stamp::Stamp;
 use crate::tools::{
@@ -21,9 +23,11 @@ pub fn run() -> Outcome {
     sandbox()
 }
 
-/// The widget's bundles, one per element, into `www/pkg/`, the minified
-/// loader into `www/callme.js` with its types beside it, the same files under the versioned
-/// path `www/v/<version>/` for sites that pin a version, and production's
+/// The widget's bundles, one per element, into `www/pkg/` with each
+/// language's words file (English is in the wasm), the minified loader
+/// with every language's few words of its own into `www/callme.js` with
+/// its types beside it, and the same files under the versioned path
+/// `www/v/<version>/` for sites that pin a version, and production's
 /// assets folder from them (see [`crate::production`]).
 pub fn widget() -> Outcome {
     let stamp = widget_stamp()?;
@@ -41,8 +45,11 @@ pub fn widget() -> Outcome {
             &pkg.join(format!("{name}.js")),
         )?;
     }
+    words_files(&pkg)?;
+    let source = root.join("widget/loader/callme.js");
+    let source = fs::read_to_string(&source).map_err(|e| format!("{}: {e}", source.display()))?;
     let loader = root.join("target/widget/callme.js");
-    fs::write(&loader, loader_with_words(&root)?)
+    fs::write(&loader, loader_with_words(&source)?)
         .map_err(|e| format!("{}: {e}", loader.display()))?;
     minify(&loader, &www.join("callme.js"))?;
     // The host page's types, served beside the loader they describe.
@@ -90,6 +97,7 @@ pub fn widget_stamp() -> Outcome<Stamp> {
             "www/callme.d.ts",
             "www/pkg/callme_button_bg.wasm",
             "www/pkg/callme_history_bg.wasm",
+            "www/pkg/callme_send_bg.wasm",
             crate::production::ASSETS_DIR,
         ],
     )
@@ -119,41 +127,29 @@ pub fn edge_stamp() -> Outcome<Stamp> {
     )
 }
 
-/// Where the loader's source takes its words.
-const WORDS_MARKER: &str = "/* cargo xtask build writes the table here */ {}";
+/// Writes `words-<tag>.txt` for every language but English into `pkg`:
+/// what the loader fetches for a visitor of that language.
+fn words_files(pkg: &Path) -> Outcome {
+    for lang in Lang::ALL.into_iter().filter(|lang| *lang != Lang::En) {
+        let path = pkg.join(format!("words-{}.txt", lang.tag()));
+        fs::write(&path, i18n::words_file(lang)).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok(())
+}
 
-/// The loader's source with the widget's words in it (`callme-words`
-/// prints them from the message table, natively).
-fn loader_with_words(root: &Path) -> Outcome<String> {
-    let source = root.join("widget/loader/callme.js");
-    let text = fs::read_to_string(&source).map_err(|e| format!("{}: {e}", source.display()))?;
-    if text.matches(WORDS_MARKER).count() != 1 {
+/// Where in `widget/loader/callme.js` the loader's words go.
+const WORDS_MARKER: &str = "/* words: cargo xtask build */ {}";
+
+/// The loader's source with [`WORDS_MARKER`] replaced by every language's
+/// words for the loader: the launcher, the early form and its failures
+/// (`callme_widget::words`), as a JavaScript object by tag.
+fn loader_with_words(source: &str) -> Outcome<String> {
+    if source.matches(WORDS_MARKER).count() != 1 {
         return Err(format!(
-            "{} must hold `{WORDS_MARKER}` once",
-            source.display()
+            "widget/loader/callme.js needs {WORDS_MARKER:?} once, where its words go"
         ));
     }
-    let mut words = cmd::cargo(root);
-    words.args([
-        "run",
-        "--quiet",
-        "--package",
-        "callme-widget",
-        "--bin",
-        "callme-words",
-    ]);
-    let output = words
-        .output()
-        .map_err(|e| format!("`{}`: {e}", cmd::describe(&words)))?;
-    if !output.status.success() {
-        return Err(format!(
-            "`{}` failed: {}",
-            cmd::describe(&words),
-            String::from_utf8_lossy(&output.stderr)
-        ));
-    }
-    let table = String::from_utf8(output.stdout).map_err(|e| e.to_string())?;
-    Ok(text.replace(WORDS_MARKER, &table))
+    Ok(source.replace(WORDS_MARKER, &callme_widget::words::loader_table()))
 }
 
 /// Builds a widget crate's wasm with the widget toolchain, and runs
@@ -314,4 +310,47 @@ const UNREAD_SECTIONS: [&str; 2] = ["name", "producers"];
 /// The sandbox binary (the upstream of local runs and runtime tests).
 pub fn sandbox() -> Outcome {
     cmd::run(cmd::cargo(&tools::root()).args(["build", "--package", "callme-sandbox"]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_loader_gets_every_languages_words_in_place_of_the_marker() {
+        let built = loader_with_words(&format!("const WORDS = {WORDS_MARKER};")).unwrap();
+        let words: serde_json::Value = serde_json::from_str(
+            built
+                .strip_prefix("const WORDS = ")
+                .unwrap()
+                .trim_end_matches(';'),
+        )
+        .unwrap();
+        for lang in Lang::ALL {
+            assert_eq!(
+                words[lang.tag()]["label"],
+                i18n::t(lang, i18n::Msg::Launcher)
+            );
+            assert_eq!(
+                words[lang.tag()]["submit"],
+                i18n::t(lang, i18n::Msg::Submit)
+            );
+        }
+        assert_eq!(words["nl"]["retry"], "Opnieuw proberen");
+        assert!(loader_with_words("const WORDS = {};").is_err());
+    }
+
+    #[test]
+    fn every_language_but_english_gets_a_words_file_the_widget_reads() {
+        let pkg = std::env::temp_dir().join(format!("callme-words-{}", std::process::id()));
+        fs::create_dir_all(&pkg).unwrap();
+        words_files(&pkg).unwrap();
+        assert!(!pkg.join("words-en.txt").exists());
+        for lang in Lang::ALL.into_iter().skip(1) {
+            let file = fs::read_to_string(pkg.join(format!("words-{}.txt", lang.tag()))).unwrap();
+            // What the wasm does with the file the loader hands it.
+            assert!(lang.install(&file), "{lang:?}");
+        }
+        fs::remove_dir_all(&pkg).unwrap();
+    }
 }

@@ -16,7 +16,7 @@ use web_sys::{Element, HtmlInputElement};
 use crate::api::Edge;
 use crate::browser::{Alive, Notify, local_when, now_ms, parse_ms, sleep};
 use crate::erased::{handler, value};
-use crate::i18n::{Lang, Msg, duration, t, text_error_text, tracking_line};
+use crate::i18n::{Lang, Msg, duration, failure_text, t, text_error_text, tracking_line};
 use crate::model::{live_text, note_form_html, poll_delay_ms};
 
 /// The call's live status, from "dialing" to "ended" or "failed".
@@ -223,7 +223,14 @@ pub fn Tracking(
                     Some(duration(seconds as u64))
                 }
                 LiveStatus::Ended => s.duration_seconds.map(|d| duration(u64::from(d))),
-                LiveStatus::Failed => s.error.clone(),
+                // The reason in words; an unknown one would only repeat
+                // the headline ("The call did not go through").
+                LiveStatus::Failed => s
+                    .error
+                    .as_deref()
+                    .map(|reason| failure_text(lang, reason))
+                    .filter(|text| *text != t(lang, Msg::Failed))
+                    .map(str::to_owned),
                 _ => None,
             }
         })
