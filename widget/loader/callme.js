@@ -181,6 +181,24 @@ td.summary { max-width: 28em; } td.summary p { margin: .3em 0 0; white-space: pr
 const sheet = new CSSStyleSheet();
 sheet.replaceSync(CSS);
 
+// The visual viewport's height and how far its bottom is above the layout
+// viewport's (the on-screen keyboard), for the panel's sheet on phones.
+function followViewport(host) {
+  const view = window.visualViewport;
+  if (!view) return () => {};
+  const update = () => {
+    host.style.setProperty("--_vvh", `${view.height}px`);
+    host.style.setProperty("--_vvb", `${Math.max(0, innerHeight - view.height - view.offsetTop)}px`);
+  };
+  update();
+  view.addEventListener("resize", update);
+  view.addEventListener("scroll", update);
+  return () => {
+    view.removeEventListener("resize", update);
+    view.removeEventListener("scroll", update);
+  };
+}
+
 // The loader's words in every language, from the widget's message tables
 // (widget/src/words.rs; `cargo xtask build` puts them here): the launcher,
 // the early form, loading, a dead instance, a failed download.
@@ -272,7 +290,9 @@ class CallmeElement extends HTMLElement {
     if (broken.has(this.kind)) return this.fail("broken");
     this.starting = generation;
     const language = this.language;
-    const words = wordsFile(language);
+    // The words the element may have asked for already (see the button's).
+    const words = this.wordsSent ?? wordsFile(language);
+    this.wordsSent = undefined;
     let glue, text;
     try {
       glue = await load(this.kind);
@@ -351,7 +371,7 @@ class CallmeButton extends CallmeElement {
   draw() {
     this.isOpen = false;
     this.early = undefined;
-    this.shadowRoot.innerHTML = `<div class="callme" lang="${this.language}"><button type="button" class="launcher" part="button" data-testid="launcher" aria-expanded="false" aria-controls="callme-panel">${PHONE_ICON}<span></span></button><div class="slot"></div></div>`;
+    this.shadowRoot.innerHTML = `<div class="callme" lang="${this.language}"><button type="button" class="launcher" part="button" data-testid="launcher" aria-expanded="false" aria-controls="callme-panel">${PHONE_ICON}<span></span></button><div class="slot" lang="${this.language}"></div></div>`;
     this.launcher = this.shadowRoot.querySelector(".launcher");
     this.panelSlot = this.shadowRoot.querySelector(".slot");
     this.launcher.querySelector("span").textContent = this.words.label;
@@ -504,7 +524,7 @@ class CallmeButton extends CallmeElement {
     // (a few KB: with them a press in the early form goes out), the
     // component after them.
     siteConfig(this.endpoint).catch(() => {});
-    wordsFile(this.language);
+    this.wordsSent ??= wordsFile(this.language);
     this.sender ??= load("send").then(
       (glue) => {
         this.sendGlue = glue;

@@ -94,6 +94,10 @@ async function audit(page, what) {
 }
 
 const testid = (root, id) => root.locator(`[data-testid="${id}"]`);
+/** Waits for the button's component to take over the loader's early form
+ * (only the component's form has the hours notice). */
+const component = (button) =>
+  waitFor(() => button.evaluate((el) => Boolean(el.shadowRoot.querySelector("[data-testid=closed]"))), 10_000, "the component");
 const text = async (locator) => (await locator.textContent()).trim();
 
 /** A page in a browser whose own language is `locale`, and the words files it fetches. */
@@ -117,6 +121,7 @@ for (const [lang, expected] of Object.entries(EXPECTED)) {
       assert.equal(await text(testid(button, "launcher")), expected.launcher);
       await testid(button, "launcher").click();
       await testid(button, "form").waitFor();
+    await component(button);
       // The country list comes with the site's config.
       await page.waitForFunction(() => document.querySelector("callme-button").shadowRoot.querySelectorAll("[data-testid=country] option").length > 0);
       assert.equal(await text(button.locator("#callme-title")), expected.title);
@@ -190,6 +195,7 @@ test("a words file that does not load leaves the form in English", async () => {
     assert.equal(await text(testid(button, "launcher")), EXPECTED.it.launcher);
     await testid(button, "launcher").click();
     await testid(button, "form").waitFor();
+    await component(button);
     assert.equal(await text(button.locator("#callme-title")), EXPECTED.en.title);
     assert.equal(await button.locator(".slot").getAttribute("lang"), "en");
     assert.deepEqual(words, ["words-it.txt"]);
