@@ -145,7 +145,7 @@ details { margin: .6em 0; } summary { cursor: pointer; font-size: .9em; color: v
    which an audit caught mid-pulse). */
 @keyframes pulse { 50% { opacity: .7; } }
 @media (prefers-reduced-motion: reduce) { * { animation: none !important; transition: none !important; } }
-:host(callme-history) { display: block; }
+:host(callme-history) { display: block; container-type: inline-size; }
 .history h2 { margin-bottom: .6em; }
 .upcoming { margin: 0 0 1.2em; padding: .8em 1em; border: 1px solid var(--_line); border-radius: var(--_radius); }
 .upcoming h3 { margin: 0 0 .4em; font-size: 1em; } .upcoming ul { margin: 0; padding-left: 1.2em; }
@@ -155,7 +155,7 @@ details { margin: .6em 0; } summary { cursor: pointer; font-size: .9em; color: v
 table { width: 100%; border-collapse: collapse; font-size: .93em; }
 th, td { text-align: left; padding: .6em .5em; border-bottom: 1px solid var(--_line); vertical-align: top; }
 th { font-size: .8em; text-transform: uppercase; letter-spacing: .04em; color: var(--_muted); }
-td.number, td.duration { font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.number, td.duration, td.when { font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.summary { max-width: 28em; } td.summary p { margin: .3em 0 0; white-space: pre-wrap; }
 .failure { color: #c62828; margin: 0; }
 .badge { display: inline-block; padding: .15em .6em; border-radius: 999px; font-size: .82em; font-weight: 600; background: var(--_line); }
@@ -177,6 +177,23 @@ td.summary { max-width: 28em; } td.summary p { margin: .3em 0 0; white-space: pr
 .chart { margin: 0 0 1em; } .chart figcaption { font-size: .85em; color: var(--_muted); margin-bottom: .3em; }
 .chart svg { max-width: 100%; height: auto; overflow: visible; }
 .chart .ended { fill: #34a853; } .chart .failed { fill: #e53935; } .chart .other { fill: #8fa9d8; }
+/* The history in a narrow box (a phone): each call a card, each value
+   named (the table sets --l1..--l5 to its columns' names), nothing wider
+   than the box. */
+@container (max-width: 620px) {
+  table, tbody, tr, td { display: block; }
+  thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
+  tr { padding: .6em .8em; margin: 0 0 .6em; border: 1px solid var(--_line); border-radius: calc(var(--_radius) / 1.5); }
+  td { display: flex; gap: .8em; padding: .15em 0; border: 0; max-width: none; }
+  td::before { flex: 0 0 6.5em; color: var(--_muted); font-size: .85em; }
+  td:nth-child(1)::before { content: var(--l1); } td:nth-child(2)::before { content: var(--l2); }
+  td:nth-child(3)::before { content: var(--l3); } td:nth-child(4)::before { content: var(--l4); }
+  td:nth-child(5)::before { content: var(--l5); }
+  td:empty, td.summary:not(:has(*)) { display: none; }
+  td.summary { display: block; }
+  .filters > * { flex: 1 1 100%; } .filters select, .filters input { width: 100%; min-width: 0; }
+  .pager { flex-wrap: wrap; }
+}
 `;
 const sheet = new CSSStyleSheet();
 sheet.replaceSync(CSS);

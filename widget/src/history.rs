@@ -70,6 +70,7 @@ pub fn CallmeHistory(
     container: HtmlElement,
 ) -> impl IntoView {
     let alive = Alive::new();
+    label_columns(&container, lang);
     let status = RwSignal::new(None::<StatusFilter>);
     let from = RwSignal::new(String::new());
     let to = RwSignal::new(String::new());
@@ -370,6 +371,44 @@ pub fn CallmeHistory(
             <div aria-live="polite">{body}</div>
         </section>
     }
+}
+
+/// The columns' names as custom properties (`--l1`…`--l5`) for the table's
+/// phone layout, where each row is a card and each cell says what it is:
+/// set once on the history's box, not once per cell of a thousand rows,
+/// and through the CSSOM (a strict CSP refuses `style` attributes).
+fn label_columns(container: &HtmlElement, lang: Lang) {
+    let style = container.style();
+    for (i, msg) in [
+        Msg::Date,
+        Msg::Number,
+        Msg::Agent,
+        Msg::Status,
+        Msg::Duration,
+    ]
+    .iter()
+    .enumerate()
+    {
+        let _ = style.set_property(&format!("--l{}", i + 1), &css_string(t(lang, *msg)));
+    }
+}
+
+/// `text` as a CSS string: quotes and backslashes escaped, line breaks
+/// and other controls as code points.
+fn css_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push_str(&format!("\\{:x} ", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// The booked callbacks still to come (or failed), as one escaped HTML

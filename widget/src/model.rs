@@ -189,7 +189,7 @@ pub fn row_html(html: &mut String, call: &Call, when: &str, commands: &[String],
         html.push_str("</td>");
     };
     html.push_str("<tr data-testid=\"row\">");
-    cell(html, "", when);
+    cell(html, "when", when);
     cell(html, "number", &call.caller_phone);
     cell(html, "", call.agent_name.as_deref().unwrap_or_default());
     html.push_str("<td><span class=\"badge ");

@@ -132,7 +132,8 @@ for (const [width, height] of [[390, 844], [375, 667]]) {
   test(`the portal on a ${width} px phone: no horizontal overflow, each date on one line`, async () => {
     const { context, page, history } = await portal(width, height);
     try {
-      await page.screenshot({ path: path.join(SHOTS, `layout-portal-${width}x${height}.png`), fullPage: false });
+      await page.screenshot({ path: path.join(SHOTS, `layout-portal-${width}x${height}.png`), fullPage: true });
+      await history.locator("tr[data-testid=row]").nth(4).screenshot({ path: path.join(SHOTS, `layout-portal-card-${width}.png`) });
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.equal(overflow, 0, "the page does not scroll sideways");
       const facts = await history.evaluate((el) => {
@@ -140,7 +141,9 @@ for (const [width, height] of [[390, 844], [375, 667]]) {
         const box = el.getBoundingClientRect();
         const cells = [...root.querySelectorAll("tr[data-testid=row] td:first-child")];
         const lineHeight = parseFloat(getComputedStyle(cells[0]).lineHeight) || 20;
+        const row = root.querySelector("tr[data-testid=row]");
         return {
+          labels: [...row.cells].slice(0, 5).map((td) => getComputedStyle(td, "::before").content.replace(/^"|"$/g, "")),
           inside: [...root.querySelectorAll("tr[data-testid=row], .filters, .pager")].every((n) => {
             const r = n.getBoundingClientRect();
             return r.left >= box.left - 0.5 && r.right <= box.right + 0.5;
@@ -155,6 +158,8 @@ for (const [width, height] of [[390, 844], [375, 667]]) {
         };
       });
       assert.ok(facts.inside, "rows, filters and pager inside the history's box");
+      // Each value of a card is named (the date, the duration...).
+      assert.deepEqual(facts.labels, ["Date", "Number", "Agent", "Status", "Duration"]);
       assert.ok(facts.margin >= 12, `text does not touch the screen's edge (${facts.margin} px)`);
       assert.equal(facts.wrapped, 0, "no date wraps");
     } finally {
