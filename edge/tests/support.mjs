@@ -394,7 +394,9 @@ export async function startWrangler(port, vars) {
   const wrangler = path.join(ROOT, "node_modules/wrangler/bin/wrangler.js");
   const webhookSecret = `whsec-${randomUUID()}`;
   // The platform budget is under test in the edge's own files only.
-  const all = { STATUS_REFRESH_SECONDS: "1", PLATFORM_WEBHOOK_SECRET: webhookSecret, PLATFORM_RATE_LIMIT: "10000/1m", ...vars };
+  // Tests run at any hour: the demo's opening hours would close the shop
+  // at night, so a test that wants hours sets them.
+  const all = { STATUS_REFRESH_SECONDS: "1", PLATFORM_WEBHOOK_SECRET: webhookSecret, PLATFORM_RATE_LIMIT: "10000/1m", OPENING_HOURS: "mon-sun 00:00-24:00", ...vars };
   const varArgs = Object.entries(all).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
   const env = { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_SEND_ERROR_REPORTS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true" };
   // The call record's schema, as a deployment applies it (`--remote` there).
@@ -438,4 +440,19 @@ export async function startWrangler(port, vars) {
     throw error;
   }
   return { url, output: () => output, stop, eventsUrl: `${url}/api/platform/events`, webhookSecret: all.PLATFORM_WEBHOOK_SECRET };
+}
+
+/** Picks the slot `at` in a button's two-step picker: its day, then its time. */
+export async function pickSlot(button, at) {
+  const day = button.locator('[data-testid="slot-day"]');
+  const count = await day.locator("option").count();
+  for (let i = 0; i < count; i++) {
+    await day.selectOption(String(i));
+    const option = button.locator(`[data-testid="slot"] option[value="${at}"]`);
+    if (await option.count()) {
+      await button.locator('[data-testid="slot"]').selectOption(at);
+      return;
+    }
+  }
+  throw new Error(`the picker does not offer ${at}`);
 }

@@ -117,6 +117,7 @@ h2 { margin: 0; font-size: 1.15em; }
 label { display: block; margin: .6em 0 .2em; font-size: .9em; font-weight: 600; }
 label > span { display: block; margin-bottom: .25em; }
 .row { display: flex; gap: .6em; } .row .country { flex: 0 0 8.5em; } .row .phone { flex: 1; }
+.slot-pick > label { flex: 1 1 50%; min-width: 0; }
 input[type=tel], input[type=text], select, textarea { width: 100%; min-height: 44px; padding: .55em .7em; border: 1px solid var(--_line);
   border-radius: calc(var(--_radius) / 2); background: var(--_bg); font-weight: 400; }
 input[aria-invalid=true] { border-color: #c62828; }

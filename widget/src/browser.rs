@@ -95,6 +95,19 @@ thread_local! {
     static WHEN: Formatter = const { Formatter::new(&[("weekday", "short"), ("day", "numeric"), ("month", "short"), ("hour", "2-digit"), ("minute", "2-digit")]) };
     static DAY: Formatter = const { Formatter::new(&[("weekday", "long"), ("day", "numeric"), ("month", "long")]) };
     static TIME: Formatter = const { Formatter::new(&[("hour", "2-digit"), ("minute", "2-digit")]) };
+    static HOUR: Formatter = const { Formatter::new(&[("hour", "numeric"), ("hourCycle", "h23")]) };
+}
+
+#[cfg(feature = "button")]
+/// The hour (0-23) a slot starts in, in the visitor's own time.
+pub fn local_hour(at: &callme_shared::Timestamp) -> u32 {
+    #[allow(clippy::cast_precision_loss)]
+    let millis = JsValue::from_f64(at.unix_millis() as f64);
+    // In English: digits whatever the visitor's language.
+    HOUR.with(|formatter| formatter.format("en", &millis))
+        .trim()
+        .parse()
+        .unwrap_or(0)
 }
 
 #[cfg(feature = "button")]

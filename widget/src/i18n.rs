@@ -211,6 +211,8 @@ messages! {
     button {
         NoteLabel, NoteSend, WillCall, Calling, CallingOn, NotCallingOn, ZoneNote, ClosedUntil,
         ClosedNow, NumberExtraZero, NumberTrunkPrefix, NumberTooShort, NumberTooLong,
+        // The slot picker: a day, then a time grouped by part of the day.
+        Day, Night, Morning, Afternoon, Evening,
     }
     history {
         LiveCalls, EndCall, EndConfirm, Yes, No, SayLabel, Say, Commands, Exporting, Exported,
@@ -346,6 +348,16 @@ const fn en(msg: Msg) -> &'static str {
         Msg::NotCallingOn => "We will not call {number} on {when}.",
         #[cfg(any(feature = "button", not(target_arch = "wasm32")))]
         Msg::ZoneNote => "Times are in your own time zone. We are in {zone}.",
+        #[cfg(any(feature = "button", not(target_arch = "wasm32")))]
+        Msg::Day => "Day",
+        #[cfg(any(feature = "button", not(target_arch = "wasm32")))]
+        Msg::Night => "Night",
+        #[cfg(any(feature = "button", not(target_arch = "wasm32")))]
+        Msg::Morning => "Morning",
+        #[cfg(any(feature = "button", not(target_arch = "wasm32")))]
+        Msg::Afternoon => "Afternoon",
+        #[cfg(any(feature = "button", not(target_arch = "wasm32")))]
+        Msg::Evening => "Evening",
         #[cfg(any(feature = "button", not(target_arch = "wasm32")))]
         Msg::ClosedUntil => "We are closed now. We can call you from {when}.",
         #[cfg(any(feature = "button", not(target_arch = "wasm32")))]

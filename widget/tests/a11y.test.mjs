@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { chromium } from "playwright-core";
-import { CHROME_PATH, API_KEY, PORTAL_SECRET, ROOT, TICKET_SECRET, freePort, mintToken, nowSeconds, startSandbox, startWrangler } from "../../edge/tests/support.mjs";
+import { CHROME_PATH, API_KEY, PORTAL_SECRET, ROOT, TICKET_SECRET, freePort, mintToken, nowSeconds, startSandbox, startWrangler, pickSlot } from "../../edge/tests/support.mjs";
 
 const AXE = readFileSync(path.join(ROOT, "node_modules/axe-core/axe.min.js"), "utf8");
 const WCAG21AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
@@ -169,7 +169,7 @@ test("picking a time, a booked and a cancelled callback, the closed shop and the
     await audit(page, "the slot picker");
 
     const offered = (await (await fetch(`${edge.url}/api/slots`, { headers: { Origin: edge.url } })).json()).slots;
-    await testid(button, "slot").selectOption(offered.at(-1));
+    await pickSlot(button, offered.at(-1));
     await fillAndSubmit(button, "06 1234 5670");
     await button.locator('[data-testid="tracking"][data-state="scheduled"]').waitFor();
     await audit(page, "a booked callback");

@@ -248,6 +248,14 @@ test("a time is picked, booked and cancelled by keyboard alone", async () => {
   await page.keyboard.press("Enter");
   assert.equal(await testid(button, "later").getAttribute("aria-pressed"), "true");
   await waitFor(async () => (await testid(button, "slot").locator("option").count()) > 1, 10_000, "the slots");
+  // A day first, then a time within it.
+  assert.ok((await testid(button, "slot-day").locator("option").count()) > 1, "days to choose from");
+  const firstTime = () => testid(button, "slot").locator("option").first().getAttribute("value");
+  const today = await firstTime();
+  await tabTo("slot-day");
+  await page.keyboard.press("ArrowDown");
+  assert.equal(await testid(button, "slot-day").inputValue(), "1", "ArrowDown picks the next day");
+  await waitFor(async () => (await firstTime()) !== today, 5_000, "the next day's times");
   await tabTo("slot");
   await page.keyboard.press("ArrowDown");
   const second = await testid(button, "slot").locator("option").nth(1).getAttribute("value");

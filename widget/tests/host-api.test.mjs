@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { once } from "node:events";
 import { createServer } from "node:http";
 import { chromium } from "playwright-core";
-import { CHROME_PATH, API_KEY, PORTAL_SECRET, TICKET_SECRET, freePort, mintToken, nowSeconds, startSandbox, startWrangler, waitFor } from "../../edge/tests/support.mjs";
+import { CHROME_PATH, API_KEY, PORTAL_SECRET, TICKET_SECRET, freePort, mintToken, nowSeconds, startSandbox, startWrangler, waitFor, pickSlot } from "../../edge/tests/support.mjs";
 
 let sandbox, edge, closedEdge, slotEdge, host, hostUrl, browser;
 
@@ -222,13 +222,17 @@ test("a visitor picks a time, sees it booked in their own time, can cancel it, a
     // The times come grouped by the visitor's own day, in their own time,
     // naming the site's zone, which differs.
     await waitFor(async () => (await testid(button, "slot").locator("option").count()) > 10, 10_000, "the slots");
+    // A day first (named as the visitor's locale names it), then its times
+    // grouped by part of the day.
+    const days = await testid(button, "slot-day").locator("option").allTextContents();
+    assert.match(days[0], /^[A-Z][a-z]+day, [A-Z][a-z]+ \d+$/, days[0]);
     const groups = await testid(button, "slot").locator("optgroup").evaluateAll((gs) => gs.map((g) => g.label));
-    assert.match(groups[0], /^[A-Z][a-z]+day, [A-Z][a-z]+ \d+$/, groups[0]);
+    assert.ok(groups.length > 0 && groups.every((g) => ["Night", "Morning", "Afternoon", "Evening"].includes(g)), groups.join());
     assert.match(await testid(button, "slot-message").textContent(), /We are in Europe\/Amsterdam\./);
     const offered = await (await fetch(`${slotEdge.url}/api/slots`, { headers: { Origin: hostUrl } })).json();
 
     // Book the third slot (the first may pass while the test types), then cancel it.
-    await testid(button, "slot").selectOption(offered.slots[2]);
+    await pickSlot(button, offered.slots[2]);
     await testid(button, "phone").fill("06 1234 5677");
     await testid(button, "consent").click();
     assert.equal((await testid(button, "submit").textContent()).trim(), "Book this time");
@@ -258,7 +262,7 @@ test("a visitor picks a time, sees it booked in their own time, can cancel it, a
     await waitFor(async () => (await testid(button, "slot").locator("option").count()) > 0, 10_000, "the slots again");
     const fresh = (await (await fetch(`${slotEdge.url}/api/slots`, { headers: { Origin: hostUrl } })).json()).slots;
     const soon = fresh.findIndex((at) => Date.parse(at) > Date.now() + 5_000);
-    await testid(button, "slot").selectOption(fresh[soon]);
+    await pickSlot(button, fresh[soon]);
     const calls = await sandbox.outboundCount();
     await testid(button, "submit").click();
     await button.locator('[data-testid="tracking"][data-state="scheduled"]').waitFor();

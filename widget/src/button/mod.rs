@@ -274,7 +274,7 @@ pub fn CallmeButton(
                 }
             };
             if later.get_untracked() {
-                let Some(at) = slot_state.chosen() else {
+                let Some(at) = slot_state.chosen(lang) else {
                     let error = WidgetError::Invalid {
                         field: "at",
                         code: ErrorCode::SlotUnavailable,

@@ -127,6 +127,11 @@ pub(super) const fn text(msg: Msg) -> &'static str {
         Msg::Calling => "Nous appelons le {number}",
         Msg::CallingOn => "Nous appellerons le {number} le {when}.",
         Msg::NotCallingOn => "Nous n’appellerons pas le {number} le {when}.",
+        Msg::Day => "Jour",
+        Msg::Night => "Nuit",
+        Msg::Morning => "Matin",
+        Msg::Afternoon => "Après-midi",
+        Msg::Evening => "Soir",
         Msg::ZoneNote => {
             "Les horaires sont indiqués dans votre fuseau horaire. Le nôtre\u{a0}: {zone}."
         }
