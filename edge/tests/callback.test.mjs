@@ -67,8 +67,10 @@ describe("a callback", () => {
         const s = await status();
         seen.add(s.status);
         assert.ok(!("summary" in s), "the status never carries the summary");
-        return s.status === "ended" && s;
-      }, 15_000, "the call to end");
+        // The end-of-call report (with the length) follows the final
+        // status-update: a poll may fall between the two.
+        return s.status === "ended" && Number.isInteger(s.duration_seconds) && s;
+      }, 15_000, "the call to end and its report");
       assert.ok(Number.isInteger(ended.duration_seconds));
       assert.ok(ended.ended_at);
       assert.ok(seen.has("in-progress") || seen.has("connecting"), [...seen].join());

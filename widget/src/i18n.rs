@@ -368,11 +368,11 @@ const fn en(msg: Msg) -> &'static str {
         Msg::NumberTrunkPrefix => "Start the number with {prefix}, or with +{code}.",
         #[cfg(any(feature = "button", not(target_arch = "wasm32")))]
         Msg::NumberTooShort => {
-            "This number is too short: +{code} is followed by at least {digits} digits."
+            "This number is too short. Enter your full number, with its area code."
         }
         #[cfg(any(feature = "button", not(target_arch = "wasm32")))]
         Msg::NumberTooLong => {
-            "This number is too long: +{code} is followed by at most {digits} digits."
+            "This number has too many digits. Check it, or start with + and the country code if it is from abroad."
         }
         #[cfg(any(feature = "history", not(target_arch = "wasm32")))]
         Msg::LiveCalls => "Live calls",
@@ -1237,7 +1237,7 @@ mod tests {
         let short = normalize("06 123", CountryCode::parse("NL").ok()).unwrap_err();
         assert_eq!(
             normalize_text(Lang::Nl, &short),
-            "Dit nummer is te kort: na +31 volgen minstens 9 cijfers."
+            "Dit nummer is te kort. Vul uw volledige nummer in, met het netnummer."
         );
         let trunk = normalize("612345678", CountryCode::parse("NL").ok()).unwrap_err();
         assert_eq!(

@@ -266,7 +266,9 @@ mod tests {
             &commands,
             Lang::En,
         );
-        assert!(html.starts_with("<tr data-testid=\"row\"><td>13 Dec 2025, 11:00</td>"));
+        assert!(
+            html.starts_with("<tr data-testid=\"row\"><td class=\"when\">13 Dec 2025, 11:00</td>")
+        );
         assert!(html.contains("<td class=\"number\">+31&lt;b&gt;6&lt;/b&gt;</td>"));
         assert!(html.contains("<td>&quot;&gt;&lt;script&gt;x()&lt;/script&gt;</td>"));
         assert!(html.contains("<p data-testid=\"summary\">&lt;img src=x onerror=alert(1)&gt;</p>"));

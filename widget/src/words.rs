@@ -32,7 +32,13 @@ const LOADER_WORDS: [(&str, Msg); 21] = [
 
 /// The loader's table: `{"en":{"label":"Call me back",…},"nl":{…}}`.
 pub fn loader_table() -> String {
-    let languages: Vec<String> = Lang::ALL
+    loader_table_of(&Lang::ALL)
+}
+
+/// The loader's table with only `languages` (the bench weighs what each
+/// language adds to the loader against one with English alone).
+pub fn loader_table_of(languages: &[Lang]) -> String {
+    let languages: Vec<String> = languages
         .iter()
         .map(|&lang| {
             let mut words: Vec<String> = LOADER_WORDS

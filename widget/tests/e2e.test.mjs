@@ -170,7 +170,7 @@ test("bad and refused numbers are explained in plain words, and nothing is diall
 
   await testid(button, "phone").fill("06 1234");
   await testid(button, "phone").blur();
-  assert.equal(await testid(button, "phone-message").textContent(), "This number is too short: +31 is followed by at least 9 digits.");
+  assert.equal(await testid(button, "phone-message").textContent(), "This number is too short. Enter your full number, with its area code.");
   assert.equal(await testid(button, "phone").getAttribute("aria-invalid"), "true");
   await testid(button, "submit").click();
 

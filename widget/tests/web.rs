@@ -224,7 +224,7 @@ async fn a_bad_number_is_explained_once_the_field_is_left() {
     settle().await;
     assert_eq!(
         text(&root, "phone-message"),
-        "This number is too short: +31 is followed by at least 9 digits."
+        "This number is too short. Enter your full number, with its area code."
     );
     assert_eq!(phone.get_attribute("aria-invalid").as_deref(), Some("true"));
 }

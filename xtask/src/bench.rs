@@ -324,8 +324,43 @@ fn widget_sizes(report: &mut Report) -> Outcome {
         print_row(report, &what, total);
     }
     first_interaction(report, loader)?;
+    languages(report, loader)?;
     widget_against_floor(report, loader)?;
     widget_composition(report)
+}
+
+/// What each language beyond English costs a visitor of another language:
+/// its share of the loader's words (its words file is fetched only by its
+/// own visitors), against the same loader built with English alone.
+fn languages(report: &mut Report, loader: Sizes) -> Outcome {
+    use callme_widget::i18n::Lang;
+    let english = tools::root().join("target/widget/callme-en.js");
+    crate::build::loader_for(&[Lang::En], &english)?;
+    let alone = measure(&fs::read(&english).map_err(|e| e.to_string())?)?;
+    let extra = Lang::ALL.len() - 1;
+    let each = loader.gzip.saturating_sub(alone.gzip) / extra;
+    let pkg = tools::root().join("www/pkg");
+    report.section("languages (gzip -9)");
+    let mut files = Vec::new();
+    for lang in Lang::ALL.into_iter().skip(1) {
+        let file = format!("words-{}.txt", lang.tag());
+        let size = measure(&fs::read(pkg.join(&file)).map_err(|e| format!("{file}: {e}"))?)?;
+        files.push(format!("{} {:.2} KB", lang.tag(), kb(size.gzip)));
+    }
+    report.line(format!(
+        "loader with {} languages {:.2} KB, with English alone {:.2} KB: {each} B per language beyond English; each language's own words file, fetched only by its visitors: {}",
+        Lang::ALL.len(),
+        kb(loader.gzip),
+        kb(alone.gzip),
+        files.join(", ")
+    ));
+    report.target(
+        "each extra language, added to what a visitor of another language downloads, gzip",
+        format!("{each} B"),
+        "<= 500 B",
+        each <= 500,
+    );
+    Ok(())
 }
 
 /// What a visitor downloads before each element works: for the button,

@@ -144,12 +144,31 @@ const WORDS_MARKER: &str = "/* words: cargo xtask build */ {}";
 /// words for the loader: the launcher, the early form and its failures
 /// (`callme_widget::words`), as a JavaScript object by tag.
 fn loader_with_words(source: &str) -> Outcome<String> {
+    loader_with(source, &callme_widget::words::loader_table())
+}
+
+fn loader_with(source: &str, table: &str) -> Outcome<String> {
     if source.matches(WORDS_MARKER).count() != 1 {
         return Err(format!(
             "widget/loader/callme.js needs {WORDS_MARKER:?} once, where its words go"
         ));
     }
-    Ok(source.replace(WORDS_MARKER, &callme_widget::words::loader_table()))
+    Ok(source.replace(WORDS_MARKER, table))
+}
+
+/// The minified loader as it would be with only `languages`' words, at
+/// `output` (for the bench's cost of a language).
+///
+/// # Errors
+/// When the source cannot be read or esbuild fails.
+pub fn loader_for(languages: &[Lang], output: &Path) -> Outcome {
+    let root = tools::root();
+    let source = root.join("widget/loader/callme.js");
+    let source = fs::read_to_string(&source).map_err(|e| format!("{}: {e}", source.display()))?;
+    let staged = output.with_extension("src.js");
+    let text = loader_with(&source, &callme_widget::words::loader_table_of(languages))?;
+    fs::write(&staged, text).map_err(|e| format!("{}: {e}", staged.display()))?;
+    minify(&staged, output)
 }
 
 /// Builds a widget crate's wasm with the widget toolchain, and runs

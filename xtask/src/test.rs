@@ -103,7 +103,8 @@ pub fn run(skip_setup: bool) -> Outcome {
         Ok(None)
     });
     step("unit and integration tests (cargo test)", &mut || {
-        let (ok, output) = cmd::run_teed(cmd::cargo(&root).args(["test", "--workspace"]))?;
+        let (ok, output) =
+            cmd::run_teed(cmd::cargo(&root).args(["test", "--workspace", "--no-fail-fast"]))?;
         verdict(ok, cargo_test_counts(&output))
     });
 

@@ -199,6 +199,16 @@ pub fn CallmeButton(
     };
     load_config(config_sent);
 
+    // The refusal of the consent goes once the box is ticked.
+    Effect::new(move |_| {
+        if consent.get() {
+            server_error.update(|e| {
+                if e.as_ref().and_then(WidgetError::field) == Some("consent") {
+                    *e = None;
+                }
+            });
+        }
+    });
     let field_error = move |field: &'static str| {
         value(move || {
             server_error

@@ -82,8 +82,27 @@ pub fn Tracking(
                         told = status.status;
                         notify.tell("status", told.as_str(), None);
                     }
+                    let lengthless =
+                        status.status == LiveStatus::Ended && status.duration_seconds.is_none();
                     live.set(Some(status));
                     if done {
+                        // The platform's report, with the call's length,
+                        // follows its final status by a moment: asked for
+                        // a few times more, then the call is left as it is.
+                        if lengthless {
+                            for _ in 0..3 {
+                                sleep(1_500).await;
+                                if !alive.get() {
+                                    return;
+                                }
+                                if let Ok(later) = edge.status(&accepted, None).await
+                                    && later.duration_seconds.is_some()
+                                {
+                                    live.set(Some(later));
+                                    break;
+                                }
+                            }
+                        }
                         return;
                     }
                 }

@@ -153,10 +153,10 @@ pub(super) const fn text(msg: Msg) -> &'static str {
         }
         Msg::NumberTrunkPrefix => "Beginnen Sie die Nummer mit {prefix} oder mit +{code}.",
         Msg::NumberTooShort => {
-            "Diese Nummer ist zu kurz: Nach +{code} folgen mindestens {digits} Ziffern."
+            "Diese Nummer ist zu kurz. Bitte geben Sie Ihre vollständige Nummer mit Vorwahl ein."
         }
         Msg::NumberTooLong => {
-            "Diese Nummer ist zu lang: Nach +{code} folgen höchstens {digits} Ziffern."
+            "Diese Nummer hat zu viele Ziffern. Bitte prüfen Sie sie, oder beginnen Sie eine ausländische Nummer mit + und der Ländervorwahl."
         }
         Msg::LiveCalls => "Laufende Anrufe",
         Msg::EndCall => "Anruf beenden",

@@ -139,10 +139,10 @@ pub(super) const fn text(msg: Msg) -> &'static str {
         }
         Msg::NumberTrunkPrefix => "Empiece el número por {prefix} o por +{code}.",
         Msg::NumberTooShort => {
-            "Este número es demasiado corto: tras +{code} van al menos {digits} dígitos."
+            "Este número es demasiado corto. Introduzca su número completo, con el prefijo."
         }
         Msg::NumberTooLong => {
-            "Este número es demasiado largo: tras +{code} van como máximo {digits} dígitos."
+            "Este número tiene demasiados dígitos. Compruébelo, o empiece por + y el prefijo del país si es extranjero."
         }
         Msg::LiveCalls => "Llamadas en curso",
         Msg::EndCall => "Finalizar llamada",

@@ -144,10 +144,10 @@ pub(super) const fn text(msg: Msg) -> &'static str {
         }
         Msg::NumberTrunkPrefix => "Commencez le numéro par {prefix} ou par +{code}.",
         Msg::NumberTooShort => {
-            "Ce numéro est trop court\u{a0}: +{code} est suivi d’au moins {digits}\u{a0}chiffres."
+            "Ce numéro est trop court. Saisissez votre numéro complet, avec l’indicatif."
         }
         Msg::NumberTooLong => {
-            "Ce numéro est trop long\u{a0}: +{code} est suivi d’au plus {digits}\u{a0}chiffres."
+            "Ce numéro a trop de chiffres. Vérifiez-le, ou commencez par + et l’indicatif du pays pour un numéro étranger."
         }
         Msg::LiveCalls => "Appels en cours",
         Msg::EndCall => "Terminer l’appel",

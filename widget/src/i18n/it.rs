@@ -139,10 +139,10 @@ pub(super) const fn text(msg: Msg) -> &'static str {
         }
         Msg::NumberTrunkPrefix => "Inizi il numero con {prefix} oppure con +{code}.",
         Msg::NumberTooShort => {
-            "Questo numero è troppo corto: dopo +{code} servono almeno {digits} cifre."
+            "Questo numero è troppo corto. Inserisca il numero completo, con il prefisso."
         }
         Msg::NumberTooLong => {
-            "Questo numero è troppo lungo: dopo +{code} ci sono al massimo {digits} cifre."
+            "Questo numero ha troppe cifre. Lo controlli, oppure inizi con + e il prefisso del paese se è estero."
         }
         Msg::LiveCalls => "Chiamate in corso",
         Msg::EndCall => "Termina chiamata",

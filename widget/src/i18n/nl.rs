@@ -133,10 +133,10 @@ pub(super) const fn text(msg: Msg) -> &'static str {
         Msg::NumberExtraZero => "Na +{code} begint het nummer niet met 0. Controleer het nummer.",
         Msg::NumberTrunkPrefix => "Begin het nummer met {prefix}, of met +{code}.",
         Msg::NumberTooShort => {
-            "Dit nummer is te kort: na +{code} volgen minstens {digits} cijfers."
+            "Dit nummer is te kort. Vul uw volledige nummer in, met het netnummer."
         }
         Msg::NumberTooLong => {
-            "Dit nummer is te lang: na +{code} volgen hoogstens {digits} cijfers."
+            "Dit nummer heeft te veel cijfers. Controleer het, of begin met + en de landcode als het een buitenlands nummer is."
         }
         Msg::LiveCalls => "Lopende gesprekken",
         Msg::EndCall => "Gesprek beëindigen",
