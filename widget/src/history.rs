@@ -231,6 +231,12 @@ pub fn CallmeHistory(
         query.track();
         refetch(false);
     });
+    // Once the first request is out (the effect above runs first), the
+    // date formatters are made while the answer is on its way.
+    spawn_local(async move {
+        crate::browser::sleep(0).await;
+        crate::browser::warm_formatters(lang.tag());
+    });
     // An operator's live calls, read again every few seconds while one is
     // live (and the page in sight), and soon after each command, so their
     // status follows.
@@ -284,10 +290,14 @@ pub fn CallmeHistory(
             Load::Loading => view! { <p class="state" data-testid="loading" role="status">{t(lang, Msg::Loading)}</p> }.into_any(),
             Load::Failed(error) => {
                 let fetch = fetch.clone();
+                // A token refused is refused again: no "Try again" with it
+                // (the words say to sign in again).
+                let retry = !matches!(error, WidgetError::Unauthorized);
                 view! {
                     <div class="state error" role="alert" data-testid="error">
                         <p>{error.text(lang)}</p>
-                        <button type="button" on:click=handler(move |_| fetch(false))>{t(lang, Msg::Retry)}</button>
+                        <button type="button" hidden=!retry data-testid="retry"
+                            on:click=handler(move |_| fetch(false))>{t(lang, Msg::Retry)}</button>
                     </div>
                 }
                 .into_any()

@@ -232,7 +232,7 @@ const fn en(msg: Msg) -> &'static str {
         Msg::Intro => "Leave your number and our assistant calls you within seconds.",
         Msg::Country => "Country",
         Msg::Phone => "Phone number",
-        Msg::PhoneHint => "For example 06 12345678 or +31 6 12345678",
+        Msg::PhoneHint => "e.g. 06 12345678",
         Msg::Consent => "I agree to be called by an AI assistant about my question.",
         Msg::Name => "Name",
         Msg::Note => "What is it about?",

@@ -153,7 +153,7 @@ test("no wasm loads before intent; a callback is requested and followed to ended
   assert.match(await testid(button, "tracking").textContent(), /Calling \+31612345678/);
   await button.locator('[data-testid="tracking"][data-state="ended"]').waitFor({ timeout: 20_000 });
   assert.equal(await testid(button, "status").textContent(), "Call ended");
-  assert.match(await testid(button, "status-detail").textContent(), /^\d+:\d\d$/);
+  assert.match(await testid(button, "status-detail").textContent(), /^Duration: \d+:\d\d$/);
   await page.screenshot({ path: path.join(SHOTS, "home-ended.png") });
   assert.equal(await sandbox.outboundCount(), before + 1);
   await testid(button, "again").click();
@@ -710,7 +710,9 @@ test("a dead wasm instance makes its elements say so, and Reload brings them bac
   const inline = inside(page, "callme-button.inline-cta");
   const floating = inside(page, "callme-button[floating]");
   await testid(inline, "launcher").click();
-  await testid(inline, "phone").waitFor();
+  // The component, not the loader's early form: its instance is the one
+  // made to trap.
+  await testid(inline, "closed").waitFor({ state: "attached" });
   await page.evaluate(async () => {
     const glue = await import("/pkg/callme_button.js");
     setTimeout(() => glue.__trapForTest());

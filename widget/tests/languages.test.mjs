@@ -11,7 +11,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { once } from "node:events";
 import { createServer } from "node:http";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { chromium } from "playwright-core";
 import { CHROME_PATH, API_KEY, PORTAL_SECRET, ROOT, TICKET_SECRET, freePort, mintToken, nowSeconds, startSandbox, startWrangler, waitFor } from "../../edge/tests/support.mjs";
@@ -49,6 +49,8 @@ before(async () => {
   edge = await startWrangler(edgePort, {
     UPSTREAM_URL: sandbox.url, VOICE_API_KEY: API_KEY, TICKET_SECRET, PORTAL_TOKEN_SECRET: PORTAL_SECRET,
     ALLOWED_ORIGINS: `http://127.0.0.1:${edgePort},${hostUrl}`, ALLOWED_COUNTRIES: "NL,BE,GB",
+    // Each language places a call to the same number.
+    RATE_LIMIT_PER_PHONE: "100/1h", RATE_LIMIT_PER_IP: "100/1h",
   });
   const token = mintToken({ exp: nowSeconds() + 3600, scope: "calls:read" });
   // The customer's site, on another origin: `?lang=xx` sets the elements'
@@ -94,6 +96,10 @@ async function audit(page, what) {
 }
 
 const testid = (root, id) => root.locator(`[data-testid="${id}"]`);
+const SHOTS = path.join(ROOT, "artifacts/screenshots");
+mkdirSync(SHOTS, { recursive: true });
+// The tracking view's English headlines, which no other language shows.
+const ENGLISH_STATUSES = ["Dialing…", "Your phone is ringing…", "In call", "Call ended", "The call did not go through"];
 /** Waits for the button's component to take over the loader's early form
  * (only the component's form has the hours notice). */
 const component = (button) =>
@@ -137,6 +143,15 @@ for (const [lang, expected] of Object.entries(EXPECTED)) {
       await waitFor(async () => (await text(testid(button, "phone-message"))) === expected.willCall, 5_000, `the number it will call, in ${lang}`);
       await testid(button, "submit").click();
       await waitFor(async () => (await text(testid(button, "consent-message"))) === expected.consent, 5_000, `the consent's words in ${lang}`);
+      await page.screenshot({ path: path.join(SHOTS, `lang-${lang}-refusals.png`) });
+      // The call's own words: tick, send, and follow it.
+      await testid(button, "consent").check();
+      await testid(button, "submit").click();
+      const tracking = button.locator('[data-testid="tracking"]');
+      await tracking.waitFor({ timeout: 10_000 });
+      const headline = await text(tracking.locator(".headline"));
+      if (lang !== "en") assert.ok(!ENGLISH_STATUSES.includes(headline), `an English status in ${lang}: ${headline}`);
+      await page.screenshot({ path: path.join(SHOTS, `lang-${lang}-tracking.png`) });
 
       await page.goto(`${hostUrl}/portal.html?lang=${lang}`);
       const history = page.locator("callme-history");
@@ -146,6 +161,7 @@ for (const [lang, expected] of Object.entries(EXPECTED)) {
       const failures = await history.locator(".failure").allTextContents();
       for (const reason of failures) assert.ok(!RAW_REASONS.includes(reason.trim()), `a raw reason shown in ${lang}: ${reason}`);
       await audit(page, `the portal in ${lang}`);
+      await page.screenshot({ path: path.join(SHOTS, `lang-${lang}-portal.png`) });
 
       // One file for the button and the portal alike (the second from the
       // browser's cache, or fetched again: never another language's).

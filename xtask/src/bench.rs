@@ -486,7 +486,7 @@ fn widget_browser(report: &mut Report) -> Outcome {
             num(&plain["layout"]),
             callme["n"]
         ));
-        for (stage, field, goal) in [("DOM build", "dom", 2.0), ("laid out", "layout", 1.3)] {
+        for (stage, field, goal) in [("DOM build", "dom", 2.0), ("laid out", "layout", 1.2)] {
             let ratio = num(&callme[field]) / num(&plain[field]);
             report.target(
                 &format!("history, {what}: {stage} against plain JavaScript"),

@@ -419,12 +419,15 @@ pub fn CallmeButton(
         // the first run leaves it there.
         let mut kept = carried.focus.is_some();
         Effect::new(move |_| {
+            // Only the first run, whatever the phase (a press carried over
+            // starts in Sending, and the status must still get the focus).
+            let first_run_kept = std::mem::take(&mut kept);
             let form = match phase.get() {
                 Phase::Form => true,
                 Phase::Tracking { .. } => false,
                 Phase::Sending => return,
             };
-            if std::mem::take(&mut kept) {
+            if first_run_kept && form {
                 return;
             }
             if is_open.get() {

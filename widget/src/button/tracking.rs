@@ -241,7 +241,10 @@ pub fn Tracking(
                     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
                     Some(duration(seconds as u64))
                 }
-                LiveStatus::Ended => s.duration_seconds.map(|d| duration(u64::from(d))),
+                // The length of a call that is over, named as such.
+                LiveStatus::Ended => s
+                    .duration_seconds
+                    .map(|d| format!("{}: {}", t(lang, Msg::Duration), duration(u64::from(d)))),
                 // The reason in words; an unknown one would only repeat
                 // the headline ("The call did not go through").
                 LiveStatus::Failed => s
@@ -255,10 +258,14 @@ pub fn Tracking(
         })
     };
 
+    let booked_at = when.is_some().then_some(());
     view! {
         <div class="tracking" part="status" data-testid="tracking"
             data-state=value(move || state().as_str().to_owned())>
-            <p class="calling">{value(move || tracking_line(lang, &number, when.as_deref(), state()))}</p>
+            // "Calling +31…" while it is true: not once the call is over
+            // (a booking's line says what became of it, and stays).
+            <p class="calling" hidden=value(move || booked_at.is_none() && state().is_final())>
+                {value(move || tracking_line(lang, &number, when.as_deref(), state()))}</p>
             <p class="headline" data-testid="status">{value(move || live_text(lang, state()).to_owned())}</p>
             <p class="detail" data-testid="status-detail" hidden=value(move || detail().is_none())>
                 {value(detail)}

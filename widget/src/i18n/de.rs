@@ -12,7 +12,7 @@ pub(super) const fn text(msg: Msg) -> &'static str {
         }
         Msg::Country => "Land",
         Msg::Phone => "Telefonnummer",
-        Msg::PhoneHint => "Zum Beispiel 06 12345678 oder +31 6 12345678",
+        Msg::PhoneHint => "z. B. 06 12345678",
         Msg::Consent => "Ich bin einverstanden, dass mich ein KI-Assistent zu meiner Frage anruft.",
         Msg::Name => "Name",
         Msg::Note => "Worum geht es?",

@@ -10,7 +10,7 @@ pub(super) const fn text(msg: Msg) -> &'static str {
         Msg::Intro => "Déjenos su número y nuestro asistente le llamará en unos segundos.",
         Msg::Country => "País",
         Msg::Phone => "Número de teléfono",
-        Msg::PhoneHint => "Por ejemplo, 06 12345678 o +31 6 12345678",
+        Msg::PhoneHint => "p. ej. 06 12345678",
         Msg::Consent => "Acepto que un asistente de IA me llame por mi consulta.",
         Msg::Name => "Nombre",
         Msg::Note => "¿De qué se trata?",

@@ -13,7 +13,7 @@ pub(super) const fn text(msg: Msg) -> &'static str {
         }
         Msg::Country => "Pays",
         Msg::Phone => "Numéro de téléphone",
-        Msg::PhoneHint => "Par exemple 06 12345678 ou +31 6 12345678",
+        Msg::PhoneHint => "ex. 06 12345678",
         Msg::Consent => "J’accepte qu’un assistant IA m’appelle au sujet de ma question.",
         Msg::Name => "Nom",
         Msg::Note => "À quel sujet\u{a0}?",

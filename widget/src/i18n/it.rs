@@ -10,7 +10,7 @@ pub(super) const fn text(msg: Msg) -> &'static str {
         Msg::Intro => "Lasci il suo numero e il nostro assistente la chiamerà in pochi secondi.",
         Msg::Country => "Paese",
         Msg::Phone => "Numero di telefono",
-        Msg::PhoneHint => "Ad esempio 06 12345678 o +31 6 12345678",
+        Msg::PhoneHint => "es. 06 12345678",
         Msg::Consent => "Acconsento a ricevere una chiamata da un assistente IA sulla mia domanda.",
         Msg::Name => "Nome",
         Msg::Note => "Di cosa si tratta?",

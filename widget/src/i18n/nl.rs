@@ -10,7 +10,7 @@ pub(super) const fn text(msg: Msg) -> &'static str {
         Msg::Intro => "Laat uw nummer achter en onze assistent belt u binnen enkele seconden.",
         Msg::Country => "Land",
         Msg::Phone => "Telefoonnummer",
-        Msg::PhoneHint => "Bijvoorbeeld 06 12345678 of +31 6 12345678",
+        Msg::PhoneHint => "bijv. 06 12345678",
         Msg::Consent => "Ik ga ermee akkoord dat een AI-assistent mij over mijn vraag belt.",
         Msg::Name => "Naam",
         Msg::Note => "Waar gaat het over?",
