@@ -291,3 +291,36 @@ test("a request the edge refuses early is sent again by the component under the 
     await close();
   }
 });
+
+/** The form's controls and words as a visitor meets them, in order. */
+function formFacts(button) {
+  return button.evaluate((el) => {
+    const panel = el.shadowRoot.querySelector("[data-testid=panel]");
+    const seen = panel.querySelectorAll("h2, .intro, label > span, input, select, option, textarea, button, summary");
+    return [...seen].map((node) => [
+      node.tagName,
+      node.dataset.testid ?? "",
+      node.getAttribute("type") ?? "",
+      node.getAttribute("placeholder") ?? node.getAttribute("aria-label") ?? "",
+      ["INPUT", "TEXTAREA", "SELECT"].includes(node.tagName) ? "" : node.textContent.trim(),
+    ]);
+  });
+}
+
+test("the loader's early form is the component's first state: the same controls, in the same order, with the same words", async () => {
+  for (const lang of ["en", "de"]) {
+    const { page, button, wasm, close } = await shop({ holdComponent: true });
+    try {
+      await page.evaluate((lang) => document.querySelector("callme-button").setAttribute("lang", lang), lang);
+      await testid(button, "launcher").click();
+      await waitFor(async () => (await testid(button, "country").locator("option").count()) === 3, 10_000, "the countries");
+      const early = await formFacts(button);
+      await waitFor(() => wasm.held.length > 0, 10_000, "the component's download");
+      wasm.release();
+      await waitFor(() => mounted(button), 10_000, "the component");
+      assert.deepEqual(await formFacts(button), early, `in ${lang}`);
+    } finally {
+      await close();
+    }
+  }
+});
