@@ -213,6 +213,8 @@ messages! {
         ClosedNow, NumberExtraZero, NumberTrunkPrefix, NumberTooShort, NumberTooLong,
         // The slot picker: a day, then a time grouped by part of the day.
         Day, Night, Morning, Afternoon, Evening,
+        // Cancelling a booking asks first; a cancelled one offers another.
+        CancelConfirm, CancelYes, KeepBooking, BookAgain,
     }
     history {
         LiveCalls, EndCall, EndConfirm, Yes, No, SayLabel, Say, Commands, Exporting, Exported,
@@ -348,6 +350,14 @@ const fn en(msg: Msg) -> &'static str {
         Msg::NotCallingOn => "We will not call {number} on {when}.",
         #[cfg(any(feature = "button", not(target_arch = "wasm32")))]
         Msg::ZoneNote => "Times are in your own time zone. We are in {zone}.",
+        #[cfg(any(feature = "button", not(target_arch = "wasm32")))]
+        Msg::CancelConfirm => "Cancel this callback?",
+        #[cfg(any(feature = "button", not(target_arch = "wasm32")))]
+        Msg::CancelYes => "Yes, cancel it",
+        #[cfg(any(feature = "button", not(target_arch = "wasm32")))]
+        Msg::KeepBooking => "Keep it",
+        #[cfg(any(feature = "button", not(target_arch = "wasm32")))]
+        Msg::BookAgain => "Book another time",
         #[cfg(any(feature = "button", not(target_arch = "wasm32")))]
         Msg::Day => "Day",
         #[cfg(any(feature = "button", not(target_arch = "wasm32")))]

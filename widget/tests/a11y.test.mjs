@@ -111,7 +111,7 @@ test("the form, every state of a call, a refusal and a failed call pass WCAG 2.1
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const button = await openButton(page, edge.url);
-  await page.waitForFunction(() => document.querySelector("callme-button.inline-cta").shadowRoot.querySelectorAll("[data-testid=country] option").length > 0);
+  await page.waitForFunction(() => document.querySelector("callme-button.inline-cta").shadowRoot.querySelectorAll("[data-testid=country] option").length > 0 && document.querySelector("callme-button.inline-cta").shadowRoot.querySelector("[data-testid=closed]"));
   await audit(page, "the open form");
 
   // The first poll waits until "dialing" is audited.
@@ -182,6 +182,9 @@ test("picking a time, a booked and a cancelled callback, the closed shop and the
     await portal.close();
 
     await testid(button, "cancel").click();
+    await testid(button, "cancel-yes").waitFor();
+    await audit(page, "cancelling a callback: asked first");
+    await testid(button, "cancel-yes").click();
     await button.locator('[data-testid="tracking"][data-state="cancelled"]').waitFor();
     await audit(page, "a cancelled callback");
 
@@ -204,7 +207,7 @@ test("a call in progress with the visitor's note, and the portal's live calls wi
   try {
     const page = await context.newPage();
     const button = await openButton(page, edge.url);
-    await page.waitForFunction(() => document.querySelector("callme-button.inline-cta").shadowRoot.querySelectorAll("[data-testid=country] option").length > 0);
+    await page.waitForFunction(() => document.querySelector("callme-button.inline-cta").shadowRoot.querySelectorAll("[data-testid=country] option").length > 0 && document.querySelector("callme-button.inline-cta").shadowRoot.querySelector("[data-testid=closed]"));
     await fillAndSubmit(button, "06 1234 5690");
     await button.locator('[data-testid="tracking"][data-state="in-progress"]').waitFor({ timeout: 30_000 });
     await testid(button, "note-text").fill("Order ORD-2231");

@@ -57,7 +57,7 @@ async function visitorInCall(phone) {
   const page = await open(`${edge.url}/`);
   const button = page.locator("callme-button.inline-cta");
   await testid(button, "launcher").click();
-  await waitFor(async () => (await testid(button, "country").locator("option").count()) > 0, 10_000, "the widget's config");
+  await waitFor(async () => (await testid(button, "country").locator("option").count()) > 0 && (await testid(button, "closed").count()) > 0, 10_000, "the widget's config");
   await testid(button, "phone").fill(phone);
   await testid(button, "consent").check();
   await testid(button, "submit").click();

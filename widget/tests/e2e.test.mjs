@@ -109,10 +109,13 @@ async function open(url, { prepare, ...options } = {}) {
 const inside = (page, selector) => page.locator(selector);
 const testid = (root, id) => root.locator(`[data-testid="${id}"]`);
 
-/** The form is complete once /api/config has answered (countries listed). */
+/** The form is complete once the component has taken it over and
+ * /api/config has answered (countries listed). */
 async function ready(button) {
   try {
-    await waitFor(async () => (await testid(button, "country").locator("option").count()) > 0, 10_000, "the widget's config");
+    // The component (only its form has the hours notice) with the site's
+    // countries; the loader's early form has the countries sooner.
+    await waitFor(async () => (await testid(button, "country").locator("option").count()) > 0 && (await testid(button, "closed").count()) > 0, 10_000, "the widget's config");
   } catch (error) {
     // Say what the page and the element show, so a failure can be traced.
     const page = button.page();
@@ -266,7 +269,17 @@ test("a time is picked, booked and cancelled by keyboard alone", async () => {
   assert.deepEqual(sent.map((body) => body.at), [second], "the time booked is the one picked");
   await tabTo("cancel");
   await page.keyboard.press("Enter");
+  // It asks first, with the focus on "Keep it": Enter again keeps it.
+  await waitFor(async () => (await focused()) === "cancel-keep", 5_000, "the focus on Keep it");
+  await page.keyboard.press("Enter");
+  assert.equal(await button.locator('[data-testid="tracking"]').getAttribute("data-state"), "scheduled");
+  await tabTo("cancel");
+  await page.keyboard.press("Enter");
+  await waitFor(async () => (await focused()) === "cancel-keep", 5_000, "the focus on Keep it");
+  await tabTo("cancel-yes");
+  await page.keyboard.press("Enter");
   await button.locator('[data-testid="tracking"][data-state="cancelled"]').waitFor({ timeout: 10_000 });
+  assert.equal((await testid(button, "again").textContent()).trim(), "Book another time");
   assert.deepEqual(page.errors, []);
 });
 
@@ -325,6 +338,7 @@ test("a booked callback is there again after a reload and on the site's other ta
   await again.locator('[data-testid="tracking"][data-state="scheduled"]').waitFor({ timeout: 10_000 });
 
   await testid(again, "cancel").click();
+  await testid(again, "cancel-yes").click();
   await again.locator('[data-testid="tracking"][data-state="cancelled"]').waitFor({ timeout: 10_000 });
   await page.reload();
   again = await shown(page);

@@ -104,7 +104,7 @@ test("the host page prefills, drives and hears the button: every event in order,
 
   // open() before the code is there: the form opens once it arrives.
   await openIt(page);
-  await waitFor(async () => (await testid(button, "country").locator("option").count()) > 0, 10_000, "the form and its config");
+  await waitFor(async () => (await testid(button, "country").locator("option").count()) > 0 && (await testid(button, "closed").count()) > 0, 10_000, "the form and its config");
   assert.ok(await testid(button, "panel").isVisible());
   await openIt(page);
   assert.equal(await count(), 1, "open() on an open form says nothing more");
@@ -217,7 +217,7 @@ test("a visitor picks a time, sees it booked in their own time, can cancel it, a
     await page.goto(`${hostUrl}/booking.html`);
     const button = page.locator("callme-button");
     await testid(button, "launcher").click();
-    await waitFor(async () => (await testid(button, "country").locator("option").count()) > 0, 10_000, "the form");
+    await waitFor(async () => (await testid(button, "country").locator("option").count()) > 0 && (await testid(button, "closed").count()) > 0, 10_000, "the form");
     await testid(button, "later").click();
     // The times come grouped by the visitor's own day, in their own time,
     // naming the site's zone, which differs.
@@ -250,6 +250,7 @@ test("a visitor picks a time, sees it booked in their own time, can cancel it, a
     assert.match(await booked.first().textContent(), /\+31612345677 · support$/);
     await portal.close();
     await testid(button, "cancel").click();
+    await testid(button, "cancel-yes").click();
     await button.locator('[data-testid="tracking"][data-state="cancelled"]').waitFor();
     assert.equal(await testid(button, "status").textContent(), "Callback cancelled");
     assert.equal(await button.locator(".calling").textContent(), `We will not call +31612345677 on ${when}.`);

@@ -179,6 +179,9 @@ pub fn Tracking(
     };
 
     // "Cancel this callback" while it waits for its slot.
+    let confirming = RwSignal::new(false);
+    let keep = NodeRef::<leptos::html::Button>::new();
+    let cancel_button = NodeRef::<leptos::html::Button>::new();
     let cancel = {
         let alive = alive.clone();
         move || {
@@ -272,13 +275,40 @@ pub fn Tracking(
             </p>
             <form class="note" data-testid="note" inner_html=value(move || note_html.clone())
                 hidden=value(move || state() != LiveStatus::InProgress) on:submit=handler(send_note)></form>
-            <button type="button" class="secondary" part="cancel-button" data-testid="cancel"
-                hidden=value(move || state() != LiveStatus::Scheduled) on:click=handler(move |_| cancel())>
+            <button type="button" class="secondary" part="cancel-button" data-testid="cancel" node_ref=cancel_button
+                hidden=value(move || state() != LiveStatus::Scheduled || confirming.get())
+                on:click=handler(move |_| {
+                    confirming.set(true);
+                    request_animation_frame(move || {
+                        if let Some(keep) = keep.try_get_untracked().flatten() {
+                            let _ = keep.focus();
+                        }
+                    });
+                })>
                 {t(lang, Msg::CancelBooking)}
             </button>
+            // Cancelling asks first: a slip of the thumb would lose the slot.
+            <div class="confirm" role="group" aria-labelledby="callme-cancel-confirm" data-testid="cancel-confirm"
+                hidden=value(move || state() != LiveStatus::Scheduled || !confirming.get())>
+                <p id="callme-cancel-confirm">{t(lang, Msg::CancelConfirm)}</p>
+                // "Keep it" first and focused: a second tap or Enter on the
+                // same spot keeps the booking.
+                <button type="button" class="secondary" data-testid="cancel-keep" node_ref=keep
+                    on:click=handler(move |_| {
+                        confirming.set(false);
+                        // Back where the visitor was.
+                        request_animation_frame(move || {
+                            if let Some(button) = cancel_button.try_get_untracked().flatten() {
+                                let _ = button.focus();
+                            }
+                        });
+                    })>{t(lang, Msg::KeepBooking)}</button>
+                <button type="button" class="secondary" data-testid="cancel-yes"
+                    on:click=handler(move |_| { confirming.set(false); cancel(); })>{t(lang, Msg::CancelYes)}</button>
+            </div>
             <button type="button" class="secondary" part="again-button" data-testid="again"
                 hidden=value(move || !state().is_final()) on:click=handler(move |_| on_again())>
-                {t(lang, Msg::CallAgain)}
+                {value(move || t(lang, if state() == LiveStatus::Cancelled { Msg::BookAgain } else { Msg::CallAgain }).to_owned())}
             </button>
         </div>
     }
