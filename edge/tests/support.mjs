@@ -456,3 +456,14 @@ export async function pickSlot(button, at) {
   }
   throw new Error(`the picker does not offer ${at}`);
 }
+
+/** The system Chromium (never a downloaded one) with the flags every
+ * browser test and the bench run it with: headless as root, and nothing
+ * reaching out to the network on its own. */
+export async function launchChromium() {
+  const { chromium } = await import("playwright-core");
+  return chromium.launch({
+    executablePath: CHROME_PATH,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}

@@ -21,8 +21,7 @@ import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import { gzipSync } from "node:zlib";
 import path from "node:path";
-import { chromium } from "playwright-core";
-import { CHROME_PATH, ROOT, mintToken, nowSeconds, settings, startEdge, startSandbox } from "../../edge/tests/support.mjs";
+import { ROOT, mintToken, nowSeconds, settings, startEdge, startSandbox, launchChromium } from "../../edge/tests/support.mjs";
 
 const STARTUP_RUNS = 20;
 const RENDER_RUNS = 10;
@@ -271,10 +270,7 @@ try {
 <script type="module">import { buildTable } from "/bench/plain-table.js"; window.buildTable = buildTable; window.__failedCount = ${failed.calls.length};</script>
 </head><body><callme-history lang="en" endpoint="${edgeUrl}" token="${token}" page-size="${CALLS}"></callme-history><div id="plain"></div></body></html>`,
   });
-  browser = await chromium.launch({
-    executablePath: CHROME_PATH,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium();
   // BENCH_ONLY=render (or startup) measures one part, for quick loops.
   const only = process.env.BENCH_ONLY;
   const result = {

@@ -459,7 +459,8 @@ class CallmeButton extends CallmeElement {
     fill(".intro", words.intro);
     fill(".country span", words.country);
     fill(".phone span", words.phone);
-    fill(".check span", `${this.getAttribute("consent-text")?.trim() || words.consent} *`);
+    const consent = this.getAttribute("consent-text")?.trim() || words.consent;
+    fill(".check span", `${consent} *`);
     panel.querySelector(".when").setAttribute("aria-label", words.time);
     fill("[data-testid=now]", words.now);
     fill("[data-testid=later]", words.later);
@@ -507,7 +508,7 @@ class CallmeButton extends CallmeElement {
           const option = new Option(`${code} +${config.calling_codes?.[index] ?? ""}`, code, false, code === chosen);
           select.add(option);
         });
-        if (config.consent_required === false) fill(".check span", this.getAttribute("consent-text")?.trim() || words.consent);
+        if (config.consent_required === false) fill(".check span", consent);
         panel.config = config;
         this.sendEarly();
       })

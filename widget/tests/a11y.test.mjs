@@ -12,8 +12,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { chromium } from "playwright-core";
-import { CHROME_PATH, API_KEY, PORTAL_SECRET, ROOT, TICKET_SECRET, freePort, mintToken, nowSeconds, startSandbox, startWrangler, pickSlot } from "../../edge/tests/support.mjs";
+import { API_KEY, PORTAL_SECRET, ROOT, TICKET_SECRET, freePort, mintToken, nowSeconds, startSandbox, startWrangler, pickSlot, launchChromium } from "../../edge/tests/support.mjs";
 
 const AXE = readFileSync(path.join(ROOT, "node_modules/axe-core/axe.min.js"), "utf8");
 const WCAG21AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
@@ -37,10 +36,7 @@ before(async () => {
     ALLOWED_ORIGINS: `http://127.0.0.1:${closedPort}`, ALLOWED_COUNTRIES: "NL,BE,GB",
     TIME_ZONE: "Europe/Amsterdam", OPENING_HOURS: "mon-sun 09:00-17:00", CLOSED_DATES: `${day(0)},${day(1)}`,
   });
-  browser = await chromium.launch({
-    executablePath: CHROME_PATH,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

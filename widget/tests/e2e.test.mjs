@@ -8,8 +8,7 @@ import { once } from "node:events";
 import { createServer } from "node:http";
 import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { chromium } from "playwright-core";
-import { CHROME_PATH, API_KEY, PORTAL_SECRET, ROOT, TICKET_SECRET, freePort, mintToken, nowSeconds, startSandbox, startTurnstileFake, startWrangler, waitFor } from "../../edge/tests/support.mjs";
+import { API_KEY, PORTAL_SECRET, ROOT, TICKET_SECRET, freePort, mintToken, nowSeconds, startSandbox, startTurnstileFake, startWrangler, waitFor, launchChromium } from "../../edge/tests/support.mjs";
 
 const SHOTS = path.join(ROOT, "artifacts/screenshots");
 let sandbox, edge, host, hostUrl, browser;
@@ -78,10 +77,7 @@ before(async () => {
     res.end(body ?? "not found");
   }).listen(hostPort, "127.0.0.1");
   await once(host, "listening");
-  browser = await chromium.launch({
-    executablePath: CHROME_PATH,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -7,8 +7,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { once } from "node:events";
 import { createServer } from "node:http";
-import { chromium } from "playwright-core";
-import { CHROME_PATH, API_KEY, PORTAL_SECRET, TICKET_SECRET, freePort, mintToken, nowSeconds, startSandbox, startWrangler, waitFor, pickSlot } from "../../edge/tests/support.mjs";
+import { API_KEY, PORTAL_SECRET, TICKET_SECRET, freePort, mintToken, nowSeconds, startSandbox, startWrangler, waitFor, pickSlot, launchChromium } from "../../edge/tests/support.mjs";
 
 let sandbox, edge, closedEdge, slotEdge, host, hostUrl, browser;
 
@@ -72,10 +71,7 @@ for (const name of ["open", "close", "requested", "status", "error"]) {
     res.end(body ?? "not found");
   }).listen(hostPort, "127.0.0.1");
   await once(host, "listening");
-  browser = await chromium.launch({
-    executablePath: CHROME_PATH,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

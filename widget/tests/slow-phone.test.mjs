@@ -7,8 +7,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { once } from "node:events";
 import { createServer } from "node:http";
-import { chromium } from "playwright-core";
-import { CHROME_PATH, API_KEY, TICKET_SECRET, freePort, startSandbox, startWrangler, waitFor } from "../../edge/tests/support.mjs";
+import { API_KEY, TICKET_SECRET, freePort, startSandbox, startWrangler, waitFor, launchChromium } from "../../edge/tests/support.mjs";
 
 let sandbox, edge, host, hostUrl, browser;
 
@@ -29,10 +28,7 @@ before(async () => {
     res.end(req.url === "/shop.html" ? page : "not found");
   }).listen(hostPort, "127.0.0.1");
   await once(host, "listening");
-  browser = await chromium.launch({
-    executablePath: CHROME_PATH,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
