@@ -26,6 +26,7 @@ pub mod record;
 pub mod request;
 pub mod routes;
 pub mod site;
+pub mod summary;
 pub mod ticket;
 
 // Signatures and portal tokens live in their own small crate (xtask mints

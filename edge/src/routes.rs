@@ -11,6 +11,8 @@ pub enum Route {
     Config,
     /// `GET /api/calls`.
     Calls,
+    /// `GET /api/calls/summary`.
+    Summary,
     /// `POST /api/callback` (and `DELETE` to cancel a booked one).
     Callback,
     /// `GET /api/callback/status`.
@@ -27,10 +29,11 @@ pub enum Route {
 
 /// Every route with its path and the methods it answers (besides
 /// `OPTIONS`, which every route answers as a CORS preflight).
-const TABLE: [(Route, &str, &str); 9] = [
+const TABLE: [(Route, &str, &str); 10] = [
     (Route::Health, "/api/health", "GET, HEAD, OPTIONS"),
     (Route::Config, "/api/config", "GET, HEAD, OPTIONS"),
     (Route::Calls, "/api/calls", "GET, HEAD, DELETE, OPTIONS"),
+    (Route::Summary, "/api/calls/summary", "GET, HEAD, OPTIONS"),
     (Route::Callback, "/api/callback", "POST, DELETE, OPTIONS"),
     (Route::Status, "/api/callback/status", "GET, HEAD, OPTIONS"),
     (Route::Slots, "/api/slots", "GET, HEAD, OPTIONS"),

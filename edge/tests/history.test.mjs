@@ -159,6 +159,120 @@ test("an upstream failure is 502, never the platform's body", async () => {
   assert.equal((await response.json()).error.code, "upstream_error");
 });
 
+const summary = (query, bearer) =>
+  edge.fetch(`/api/calls/summary${query}`, { headers: { Authorization: `Bearer ${bearer}` } });
+
+/** Every call the platform lists under `query` (its pages read in turn). */
+async function everyCall(query = "", bearer = token()) {
+  const all = [];
+  for (let offset = 0; ; offset += 100) {
+    const page = await (await calls(`?limit=100&offset=${offset}${query}`, bearer)).json();
+    all.push(...page.calls);
+    if (page.calls.length < 100) return all;
+  }
+}
+
+/** Calls per local day of `zone` by outcome, counted by Node's ICU: the
+ * independent reading the edge's summary must agree with. */
+function perDay(list, zone) {
+  const day = new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" });
+  const days = new Map();
+  for (const call of list) {
+    const key = day.format(new Date(call.created_at));
+    const entry = days.get(key) ?? { ended: 0, failed: 0, other: 0 };
+    const failed = ["failed", "ended-with-error", "rejected", "insufficient-credits"].includes(call.status);
+    entry[call.status === "ended" ? "ended" : failed ? "failed" : "other"] += 1;
+    days.set(key, entry);
+  }
+  return days;
+}
+
+test("the summary counts the whole history per day of the reader's zone, as ICU does, at no platform cost", async () => {
+  const list = await everyCall();
+  assert.equal(list.length, 900);
+  const before = await listCount();
+  for (const zone of ["Asia/Kathmandu", "America/New_York", "Pacific/Chatham"]) {
+    const response = await summary(`?tz=${encodeURIComponent(zone)}`, token());
+    assert.equal(response.status, 200, zone);
+    const body = await response.json();
+    assert.equal(body.zone, zone);
+    assert.equal(body.total, 900, zone);
+    const expected = perDay(list, zone);
+    const drawn = body.days.filter((d) => d.ended + d.failed + d.other > 0);
+    assert.deepEqual(
+      Object.fromEntries(drawn.map((d) => [d.day, { ended: d.ended, failed: d.failed, other: d.other }])),
+      Object.fromEntries(expected),
+      zone,
+    );
+    // Every day from the first call's to today, one after another.
+    const first = [...expected.keys()].sort()[0];
+    assert.equal(body.days[0].day, first, zone);
+    const today = new Intl.DateTimeFormat("en-CA", { timeZone: zone }).format(new Date());
+    assert.equal(body.days.at(-1).day, today, zone);
+    for (let i = 1; i < body.days.length; i++) {
+      const step = Date.parse(`${body.days[i].day}T00:00:00Z`) - Date.parse(`${body.days[i - 1].day}T00:00:00Z`);
+      assert.equal(step, 86_400_000, `${zone}: ${body.days[i - 1].day} then ${body.days[i].day}`);
+    }
+  }
+  assert.equal(await listCount(), before, "the summary reads the record only");
+});
+
+test("the summary takes the history's filters and the token's restriction", async () => {
+  const list = await everyCall();
+  const days = [...new Set(list.map((c) => c.created_at.slice(0, 10)))].sort();
+  assert.ok(days.length >= 3, "the demo calls span days");
+  const [from, to] = [days[1], days.at(-2)];
+  const range = `&start_date=${from}T00:00:00Z&end_date=${to}T23:59:59.999Z`;
+  const cases = [
+    [`?tz=UTC&status=failed${range}`, token(), `&status=failed${range}`],
+    [`?tz=UTC${range}`, token({ agent: "Sales" }), range],
+  ];
+  const phone = list.find((c) => c.caller_phone.startsWith("+316")).caller_phone;
+  cases.push(["?tz=UTC", token({ phone }), ""]);
+  for (const [query, bearer, listQuery] of cases) {
+    const body = await (await summary(query, bearer)).json();
+    const expected = await (await calls(`?limit=1${listQuery}`, bearer)).json();
+    assert.ok(expected.pagination.total > 0, query);
+    assert.equal(body.total, expected.pagination.total, query);
+    assert.equal(body.days.reduce((n, d) => n + d.ended + d.failed + d.other, 0), body.total, query);
+  }
+  // A range is drawn whole: its first and last days, calls or not.
+  const body = await (await summary(`?tz=UTC${range}`, token())).json();
+  assert.deepEqual([body.days[0].day, body.days.at(-1).day], [from, to]);
+  const failedOnly = await (await summary(`?tz=UTC&status=failed`, token())).json();
+  assert.ok(failedOnly.total > 0);
+  assert.ok(failedOnly.days.every((d) => d.ended === 0 && d.other === 0), "a status filter counts that status only");
+  const endedOnly = await (await summary(`?tz=UTC&status=ended`, token())).json();
+  assert.ok(endedOnly.total > 0 && endedOnly.days.every((d) => d.failed === 0 && d.other === 0));
+  // Without tz, the site's zone.
+  const site = await (await summary("", token())).json();
+  assert.equal(site.zone, "UTC");
+  assert.equal(site.total, 900);
+});
+
+test("a bad summary query or token is refused with its reason, at no platform cost", async () => {
+  const before = await listCount();
+  for (const [query, bearer, status, code, field] of [
+    ["?tz=Mars/Olympus_Mons", token(), 400, "time_zone_unknown", "tz"],
+    ["?tz=..%2Fetc", token(), 400, "time_zone_unknown", "tz"],
+    ["?tz=Europe%2FAmsterdam%00", token(), 400, "time_zone_unknown", "tz"],
+    ["?limit=10", token(), 400, "unknown_parameter", undefined],
+    ["?tz=UTC&tz=UTC", token(), 400, "repeated_parameter", "tz"],
+    ["?status=dialing", token(), 400, "status_unknown", "status"],
+    ["?tz=UTC", token({ scope: "calls:write" }), 401, "token_missing_scope", undefined],
+    ["?tz=UTC", token({ agent: "Nobody" }), 401, "token_bad_claim", undefined],
+  ]) {
+    const response = await summary(query, bearer);
+    assert.equal(response.status, status, query);
+    const { error } = await response.json();
+    assert.equal(error.code, code, query);
+    assert.equal(error.field, field, query);
+  }
+  assert.equal((await edge.fetch("/api/calls/summary")).status, 401);
+  assert.equal((await edge.fetch("/api/calls/summary", { method: "POST" })).status, 405);
+  assert.equal(await listCount(), before);
+});
+
 test("a token with calls:erase erases one number's calls from the record, and nothing else", async () => {
   const everything = await (await calls("?limit=100", token())).json();
   const phone = everything.calls.find((c) => c.caller_phone.startsWith("+316")).caller_phone;

@@ -413,7 +413,7 @@ export async function startWrangler(port, vars) {
     // the next free) races with another wrangler starting at the same
     // moment, as test files running side by side do.
     wrangler, "dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", "0",
-    "--persist-to", state, "--log-level", "warn", ...varArgs,
+    "--persist-to", state, "--log-level", "warn", "--test-scheduled", ...varArgs,
   ], {
     cwd: ROOT,
     env,
@@ -439,7 +439,15 @@ export async function startWrangler(port, vars) {
     await stop();
     throw error;
   }
-  return { url, output: () => output, stop, eventsUrl: `${url}/api/platform/events`, webhookSecret: all.PLATFORM_WEBHOOK_SECRET };
+  return {
+    url, output: () => output, stop, eventsUrl: `${url}/api/platform/events`, webhookSecret: all.PLATFORM_WEBHOOK_SECRET,
+    // The Cron Trigger, run once (`--test-scheduled`): the platform's list
+    // into the call record.
+    cron: async () => {
+      const response = await fetch(`${url}/__scheduled?cron=${encodeURIComponent("*/5 * * * *")}`);
+      if (!response.ok) throw new Error(`/__scheduled answered ${response.status}`);
+    },
+  };
 }
 
 /** Picks the slot `at` in a button's two-step picker: its day, then its time. */

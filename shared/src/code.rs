@@ -127,6 +127,8 @@ error_codes! {
     UnknownParameter = "unknown_parameter",
     /// A parameter given twice.
     RepeatedParameter = "repeated_parameter",
+    /// `tz` is not a time zone (misspelled, or unknown to the runtime).
+    TimeZoneUnknown = "time_zone_unknown",
 
     // Values read from the platform or a query.
     /// An empty call id.

@@ -23,6 +23,7 @@ mod outbound;
 mod percent;
 mod phone;
 mod query;
+mod summary;
 mod text;
 mod timestamp;
 
@@ -43,5 +44,6 @@ pub use outbound::{OutboundCallRequest, OutboundCallResponse};
 pub use percent::percent_encode;
 pub use phone::{PhoneError, PhoneNumber};
 pub use query::{CallsQuery, DateRange, PageLimit, PageOffset, QueryError, StatusFilter};
+pub use summary::{CallSummary, DayCount, Outcome, SUMMARY_MAX_DAYS, SummaryQuery, ZoneName};
 pub use text::{CallNote, ControlMessage, SpokenText, TextError, VisitorName, VisitorNote};
 pub use timestamp::{Timestamp, TimestampError, civil_from_days, days_from_civil};

@@ -237,6 +237,12 @@ pub enum QueryError {
     /// The same parameter twice.
     #[error("The query parameter {0} is given twice.")]
     RepeatedParameter(&'static str),
+    /// A parameter the summary does not have.
+    #[error("Unknown query parameter {0:?}; use status, start_date, end_date, tz.")]
+    UnknownSummaryParameter(String),
+    /// `tz` is not spelled as a time zone's name.
+    #[error("tz must be a time zone's IANA name, such as Europe/Amsterdam.")]
+    TimeZone,
 }
 
 impl FieldError for QueryError {
@@ -251,6 +257,8 @@ impl FieldError for QueryError {
             Self::StartAfterEnd => ErrorCode::StartAfterEnd,
             Self::UnknownParameter(_) => ErrorCode::UnknownParameter,
             Self::RepeatedParameter(_) => ErrorCode::RepeatedParameter,
+            Self::UnknownSummaryParameter(_) => ErrorCode::UnknownParameter,
+            Self::TimeZone => ErrorCode::TimeZoneUnknown,
         }
     }
 
@@ -262,7 +270,8 @@ impl FieldError for QueryError {
             Self::StartDate(_) | Self::StartAfterEnd => Some("start_date"),
             Self::EndDate(_) => Some("end_date"),
             Self::RepeatedParameter(name) => Some(name),
-            Self::UnknownParameter(_) => None,
+            Self::TimeZone => Some("tz"),
+            Self::UnknownParameter(_) | Self::UnknownSummaryParameter(_) => None,
         }
     }
 }

@@ -162,7 +162,8 @@ const RECORD_ANSWERS = () => {
   Response.prototype.json = function () {
     const url = this.url;
     return json.call(this).then((value) => {
-      if (url.includes("/api/calls")) window.__answer = { at: performance.now(), value };
+      // The list, not the chart's /api/calls/summary.
+      if (url.includes("/api/calls?")) window.__answer = { at: performance.now(), value };
       return value;
     });
   };
@@ -173,7 +174,7 @@ function historyTimes(page, rows) {
   return within(60_000, `the history's ${rows} rows`, page.evaluate((rows) => new Promise((resolve) => {
     const root = document.querySelector("callme-history").shadowRoot;
     const done = () => {
-      const table = root.querySelector("table");
+      const table = root.querySelector("table[data-testid=table]");
       if (!table || table.tBodies[0].rows.length !== rows || !window.__answer) return false;
       const dom = performance.now();
       void table.offsetHeight;

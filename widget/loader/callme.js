@@ -177,9 +177,19 @@ td.summary { max-width: 28em; } td.summary p { margin: .3em 0 0; white-space: pr
 .export { min-height: 1.3em; margin: -.4em 0 .8em; font-size: .9em; color: var(--_muted); font-variant-numeric: tabular-nums; }
 .failed p { margin: 0 0 .8em; color: var(--_text); }
 @media (prefers-color-scheme: dark) { .error, .failure, .tracking[data-state=failed] .headline, input[aria-invalid=true] { color: #ff8a80; border-color: #ff8a80; } }
-.chart { margin: 0 0 1em; } .chart figcaption { font-size: .85em; color: var(--_muted); margin-bottom: .3em; }
-.chart svg { max-width: 100%; height: auto; overflow: visible; }
-.chart .ended { fill: #34a853; } .chart .failed { fill: #e53935; } .chart .other { fill: #8fa9d8; }
+/* The chart: colours with 3:1 against the background in both schemes. */
+.chart { margin: 0 0 1.2em; --_ended: #1e8e3e; --_failed: #d93025; --_other: #4f6fa8; }
+@media (prefers-color-scheme: dark) { .chart { --_ended: #5bb974; --_failed: #f28b82; --_other: #8ab4f8; } }
+.chart figcaption { margin-bottom: .35em; } .chart .chart-title { font-weight: 600; } [data-testid=chart-sum] { color: var(--_muted); }
+.chart .legend { list-style: none; display: flex; flex-wrap: wrap; gap: .2em 1.2em; margin: 0 0 .6em; padding: 0; font-size: .85em; }
+.chart .key { display: inline-block; width: .75em; height: .75em; border-radius: 2px; margin-right: .4em; }
+.chart .key.ended { background: var(--_ended); } .chart .key.failed { background: var(--_failed); } .chart .key.other { background: var(--_other); }
+.chart .plot { display: grid; grid-template-columns: 3em minmax(0, 1fr); column-gap: .5em; font-size: .75em; }
+.chart .axis-title { grid-column: 1 / -1; color: var(--_muted); margin-bottom: .5em; }
+.chart svg { display: block; overflow: visible; } .chart svg text { fill: var(--_text); }
+@media (max-width: 640px) { .chart .x-axis .minor { display: none; } }
+.chart .grid { stroke: var(--_line); } .chart rect.ended { fill: var(--_ended); } .chart rect.failed { fill: var(--_failed); } .chart rect.other { fill: var(--_other); }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 /* The history on a phone: each call a card, each value named (the history
    sets --l1..--l5 to its columns' names), nothing wider than the screen.
    A media query, not a container query: containing the history made the

@@ -190,6 +190,30 @@ impl Edge {
         .await
     }
 
+    /// `GET /api/calls/summary` with a portal token: calls per day of the
+    /// query's zone over its whole range, for the chart.
+    #[cfg(feature = "history")]
+    ///
+    /// # Errors
+    /// A [`WidgetError`] saying why.
+    pub async fn summary(
+        &self,
+        token: &str,
+        query: &callme_shared::SummaryQuery,
+    ) -> Result<callme_shared::CallSummary, WidgetError> {
+        let bearer = format!("Bearer {token}");
+        let path = format!("/api/calls/summary?{}", query.to_query_string());
+        self.send(
+            "GET",
+            &path,
+            None,
+            &[("Authorization", &bearer)],
+            None,
+            wire::call_summary,
+        )
+        .await
+    }
+
     /// `GET /api/scheduled` with a portal token: booked callbacks in its
     /// scope, soonest first.
     #[cfg(feature = "history")]

@@ -122,7 +122,7 @@ pub fn local_day_and_time(lang_tag: &str, at: &callme_shared::Timestamp) -> (Str
     )
 }
 
-#[cfg(feature = "button")]
+#[cfg(any(feature = "button", feature = "history"))]
 /// The visitor's own IANA time zone, as the browser knows it.
 pub fn visitor_zone() -> String {
     let options = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
@@ -145,7 +145,9 @@ pub fn local_when(lang_tag: &str, at: &callme_shared::Timestamp) -> String {
 #[cfg(feature = "history")]
 thread_local! {
     static DATE_TIME: Formatter = const { Formatter::new(&[("dateStyle", "medium"), ("timeStyle", "short")]) };
-    static SHORT_DAY: Formatter = const { Formatter::new(&[("day", "numeric"), ("month", "short")]) };
+    // A calendar day as the edge counted it (already the reader's day):
+    // printed in UTC, where noon of that date cannot cross midnight.
+    static SHORT_DAY: Formatter = const { Formatter::new(&[("day", "numeric"), ("month", "short"), ("timeZone", "UTC")]) };
 }
 
 #[cfg(feature = "history")]
@@ -192,7 +194,7 @@ pub fn page_hidden() -> bool {
 }
 
 #[cfg(feature = "history")]
-/// A short local day label ("13 dec") for a `YYYY-MM-DD` day.
+/// A short day label ("13 Dec", "13 dec.") for a `YYYY-MM-DD` day.
 pub fn short_day(lang_tag: &str, day: &str) -> String {
     let date = js_sys::Date::new(&JsValue::from_str(&format!("{day}T12:00:00Z")));
     SHORT_DAY.with(|formatter| formatter.format(lang_tag, &date.into()))
@@ -209,7 +211,19 @@ pub fn local_day_bound(day: &str, end_of_day: bool) -> Option<String> {
         i32::try_from(month).ok()? - 1,
         i32::try_from(date).ok()?,
     );
-    let ms = start.get_time() + if end_of_day { 86_400_000.0 - 1.0 } else { 0.0 };
+    // The end is the next day's start less a millisecond: a day of a
+    // change of clocks has 23 or 25 hours.
+    let ms = if end_of_day {
+        js_sys::Date::new_with_year_month_day(
+            year,
+            i32::try_from(month).ok()? - 1,
+            i32::try_from(date).ok()? + 1,
+        )
+        .get_time()
+            - 1.0
+    } else {
+        start.get_time()
+    };
     if ms.is_nan() {
         return None;
     }

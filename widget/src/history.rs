@@ -16,7 +16,7 @@ use std::rc::Rc;
 
 use callme_shared::{
     AgentAlias, Call, CallId, CallList, CallsQuery, DateRange, PageLimit, PageOffset, SpokenText,
-    StatusFilter, Timestamp,
+    StatusFilter, SummaryQuery, Timestamp, ZoneName,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -26,7 +26,7 @@ use web_sys::{Element, HtmlElement, HtmlInputElement};
 use crate::api::Edge;
 use crate::browser::{
     Alive, download, local_clock, local_date_time, local_day_bound, now_ms, page_hidden, short_day,
-    sleep,
+    sleep, visitor_zone,
 };
 use crate::control::{
     AFTER_COMMAND_MS, Command, LIVE_POLL_MS, commands_html, live_call_html, live_calls,
@@ -34,7 +34,7 @@ use crate::control::{
 use crate::erased::handler;
 use crate::error::WidgetError;
 use crate::i18n::{Lang, Msg, command_line, exported, exporting, range_of, t, text_error_text};
-use crate::model::{ChartDay, chart_days, row_html, shown_range};
+use crate::model::{chart_html, row_html, shown_range};
 
 /// What the table shows.
 #[derive(Debug, Clone, PartialEq)]
@@ -83,16 +83,49 @@ pub fn CallmeHistory(
     let export_text = RwSignal::new(String::new());
     let exporting_now = RwSignal::new(false);
 
-    let query = Memo::new(move |_| {
+    // The filters' range: from the start of the first local day to the end
+    // of the last.
+    let range = Memo::new(move |_| {
         let start = local_day_bound(&from.get(), false).and_then(|t| Timestamp::parse(&t).ok());
         let end = local_day_bound(&to.get(), true).and_then(|t| Timestamp::parse(&t).ok());
-        CallsQuery {
-            limit: limit.get(),
-            offset: PageOffset::new(offset.get()),
-            status: status.get(),
-            range: DateRange::new(start, end).unwrap_or_default(),
-        }
+        DateRange::new(start, end).unwrap_or_default()
     });
+    let query = Memo::new(move |_| CallsQuery {
+        limit: limit.get(),
+        offset: PageOffset::new(offset.get()),
+        status: status.get(),
+        range: range.get(),
+    });
+    // The chart covers the whole filtered range, in the reader's days: read
+    // again when a filter changes, not when the page does.
+    let zone = ZoneName::parse(&visitor_zone()).ok();
+    let summary_query = Memo::new(move |_| SummaryQuery {
+        status: status.get(),
+        range: range.get(),
+        zone: zone.clone(),
+    });
+    let chart = RwSignal::new(None::<String>);
+    let chart_generation = StoredValue::new(0_u32);
+    let read_chart = {
+        let (edge, token, alive) = (edge.clone(), token.clone(), alive.clone());
+        move || {
+            let (edge, token, alive) = (edge.clone(), token.clone(), alive.clone());
+            let query = summary_query.get_untracked();
+            let this = chart_generation.get_value() + 1;
+            chart_generation.set_value(this);
+            spawn_local(async move {
+                let result = edge.summary(&token, &query).await;
+                if !alive.get() || chart_generation.get_value() != this {
+                    return;
+                }
+                // No chart rather than a wrong one: the table says why
+                // when the token or the edge fails.
+                chart.set(result.ok().and_then(|summary| {
+                    chart_html(&summary, lang, &|day: &str| short_day(lang.tag(), day))
+                }));
+            });
+        }
+    };
 
     let for_export = (edge.clone(), token.clone(), alive.clone());
     // Booked callbacks, above the past ones: the portal's next calls. A
@@ -231,6 +264,11 @@ pub fn CallmeHistory(
         query.track();
         refetch(false);
     });
+    let chart_again = read_chart.clone();
+    Effect::new(move |_| {
+        summary_query.track();
+        chart_again();
+    });
     // Once the first request is out (the effect above runs first), the
     // date formatters are made while the answer is on its way.
     spawn_local(async move {
@@ -309,9 +347,7 @@ pub fn CallmeHistory(
                 let (first, last) = shown_range(&list.pagination, list.calls.len());
                 let total = list.pagination.total;
                 let at_end = last >= total;
-                let days = chart_days(&list.calls);
                 view! {
-                    <Chart days=days lang=lang />
                     <table part="table" data-testid="table">
                         <thead><tr>
                             <th scope="col">{t(lang, Msg::Date)}</th>
@@ -372,12 +408,14 @@ pub fn CallmeHistory(
                         }).collect_view()}
                     </select>
                 </label>
-                <button type="button" data-testid="refresh" part="refresh" on:click=handler(move |_| fetch(false))>{t(lang, Msg::Refresh)}</button>
+                <button type="button" data-testid="refresh" part="refresh" on:click=handler(move |_| { fetch(false); read_chart(); })>{t(lang, Msg::Refresh)}</button>
                 <button type="button" data-testid="export" part="export"
                     disabled=move || exporting_now.get()
                     on:click=handler(move |_| start_export())>{t(lang, Msg::Export)}</button>
             </div>
             <p class="export" role="status" data-testid="export-status">{move || export_text.get()}</p>
+            <figure class="chart" part="chart" data-testid="chart" hidden=move || chart.with(Option::is_none)
+                inner_html=move || chart.get().unwrap_or_default()></figure>
             <div aria-live="polite">{body}</div>
         </section>
     }
@@ -748,51 +786,5 @@ fn tell(item: &Element, text: &str, refused: bool) {
     if let Some(message) = part(item, "control-message") {
         message.set_text_content(Some(text));
         message.set_class_name(if refused { "message error" } else { "message" });
-    }
-}
-
-#[component]
-fn Chart(
-    /// The days to draw, oldest first.
-    days: Vec<ChartDay>,
-    /// The reader's language.
-    lang: Lang,
-) -> impl IntoView {
-    // Whole pixels: a 60-pixel chart needs no fractions, and integers keep
-    // float formatting (several KB of wasm) out of the bundle.
-    let height = 60_u32;
-    let bar = 14_usize;
-    let gap = 4_usize;
-    let most = days.iter().map(ChartDay::total).max().unwrap_or(1).max(1);
-    let width = (bar + gap) * days.len().max(1);
-    let summary = days
-        .iter()
-        .map(|d| format!("{}: {}", d.day, d.total()))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let bars = days
-        .iter()
-        .enumerate()
-        .map(|(i, day)| {
-            let x = i * (bar + gap);
-            let [ended_top, failed_top, other_top] = day.bar_tops(most, height);
-            let label = format!("{} — {} ✓ {} ✗ {} …", short_day(lang.tag(), &day.day), day.ended, day.failed, day.other);
-            view! {
-                <g>
-                    <title>{label}</title>
-                    <rect class="ended" x=x y=height - ended_top width=bar height=ended_top />
-                    <rect class="failed" x=x y=height - failed_top width=bar height=failed_top - ended_top />
-                    <rect class="other" x=x y=height - other_top width=bar height=other_top - failed_top />
-                </g>
-            }
-        })
-        .collect_view();
-    view! {
-        <figure class="chart" part="chart" data-testid="chart">
-            <figcaption>{t(lang, Msg::ChartTitle)}</figcaption>
-            <svg viewBox=format!("0 0 {width} {height}") width=width height=height role="img" aria-label=summary>
-                {bars}
-            </svg>
-        </figure>
     }
 }

@@ -220,6 +220,8 @@ messages! {
         LiveCalls, EndCall, EndConfirm, Yes, No, SayLabel, Say, Commands, Exporting, Exported,
         RangeOf, TransferTo, DidNote, DidSay, DidEnd, DidTransfer, DidTransferTo, DidOther,
         TheCaller,
+        // The chart: its y axis, the third outcome, the sentence over it.
+        ChartCalls, ChartOther, ChartSum,
     }
     loader {
         Launcher, Broken, Reload, Offline,
@@ -422,6 +424,12 @@ const fn en(msg: Msg) -> &'static str {
         Msg::DidOther => "{kind} by {by}, {clock}",
         #[cfg(any(feature = "history", not(target_arch = "wasm32")))]
         Msg::TheCaller => "the caller",
+        #[cfg(any(feature = "history", not(target_arch = "wasm32")))]
+        Msg::ChartCalls => "Calls",
+        #[cfg(any(feature = "history", not(target_arch = "wasm32")))]
+        Msg::ChartOther => "Other",
+        #[cfg(any(feature = "history", not(target_arch = "wasm32")))]
+        Msg::ChartSum => "one={count} call, {first} – {last}|other={count} calls, {first} – {last}",
         #[cfg(any(not(target_arch = "wasm32"), feature = "tables"))]
         Msg::Launcher => "Call me back",
         #[cfg(any(not(target_arch = "wasm32"), feature = "tables"))]
@@ -622,6 +630,19 @@ pub fn closed_until(lang: Lang, when: Option<&str>) -> String {
     }
 }
 
+/// The sentence over the chart: "42 calls, 1 Nov – 30 Nov".
+#[cfg(any(feature = "history", not(target_arch = "wasm32")))]
+pub fn chart_sum(lang: Lang, count: u64, first: &str, last: &str) -> String {
+    fill(
+        form(t(lang, Msg::ChartSum), plural_category(lang, count)),
+        &[
+            ("count", &count.to_string()),
+            ("first", first),
+            ("last", last),
+        ],
+    )
+}
+
 /// "1-20 of 160".
 #[cfg(any(feature = "history", not(target_arch = "wasm32")))]
 pub fn range_of(lang: Lang, first: u64, last: u64, total: u64) -> String {
@@ -782,6 +803,7 @@ fn error_msg(code: ErrorCode) -> Msg {
         | C::EndDateInvalid
         | C::UnknownParameter
         | C::RepeatedParameter
+        | C::TimeZoneUnknown
         | C::CallIdEmpty
         | C::CallIdTooLong
         | C::CallIdInvalidCharacter

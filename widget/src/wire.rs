@@ -265,6 +265,25 @@ pub fn call_list(value: JsValue) -> Option<callme_shared::CallList> {
     })
 }
 
+/// `GET /api/calls/summary`.
+#[cfg(feature = "history")]
+pub fn call_summary(value: JsValue) -> Option<callme_shared::CallSummary> {
+    let json = Json::object(value)?;
+    Some(callme_shared::CallSummary {
+        zone: json.string("zone")?,
+        days: json.array("days", |v| {
+            let day = Json::object(v)?;
+            Some(callme_shared::DayCount {
+                day: day.string("day")?,
+                ended: day.u32("ended")?,
+                failed: day.u32("failed")?,
+                other: day.u32("other")?,
+            })
+        })?,
+        total: whole(json.get("total").as_f64()?, 9_007_199_254_740_991.0)?,
+    })
+}
+
 /// One call of the history.
 #[cfg(feature = "history")]
 fn call(value: JsValue) -> Option<callme_shared::Call> {

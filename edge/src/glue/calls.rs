@@ -1,7 +1,8 @@
 //! `GET /api/calls`: call history for a portal token.
 
 use callme_shared::{
-    CallCommand, CallList, CallsQuery, ErrorCode, Pagination, PhoneNumber, Timestamp,
+    CallCommand, CallList, CallsQuery, ErrorCode, Pagination, PhoneNumber, QueryError,
+    SummaryQuery, Timestamp,
 };
 use worker::{Method, Request, Response};
 
@@ -121,6 +122,38 @@ pub async fn handle_calls(ctx: &mut Ctx, req: &Request) -> Result<Response, Edge
     };
     with_commands(&db, &mut list).await?;
     respond::json(200, &list)
+}
+
+/// `GET /api/calls/summary`: the chart's calls per day of the reader's
+/// zone (`tz`, else the site's), by outcome, over the whole range the
+/// history's filters select, within the token's restriction. Read from
+/// the record alone: the chart never costs a platform request, however
+/// long the range (the record holds every call callme placed).
+pub async fn handle_summary(ctx: &mut Ctx, req: &Request) -> Result<Response, EdgeError> {
+    let claims = portal_claims(ctx, req).await?;
+    let url = req.url().map_err(respond::internal)?;
+    let query = SummaryQuery::from_pairs(url.query_pairs()).map_err(|e| EdgeError::invalid(&e))?;
+    let restriction = Restriction::of(&claims, &ctx.site.config.public.agents)?;
+    let (zone, zone_name) = match &query.zone {
+        Some(name) => (
+            super::zone::site_zone(name.as_str())
+                .map_err(|_| EdgeError::invalid(&QueryError::TimeZone))?,
+            name.as_str(),
+        ),
+        None => (
+            ctx.site.zone.clone(),
+            ctx.site.config.booking.time_zone.as_str(),
+        ),
+    };
+    let filters = CallsQuery {
+        status: query.status,
+        range: query.range.clone(),
+        ..CallsQuery::default()
+    };
+    let read = RecordQuery::new(&filters, restriction.phone.as_deref(), restriction.alias());
+    let buckets = record::buckets(&record::db(&ctx.env)?, &read).await?;
+    let summary = crate::summary::summarize(&buckets, &*zone, zone_name, &query.range, ctx.now_ms);
+    respond::json(200, &summary)
 }
 
 /// Adds to each call of `list` the commands the record keeps for it (one

@@ -160,6 +160,7 @@ async fn route(ctx: &mut Ctx, request: Request, path: &str) -> Result<Response, 
         }
         (Route::Calls, Method::Get | Method::Head) => calls::handle_calls(ctx, &request).await,
         (Route::Calls, Method::Delete) => calls::handle_erase(ctx, &request).await,
+        (Route::Summary, Method::Get | Method::Head) => calls::handle_summary(ctx, &request).await,
         (Route::PlatformEvents, Method::Post) => events::handle_event(ctx, request).await,
         (Route::Note, Method::Post) => control::handle_note(ctx, request).await,
         (Route::Callback, Method::Post) => callback::handle_callback(ctx, request).await,

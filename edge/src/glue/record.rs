@@ -10,6 +10,7 @@ use worker::{D1Database, D1PreparedStatement, Env};
 
 use crate::error::EdgeError;
 use crate::record::{self, CallRecord, RecordQuery, Sighting};
+use crate::summary::{Bucket, QUARTER_MS};
 
 use super::sql::int;
 
@@ -259,6 +260,72 @@ pub async fn page(
     db: &D1Database,
     query: &RecordQuery,
 ) -> Result<(Vec<CallRecord>, u64), EdgeError> {
+    let (filter, values) = filter(query);
+    let count = bind(
+        db.prepare(format!("SELECT COUNT(*) AS n FROM calls{filter}")),
+        &values,
+    )?;
+    let mut paged = values.clone();
+    paged.push(number(Some(i64::from(query.limit))));
+    paged.push(number(Some(i64::from(query.offset))));
+    let list = bind(
+        db.prepare(format!(
+            "SELECT {COLUMNS} FROM calls{filter} ORDER BY created_ms DESC, id LIMIT ?{} OFFSET ?{}",
+            values.len() + 1,
+            values.len() + 2
+        )),
+        &paged,
+    )?;
+    #[derive(Deserialize)]
+    struct Count {
+        n: f64,
+    }
+    let counted = count.all().await.map_err(failed("count"))?;
+    let total = counted
+        .results::<Count>()
+        .map_err(failed("count"))?
+        .first()
+        .map_or(0, |c| u64::try_from(int(c.n)).unwrap_or(0));
+    Ok((rows(list).await?, total))
+}
+
+/// The record's calls under `query` (its paging aside) counted per
+/// quarter hour of creation and status word: the chart's numbers, one
+/// row per bucket however many calls it holds.
+///
+/// # Errors
+/// When D1 cannot be read.
+pub async fn buckets(db: &D1Database, query: &RecordQuery) -> Result<Vec<Bucket>, EdgeError> {
+    let (filter, values) = filter(query);
+    let statement = bind(
+        db.prepare(format!(
+            "SELECT created_ms / {QUARTER_MS} AS quarter, status, COUNT(*) AS n \
+             FROM calls{filter} GROUP BY quarter, status"
+        )),
+        &values,
+    )?;
+    #[derive(Deserialize)]
+    struct Row {
+        quarter: f64,
+        status: String,
+        n: f64,
+    }
+    let read = statement.all().await.map_err(failed("summary"))?;
+    Ok(read
+        .results::<Row>()
+        .map_err(failed("summary"))?
+        .into_iter()
+        .map(|row| Bucket {
+            quarter: int(row.quarter),
+            status: row.status,
+            calls: u32::try_from(int(row.n)).unwrap_or(u32::MAX),
+        })
+        .collect())
+}
+
+/// The `WHERE` clause of `query`'s filters and their values, numbered
+/// from `?1`.
+fn filter(query: &RecordQuery) -> (String, Vec<JsValue>) {
     let mut conditions: Vec<String> = Vec::new();
     let mut values: Vec<JsValue> = Vec::new();
     let mut add = |condition: &str, value: JsValue| {
@@ -290,32 +357,7 @@ pub async fn page(
     } else {
         format!(" WHERE {}", conditions.join(" AND "))
     };
-    let count = bind(
-        db.prepare(format!("SELECT COUNT(*) AS n FROM calls{filter}")),
-        &values,
-    )?;
-    let mut paged = values.clone();
-    paged.push(number(Some(i64::from(query.limit))));
-    paged.push(number(Some(i64::from(query.offset))));
-    let list = bind(
-        db.prepare(format!(
-            "SELECT {COLUMNS} FROM calls{filter} ORDER BY created_ms DESC, id LIMIT ?{} OFFSET ?{}",
-            values.len() + 1,
-            values.len() + 2
-        )),
-        &paged,
-    )?;
-    #[derive(Deserialize)]
-    struct Count {
-        n: f64,
-    }
-    let counted = count.all().await.map_err(failed("count"))?;
-    let total = counted
-        .results::<Count>()
-        .map_err(failed("count"))?
-        .first()
-        .map_or(0, |c| u64::try_from(int(c.n)).unwrap_or(0));
-    Ok((rows(list).await?, total))
+    (filter, values)
 }
 
 /// Deletes one number's calls and their commands; returns how many calls.

@@ -181,6 +181,11 @@ pub(super) const fn text(msg: Msg) -> &'static str {
         Msg::DidTransferTo => "An {to} weitergeleitet von {by}, {clock}",
         Msg::DidOther => "{kind} von {by}, {clock}",
         Msg::TheCaller => "der anrufenden Person",
+        Msg::ChartCalls => "Anrufe",
+        Msg::ChartOther => "Sonstige",
+        Msg::ChartSum => {
+            "one={count} Anruf, {first} – {last}|other={count} Anrufe, {first} – {last}"
+        }
         Msg::Launcher => "Rückruf anfordern",
         Msg::Broken => {
             "Etwas ist schiefgelaufen. Laden Sie die Seite neu, um es noch einmal zu versuchen."

@@ -169,6 +169,11 @@ pub(super) const fn text(msg: Msg) -> &'static str {
         Msg::DidTransferTo => "Transferida a {to} por {by}, {clock}",
         Msg::DidOther => "{kind} por {by}, {clock}",
         Msg::TheCaller => "quien llamó",
+        Msg::ChartCalls => "Llamadas",
+        Msg::ChartOther => "Otras",
+        Msg::ChartSum => {
+            "one={count} llamada, {first} – {last}|many={count} de llamadas, {first} – {last}|other={count} llamadas, {first} – {last}"
+        }
         Msg::Launcher => "Solicitar una llamada",
         Msg::Broken => "Algo ha fallado. Recargue la página para volver a intentarlo.",
         Msg::Reload => "Recargar",

@@ -174,6 +174,11 @@ pub(super) const fn text(msg: Msg) -> &'static str {
         Msg::DidTransferTo => "Transféré à {to} par {by}, {clock}",
         Msg::DidOther => "{kind} par {by}, {clock}",
         Msg::TheCaller => "l’appelant",
+        Msg::ChartCalls => "Appels",
+        Msg::ChartOther => "Autres",
+        Msg::ChartSum => {
+            "one={count} appel, {first} – {last}|many={count} d’appels, {first} – {last}|other={count} appels, {first} – {last}"
+        }
         Msg::Launcher => "Être rappelé",
         Msg::Broken => "Un problème est survenu. Rechargez la page pour réessayer.",
         Msg::Reload => "Recharger",

@@ -169,6 +169,11 @@ pub(super) const fn text(msg: Msg) -> &'static str {
         Msg::DidTransferTo => "Trasferita a {to} da {by}, {clock}",
         Msg::DidOther => "{kind} da {by}, {clock}",
         Msg::TheCaller => "chi ha chiamato",
+        Msg::ChartCalls => "Chiamate",
+        Msg::ChartOther => "Altre",
+        Msg::ChartSum => {
+            "one={count} chiamata, {first} – {last}|many={count} di chiamate, {first} – {last}|other={count} chiamate, {first} – {last}"
+        }
         Msg::Launcher => "Richiedi una chiamata",
         Msg::Broken => "Qualcosa non ha funzionato. Ricarichi la pagina per riprovare.",
         Msg::Reload => "Ricarica",

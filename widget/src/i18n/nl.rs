@@ -161,6 +161,11 @@ pub(super) const fn text(msg: Msg) -> &'static str {
         Msg::DidTransferTo => "Doorverbonden met {to} door {by}, {clock}",
         Msg::DidOther => "{kind} door {by}, {clock}",
         Msg::TheCaller => "de beller",
+        Msg::ChartCalls => "Gesprekken",
+        Msg::ChartOther => "Overig",
+        Msg::ChartSum => {
+            "one={count} gesprek, {first} – {last}|other={count} gesprekken, {first} – {last}"
+        }
         Msg::Launcher => "Bel mij terug",
         Msg::Broken => "Er ging iets mis. Herlaad de pagina om het opnieuw te proberen.",
         Msg::Reload => "Herladen",
