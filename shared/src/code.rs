@@ -58,6 +58,10 @@ error_codes! {
     PhoneUnknownDialingPlan = "phone_unknown_dialing_plan",
     /// A trunk 0 kept after the calling code (`+31 06...`).
     PhoneExtraZero = "phone_extra_zero",
+    /// A premium-rate service's number (the widget's plan can tell).
+    PhonePremiumRate = "phone_premium_rate",
+    /// A shared-cost service's number.
+    PhoneSharedCost = "phone_shared_cost",
     /// A national number without its trunk prefix.
     PhoneMissingTrunkPrefix = "phone_missing_trunk_prefix",
     /// A number that does not exist (libphonenumber's ranges).

@@ -86,29 +86,103 @@ pub struct DialingPlan {
     pub min_digits: usize,
     /// The longest national significant number.
     pub max_digits: usize,
+    /// How national numbers of premium-rate services start (after the
+    /// trunk prefix), from libphonenumber's metadata: refused at once, by
+    /// name, whatever their length (the edge refuses them with full
+    /// metadata anyway). A shorter prefix list than the metadata's
+    /// patterns; a native test checks every number they cover against
+    /// libphonenumber's types.
+    pub premium_rate: &'static [&'static str],
+    /// The same for shared-cost services.
+    pub shared_cost: &'static [&'static str],
 }
 
 /// The plans callme knows. Calling codes are prefix-free, so looking a number
 /// up by its leading digits finds at most one calling code.
-pub(crate) const DIALING_PLANS: &[DialingPlan] = &[
-    plan("NL", "31", Some("0"), "00", 9, 9),
-    plan("BE", "32", Some("0"), "00", 8, 9),
-    plan("DE", "49", Some("0"), "00", 5, 13),
-    plan("FR", "33", Some("0"), "00", 9, 9),
-    plan("GB", "44", Some("0"), "00", 9, 10),
+pub const DIALING_PLANS: &[DialingPlan] = &[
+    DialingPlan {
+        premium_rate: &["900", "906", "909"],
+        ..plan("NL", "31", Some("0"), "00", 9, 9)
+    },
+    DialingPlan {
+        premium_rate: &["90", "702", "703", "7044", "706", "707"],
+        shared_cost: &["7879"],
+        ..plan("BE", "32", Some("0"), "00", 8, 9)
+    },
+    DialingPlan {
+        premium_rate: &["900", "1377", "1378", "1379"],
+        shared_cost: &["180", "1371", "1372", "1373", "1374", "1375", "1376", "138"],
+        ..plan("DE", "49", Some("0"), "00", 5, 13)
+    },
+    DialingPlan {
+        premium_rate: &["81", "82", "83", "85", "86", "88", "89"],
+        shared_cost: &[
+            "810", "811", "820", "821", "825", "826", "840", "842", "844", "884",
+        ],
+        ..plan("FR", "33", Some("0"), "00", 9, 9)
+    },
+    DialingPlan {
+        premium_rate: &[
+            "842", "843", "844", "845", "870", "871", "872", "873", "90", "91", "98",
+        ],
+        ..plan("GB", "44", Some("0"), "00", 9, 10)
+    },
+    // Ireland's premium-rate (15xx) and shared-cost (1850, 1890) numbers
+    // start as Dublin's landlines do (01 5...): only the edge, with the
+    // whole metadata, can tell them apart.
     plan("IE", "353", Some("0"), "00", 7, 9),
-    plan("AT", "43", Some("0"), "00", 4, 13),
-    plan("CH", "41", Some("0"), "00", 9, 9),
-    plan("ES", "34", None, "00", 9, 9),
+    DialingPlan {
+        premium_rate: &[
+            "862", "863", "864", "865", "866", "868", "892", "893", "894", "895", "896", "898",
+            "900", "901", "930", "931", "939",
+        ],
+        shared_cost: &["810", "820", "821", "828"],
+        ..plan("AT", "43", Some("0"), "00", 4, 13)
+    },
+    DialingPlan {
+        premium_rate: &["900", "901", "906"],
+        shared_cost: &["840", "842", "844", "848"],
+        ..plan("CH", "41", Some("0"), "00", 9, 9)
+    },
+    DialingPlan {
+        premium_rate: &["803", "806", "807"],
+        shared_cost: &["901", "902"],
+        ..plan("ES", "34", None, "00", 9, 9)
+    },
     DialingPlan {
         trunk_optional: true,
+        premium_rate: &["900"],
         ..plan("US", "1", Some("1"), "011", 10, 10)
     },
     DialingPlan {
         trunk_optional: true,
+        premium_rate: &["900"],
         ..plan("CA", "1", Some("1"), "011", 10, 10)
     },
 ];
+
+impl DialingPlan {
+    /// Whether `national` (after the trunk prefix) is a premium-rate or
+    /// shared-cost service's number: the longest matching prefix decides
+    /// (France's `81` is premium-rate, its `810` shared-cost).
+    pub(crate) fn special_kind(&self, national: &str) -> Option<crate::NormalizeError> {
+        let longest = |prefixes: &[&str]| {
+            prefixes
+                .iter()
+                .filter(|p| national.starts_with(**p))
+                .map(|p| p.len())
+                .max()
+        };
+        let country = self.country;
+        match (longest(self.premium_rate), longest(self.shared_cost)) {
+            (None, None) => None,
+            (premium, shared) if premium > shared => {
+                Some(crate::NormalizeError::PremiumRate { country })
+            }
+            _ => Some(crate::NormalizeError::SharedCost { country }),
+        }
+    }
+}
 
 const fn plan(
     country: &'static str,
@@ -126,6 +200,8 @@ const fn plan(
         international_prefix,
         min_digits,
         max_digits,
+        premium_rate: &[],
+        shared_cost: &[],
     }
 }
 

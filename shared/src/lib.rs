@@ -36,7 +36,7 @@ pub use call::{
     Call, CallCommand, CallId, CallIdError, CallList, CallStatus, Pagination, PlatformStatus,
 };
 pub use code::ErrorCode;
-pub use country::{CountryCode, CountryError, DialingPlan};
+pub use country::{CountryCode, CountryError, DIALING_PLANS, DialingPlan};
 pub use error::{ErrorBody, ErrorDetail, FieldError};
 pub use locale::{Locale, LocaleError};
 pub use normalize::{NormalizeError, normalize};

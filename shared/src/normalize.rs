@@ -64,6 +64,22 @@ pub enum NormalizeError {
         /// The most digits of a national number there.
         max_digits: usize,
     },
+    /// A premium-rate service's number (its plan says by how it starts).
+    #[error(
+        "This is a premium-rate number, which cannot be called back. Use a mobile or landline number."
+    )]
+    PremiumRate {
+        /// The country whose plan was used.
+        country: &'static str,
+    },
+    /// A shared-cost service's number.
+    #[error(
+        "This is a shared-cost number, which cannot be called back. Use a mobile or landline number."
+    )]
+    SharedCost {
+        /// The country whose plan was used.
+        country: &'static str,
+    },
     /// The result still breaks an E.164 rule.
     #[error(transparent)]
     Phone(#[from] PhoneError),
@@ -82,6 +98,8 @@ impl FieldError for NormalizeError {
             Self::MissingTrunkPrefix { .. } => ErrorCode::PhoneMissingTrunkPrefix,
             Self::TooShort { .. } => ErrorCode::PhoneTooShort,
             Self::TooLong { .. } => ErrorCode::PhoneTooLong,
+            Self::PremiumRate { .. } => ErrorCode::PhonePremiumRate,
+            Self::SharedCost { .. } => ErrorCode::PhoneSharedCost,
             Self::Phone(inner) => inner.code(),
         }
     }
@@ -207,7 +225,13 @@ fn national_digits(digits: &str, plan: &DialingPlan) -> Result<String, Normalize
     Ok(format!("{}{national}", plan.calling_code))
 }
 
+/// The national number's kind (a premium-rate or shared-cost service is
+/// named as such, before its length: "0900 1234567" is not "too long"),
+/// then its length.
 fn check_length(national: &str, plan: &DialingPlan) -> Result<(), NormalizeError> {
+    if let Some(kind) = plan.special_kind(national) {
+        return Err(kind);
+    }
     if national.len() < plan.min_digits {
         return Err(NormalizeError::TooShort {
             country: plan.country,

@@ -203,7 +203,7 @@ messages! {
         // The words for error codes (see `error_text`).
         ErrPhoneEmpty, ErrNeedsCountry, ErrTrunkPrefix, ErrTooShort, ErrTooLong, ErrNeedsPlus,
         ErrNoDigits, ErrLeadingZero, ErrExtraZero, ErrDigitsOnly, ErrInvalidPhone, ErrCountry,
-        ErrNumberType, ErrConsent, ErrBotMissing, ErrBotFailed, ErrOrigin, ErrTextLong,
+        ErrNumberType, ErrPremiumRate, ErrSharedCost, ErrConsent, ErrBotMissing, ErrBotFailed, ErrOrigin, ErrTextLong,
         ErrTextEmpty, ErrTextCharacters, ErrTextInvisible, ErrUpstreamRejected, ErrUpstream,
         ErrSlot, ErrNotCancellable, ErrNotLive, ErrSetup, ErrClosed, ErrBusy, ErrReload,
         ErrNotFollowed, ErrStartAfterEnd, ErrCheckInput,
@@ -315,7 +315,15 @@ const fn en(msg: Msg) -> &'static str {
             "This phone number does not exist. Check the number and the country."
         }
         Msg::ErrCountry => "We cannot call numbers in this country.",
-        Msg::ErrNumberType => "We can only call mobile and landline numbers.",
+        Msg::ErrNumberType => {
+            "We can't call premium-rate, shared-cost or other special numbers. Enter a mobile or landline number."
+        }
+        Msg::ErrPremiumRate => {
+            "This is a premium-rate number: we can't call it. Enter a mobile or landline number."
+        }
+        Msg::ErrSharedCost => {
+            "This is a shared-cost number: we can't call it. Enter a mobile or landline number."
+        }
         Msg::ErrConsent => "Tick the box to agree to be called.",
         Msg::ErrBotMissing => "Complete the security check first.",
         Msg::ErrBotFailed => "The security check failed. Reload the page and try again.",
@@ -741,6 +749,8 @@ fn error_msg(code: ErrorCode) -> Msg {
         C::InvalidPhone => Msg::ErrInvalidPhone,
         C::CountryNotAllowed => Msg::ErrCountry,
         C::NumberTypeNotAllowed => Msg::ErrNumberType,
+        C::PhonePremiumRate => Msg::ErrPremiumRate,
+        C::PhoneSharedCost => Msg::ErrSharedCost,
         C::ConsentRequired => Msg::ErrConsent,
         C::BotCheckMissing => Msg::ErrBotMissing,
         C::BotCheckFailed | C::TurnstileTokenMalformed => Msg::ErrBotFailed,

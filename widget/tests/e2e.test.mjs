@@ -175,8 +175,14 @@ test("bad and refused numbers are explained in plain words, and nothing is diall
 
   await fillAndSubmit(button, "+49 151 23456789");
   await waitFor(async () => (await testid(button, "phone-message").textContent()) === "We cannot call numbers in this country.", 10_000, "the country message");
-  await fillAndSubmit(button, "0909 123456");
-  await waitFor(async () => (await testid(button, "phone-message").textContent()) === "We can only call mobile and landline numbers.", 10_000, "the number type message");
+  // A premium-rate number the widget's own plan knows: named at once.
+  await testid(button, "phone").fill("0900 1234567");
+  await testid(button, "phone").blur();
+  assert.equal(await testid(button, "phone-message").textContent(), "This is a premium-rate number: we can't call it. Enter a mobile or landline number.");
+  await testid(button, "submit").click();
+  // A kind only the edge can tell (a UK personal number): its refusal.
+  await fillAndSubmit(button, "+44 70 1234 5678");
+  await waitFor(async () => (await testid(button, "phone-message").textContent()) === "We can't call premium-rate, shared-cost or other special numbers. Enter a mobile or landline number.", 10_000, "the number type message");
   assert.equal(await sandbox.outboundCount(), before, "no refused number was dialled");
 });
 

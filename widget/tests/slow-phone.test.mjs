@@ -269,8 +269,9 @@ test("a request the edge refuses early is sent again by the component under the 
   const { page, button, wasm, close } = await shop({ holdComponent: true });
   try {
     await testid(button, "launcher").click();
-    // A Dutch premium-rate number: well formed, refused by the edge.
-    await testid(button, "phone").pressSequentially("0909 123456");
+    // A UK personal number: well formed for the widget's plan, refused by
+    // the edge's metadata.
+    await testid(button, "phone").pressSequentially("+44 70 1234 5678");
     await testid(button, "consent").check();
     await waitFor(() => button.evaluate((el) => el.shadowRoot.querySelector("[data-testid=panel]")?.hasAttribute("data-sends")), 10_000, "the early sender");
     const placed = (await sandbox.requests("/")).length;
@@ -279,7 +280,7 @@ test("a request the edge refuses early is sent again by the component under the 
     await waitFor(() => wasm.held.length > 0, 10_000, "the component's download");
     wasm.release();
     // The component's preview comes first, then the edge's refusal.
-    await waitFor(async () => /mobile and landline/.test(await testid(button, "phone-message").textContent()), 10_000, "the refusal under the number");
+    await waitFor(async () => /special numbers/.test(await testid(button, "phone-message").textContent()), 10_000, "the refusal under the number");
     assert.equal(page.callbacks.length, 2);
     assert.equal(page.keys[0], page.keys[1], "one key for one press");
     assert.equal((await sandbox.requests("/")).length, placed, "no platform request");

@@ -99,7 +99,15 @@ pub(super) const fn text(msg: Msg) -> &'static str {
             "Diese Telefonnummer gibt es nicht. Prüfen Sie die Nummer und das Land."
         }
         Msg::ErrCountry => "Wir können keine Nummern in diesem Land anrufen.",
-        Msg::ErrNumberType => "Wir können nur Mobil- und Festnetznummern anrufen.",
+        Msg::ErrNumberType => {
+            "Wir können keine Premium-, Service- oder anderen Sonderrufnummern anrufen. Geben Sie eine Mobil- oder Festnetznummer ein."
+        }
+        Msg::ErrPremiumRate => {
+            "Das ist eine kostenpflichtige Premium-Rufnummer: Wir können sie nicht anrufen. Geben Sie eine Mobil- oder Festnetznummer ein."
+        }
+        Msg::ErrSharedCost => {
+            "Das ist eine Service-Rufnummer mit geteilten Kosten: Wir können sie nicht anrufen. Geben Sie eine Mobil- oder Festnetznummer ein."
+        }
         Msg::ErrConsent => "Setzen Sie das Häkchen, um dem Anruf zuzustimmen.",
         Msg::ErrBotMissing => "Schließen Sie zuerst die Sicherheitsprüfung ab.",
         Msg::ErrBotFailed => {

@@ -89,7 +89,15 @@ pub(super) const fn text(msg: Msg) -> &'static str {
         Msg::ErrDigitsOnly => "Use solo dígitos, por ejemplo 06 12345678.",
         Msg::ErrInvalidPhone => "Este número de teléfono no existe. Compruebe el número y el país.",
         Msg::ErrCountry => "No podemos llamar a números de este país.",
-        Msg::ErrNumberType => "Solo podemos llamar a números móviles y fijos.",
+        Msg::ErrNumberType => {
+            "No podemos llamar a números de tarificación adicional, de coste compartido ni a otros números especiales. Introduzca un número móvil o fijo."
+        }
+        Msg::ErrPremiumRate => {
+            "Es un número de tarificación adicional: no podemos llamarlo. Introduzca un número móvil o fijo."
+        }
+        Msg::ErrSharedCost => {
+            "Es un número de coste compartido: no podemos llamarlo. Introduzca un número móvil o fijo."
+        }
         Msg::ErrConsent => "Marque la casilla para aceptar la llamada.",
         Msg::ErrBotMissing => "Complete primero la verificación de seguridad.",
         Msg::ErrBotFailed => {

@@ -92,7 +92,15 @@ pub(super) const fn text(msg: Msg) -> &'static str {
             "Ce numéro de téléphone n’existe pas. Vérifiez le numéro et le pays."
         }
         Msg::ErrCountry => "Nous ne pouvons pas appeler de numéros dans ce pays.",
-        Msg::ErrNumberType => "Nous ne pouvons appeler que des numéros mobiles et fixes.",
+        Msg::ErrNumberType => {
+            "Nous ne pouvons pas appeler les numéros surtaxés, à coût partagé ou spéciaux. Saisissez un numéro de mobile ou de fixe."
+        }
+        Msg::ErrPremiumRate => {
+            "C’est un numéro surtaxé : nous ne pouvons pas l’appeler. Saisissez un numéro de mobile ou de fixe."
+        }
+        Msg::ErrSharedCost => {
+            "C’est un numéro à coût partagé : nous ne pouvons pas l’appeler. Saisissez un numéro de mobile ou de fixe."
+        }
         Msg::ErrConsent => "Cochez la case pour accepter l’appel.",
         Msg::ErrBotMissing => "Effectuez d’abord la vérification de sécurité.",
         Msg::ErrBotFailed => {

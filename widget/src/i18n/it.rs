@@ -91,7 +91,15 @@ pub(super) const fn text(msg: Msg) -> &'static str {
             "Questo numero di telefono non esiste. Controlli il numero e il paese."
         }
         Msg::ErrCountry => "Non possiamo chiamare numeri di questo paese.",
-        Msg::ErrNumberType => "Possiamo chiamare solo numeri di cellulare e di rete fissa.",
+        Msg::ErrNumberType => {
+            "Non possiamo chiamare numeri a tariffazione speciale, a costo condiviso o altri numeri speciali. Inserisca un numero di cellulare o fisso."
+        }
+        Msg::ErrPremiumRate => {
+            "È un numero a tariffazione speciale: non possiamo chiamarlo. Inserisca un numero di cellulare o fisso."
+        }
+        Msg::ErrSharedCost => {
+            "È un numero a costo condiviso: non possiamo chiamarlo. Inserisca un numero di cellulare o fisso."
+        }
         Msg::ErrConsent => "Spunti la casella per accettare la chiamata.",
         Msg::ErrBotMissing => "Completi prima il controllo di sicurezza.",
         Msg::ErrBotFailed => {

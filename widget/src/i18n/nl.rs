@@ -89,7 +89,15 @@ pub(super) const fn text(msg: Msg) -> &'static str {
             "Dit telefoonnummer bestaat niet. Controleer het nummer en het land."
         }
         Msg::ErrCountry => "Wij kunnen geen nummers in dit land bellen.",
-        Msg::ErrNumberType => "Wij kunnen alleen mobiele en vaste nummers bellen.",
+        Msg::ErrNumberType => {
+            "We kunnen geen betaalnummers, nummers met gedeelde kosten of andere speciale nummers bellen. Vul een mobiel of vast nummer in."
+        }
+        Msg::ErrPremiumRate => {
+            "Dit is een betaalnummer: dat kunnen we niet bellen. Vul een mobiel of vast nummer in."
+        }
+        Msg::ErrSharedCost => {
+            "Dit is een nummer met gedeelde kosten: dat kunnen we niet bellen. Vul een mobiel of vast nummer in."
+        }
         Msg::ErrConsent => "Vink het vakje aan om akkoord te gaan.",
         Msg::ErrBotMissing => "Voltooi eerst de beveiligingscontrole.",
         Msg::ErrBotFailed => {
