@@ -76,7 +76,7 @@ const CSS = `
   --_muted: color-mix(in srgb, var(--_text) 60%, var(--_bg)); --_line: color-mix(in srgb, var(--_text) 14%, var(--_bg));
   --_radius: var(--callme-radius, 14px); --_size: var(--callme-size, 16px);
   font: var(--_size)/1.45 var(--callme-font, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif);
-  color: var(--_text); display: inline-block; }
+  color: var(--_text); display: inline-block; color-scheme: light dark; }
 /* Dark: an accent that keeps white text at 4.7:1 and focus rings at 3.5:1. */
 @media (prefers-color-scheme: dark) { :host { --_text: var(--callme-text, #eef0f4); --_bg: var(--callme-background, #1b1e24); --_accent: var(--callme-accent, #2f6fe0); } }
 :host([floating]) { position: fixed; right: 20px; bottom: 20px; z-index: 2147483000; }
@@ -110,7 +110,7 @@ button, input, select, textarea { font: inherit; color: inherit; }
 h2 { margin: 0; font-size: 1.15em; }
 .close { border: 0; background: none; font-size: 1.5em; line-height: 1; cursor: pointer; padding: 4px 8px; border-radius: 8px; }
 .intro { margin: .4em 0 1em; color: var(--_muted); font-size: .93em; }
-.when { display: flex; gap: .5em; margin: .8em 0 .2em; }
+div.when { display: flex; gap: .5em; margin: .8em 0 .2em; }
 .choice { flex: 1; min-height: 40px; border: 1px solid var(--_line); border-radius: 999px; background: var(--_bg); cursor: pointer; }
 .choice[aria-pressed=true] { border-color: var(--_accent); box-shadow: inset 0 0 0 1px var(--_accent); font-weight: 600;
   background: color-mix(in srgb, var(--_accent) 12%, var(--_bg)); }
@@ -120,7 +120,7 @@ label { display: block; margin: .6em 0 .2em; font-size: .9em; font-weight: 600; 
 label > span { display: block; margin-bottom: .25em; }
 .row { display: flex; gap: .6em; } .row .country { flex: 0 0 8.5em; } .row .phone { flex: 1; }
 .slot-pick > label { flex: 1 1 50%; min-width: 0; }
-input[type=tel], input[type=text], select, textarea { width: 100%; min-height: 44px; padding: .55em .7em; border: 1px solid var(--_line);
+input[type=tel], input[type=text], input[type=date], select, textarea { width: 100%; min-height: 44px; padding: .55em .7em; border: 1px solid var(--_line);
   border-radius: calc(var(--_radius) / 2); background: var(--_bg); font-weight: 400; }
 input[aria-invalid=true] { border-color: #c62828; }
 .check { display: flex; gap: .6em; align-items: flex-start; font-weight: 400; }

@@ -74,6 +74,10 @@ pub fn shown_range(pagination: &Pagination, shown: usize) -> (u64, u64) {
 /// formatting, several KB of wasm, out of the bundle).
 const PLOT_HEIGHT: u32 = 120;
 
+/// The fewest day columns the plot is divided into.
+#[cfg(any(feature = "history", not(target_arch = "wasm32")))]
+const MIN_COLUMNS: usize = 14;
+
 #[cfg(any(feature = "history", not(target_arch = "wasm32")))]
 /// The heights, in whole pixels, where `day`'s stacked bar parts end
 /// (ended, then failed, then other) on a plot `height` pixels tall whose
@@ -212,8 +216,12 @@ fn plot_html(html: &mut String, days: &[DayCount], lang: Lang, day_label: &dyn F
             "<line class=\"grid\" x1=\"0\" x2=\"100%\" y1=\"{y}\" y2=\"{y}\"></line>"
         ));
     }
-    let n = days.len();
+    // At least two weeks of columns, the newest day at the right edge: a
+    // range of a few days keeps bars a bar's width, not the plot's.
+    let n = days.len().max(MIN_COLUMNS);
+    let first_column = n - days.len();
     for (i, day) in days.iter().enumerate() {
+        let i = first_column + i;
         if day.total() == 0 {
             continue;
         }
@@ -247,8 +255,9 @@ fn plot_html(html: &mut String, days: &[DayCount], lang: Lang, day_label: &dyn F
         html.push_str("</g>");
     }
     html.push_str("</svg><span></span><svg class=\"x-axis\" data-testid=\"x-axis\" aria-hidden=\"true\" width=\"100%\" height=\"18\">");
-    let ticks = x_ticks(n);
-    for (k, i) in ticks.iter().enumerate() {
+    let ticks = x_ticks(days.len());
+    for (k, day_index) in ticks.iter().enumerate() {
+        let i = &(first_column + day_index);
         // The first date starts at its bar, the last ends at its bar, the
         // others are centred under theirs: none leaves the chart.
         let (x, anchor) = if k == 0 && ticks.len() > 1 {
@@ -268,7 +277,7 @@ fn plot_html(html: &mut String, days: &[DayCount], lang: Lang, day_label: &dyn F
         html.push_str(&format!(
             "<text{minor} x=\"{x}\" y=\"13\" text-anchor=\"{anchor}\">"
         ));
-        escape_into(html, &day_label(&days[*i].day));
+        escape_into(html, &day_label(&days[*day_index].day));
         html.push_str("</text>");
     }
     html.push_str("</svg></div>");
@@ -606,13 +615,14 @@ mod tests {
         assert_eq!(html.matches("data-testid=\"bar\"").count(), 2);
         assert!(
             html.contains(
-                "<rect class=\"ended\" x=\"5.00%\" width=\"23.33%\" y=\"75\" height=\"45\">"
+                "<rect class=\"ended\" x=\"79.64%\" width=\"5.00%\" y=\"75\" height=\"45\">"
             ),
             "{html}"
         );
         assert!(html.contains("<title>d03: 2 Ended, 0 Failed, 5 Other</title>"));
-        // Every day dated (three), the first from its bar's left edge.
-        assert!(html.contains("<text x=\"5.00%\" y=\"13\" text-anchor=\"start\">d01</text>"));
+        // Two weeks of columns at least, the newest day at the right: every
+        // day dated (three), the first from its bar's left edge.
+        assert!(html.contains("<text x=\"79.64%\" y=\"13\" text-anchor=\"start\">d01</text>"));
         assert!(html.contains("text-anchor=\"middle\">d02</text>"));
         assert!(html.contains("text-anchor=\"end\">d03</text>"));
         // The table names the days with calls only.

@@ -139,6 +139,10 @@ test("the chart counts the whole history per day of the reader's zone, with labe
     const drawn = (geometry.plotBottom - geometry.highest) / (geometry.plotBottom - geometry.plotTop);
     assert.ok(Math.abs(drawn - busiest / facts.yTicks.at(-1)) < 0.02, `${drawn} vs ${busiest}/${facts.yTicks.at(-1)}`);
     await page.screenshot({ path: path.join(SHOTS, "chart-1280x800-light.png"), fullPage: true });
+    // The table under it: each row's cells start and end together (the
+    // date cell once took the slot picker's flex box, a class shared).
+    const cells = await history.evaluate((el) => [...el.shadowRoot.querySelector("[data-testid=row]").children].map((td) => { const r = td.getBoundingClientRect(); return [Math.round(r.top), Math.round(r.bottom)]; }));
+    assert.ok(cells.every(([top, bottom]) => top === cells[0][0] && bottom === cells[0][1]), JSON.stringify(cells));
 
     // The next page of the table: the same chart.
     await testid(history, "next").click();
