@@ -232,7 +232,7 @@ messages! {
 const fn en(msg: Msg) -> &'static str {
     match msg {
         Msg::Close => "Close",
-        Msg::Title => "We'll call you",
+        Msg::Title => "Request a call",
         Msg::Intro => "Leave your number and our assistant calls you within seconds.",
         Msg::Country => "Country",
         Msg::Phone => "Phone number",
@@ -241,7 +241,7 @@ const fn en(msg: Msg) -> &'static str {
         Msg::Name => "Name",
         Msg::Note => "What is it about?",
         Msg::Optional => "optional",
-        Msg::Submit => "Call me",
+        Msg::Submit => "Call me now",
         Msg::Sending => "Sending…",
         Msg::Dialing => "Dialing…",
         Msg::Connecting => "Your phone is ringing…",
@@ -279,7 +279,7 @@ const fn en(msg: Msg) -> &'static str {
         Msg::Export => "Export CSV",
         Msg::Booked => "Callback booked",
         Msg::BookingCancelled => "Callback cancelled",
-        Msg::CallNow => "Call me now",
+        Msg::CallNow => "As soon as possible",
         Msg::PickTime => "Pick a time",
         Msg::Time => "Time",
         Msg::BookTime => "Book this time",
@@ -1161,7 +1161,7 @@ mod tests {
         assert_eq!(Lang::pick(Some("pt"), Some("ja")), Lang::En);
         assert_eq!(Lang::pick(None, Some("es_MX")), Lang::Es);
         assert_eq!(Lang::pick(Some("IT"), None), Lang::It);
-        assert_eq!(t(Lang::Nl, Msg::Submit), "Bel mij");
+        assert_eq!(t(Lang::Nl, Msg::Submit), "Bel mij nu");
     }
 
     #[test]

@@ -145,7 +145,7 @@ test("the tap shows the form within its frame, a second tap does not hide it, an
             });
           }),
       );
-    const form = { visible: true, title: "We'll call you", focus: "phone", expanded: "true" };
+    const form = { visible: true, title: "Request a call", focus: "phone", expanded: "true" };
     assert.deepEqual(await shown(), form);
     await waitFor(() => wasm.held.length > 0, 10_000, "the wasm request");
     assert.deepEqual(await shown(), form, "the second tap keeps it open");
