@@ -362,6 +362,13 @@ export function tamperChar(s, index = -1) {
 
 export const nowSeconds = () => Math.floor(Date.now() / 1000);
 
+/** The number `e164` as a page may show it: its digits in order, grouped
+ * with spaces or dashes any way (the widget groups them as the number's
+ * country writes them). */
+export function shownAs(e164) {
+  return new RegExp(`\\${e164.split("").join("[ -]?")}(?!\\d)`);
+}
+
 /** Polls `probe` until it returns a truthy value or `ms` pass. */
 export async function waitFor(probe, ms = 10_000, what = "condition") {
   const deadline = Date.now() + ms;

@@ -17,6 +17,7 @@ mod call;
 mod code;
 mod country;
 mod error;
+mod grouping;
 mod locale;
 mod normalize;
 mod outbound;
@@ -38,6 +39,7 @@ pub use call::{
 pub use code::ErrorCode;
 pub use country::{CountryCode, CountryError, DIALING_PLANS, DialingPlan};
 pub use error::{ErrorBody, ErrorDetail, FieldError};
+pub use grouping::grouped;
 pub use locale::{Locale, LocaleError};
 pub use normalize::{NormalizeError, normalize};
 pub use outbound::{OutboundCallRequest, OutboundCallResponse};

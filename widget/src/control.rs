@@ -166,7 +166,7 @@ pub fn live_call_html(
         html.push_str("</button>");
     };
     html.push_str("<p class=\"who\"><span class=\"number\">");
-    escape_into(html, &call.caller_phone);
+    escape_into(html, &crate::model::shown_number(&call.caller_phone));
     html.push_str("</span>");
     if let Some(agent) = call.agent_name.as_deref().filter(|a| !a.is_empty()) {
         html.push_str(" · ");

@@ -471,7 +471,7 @@ fn upcoming_html(list: &[crate::wire::Scheduled], lang: Lang) -> String {
         html.push_str("<li data-testid=\"booked\">");
         escape_into(&mut html, &local_date_time(lang.tag(), &booked.at));
         html.push_str(" · <span class=\"number\">");
-        escape_into(&mut html, &booked.phone);
+        escape_into(&mut html, &crate::model::shown_number(&booked.phone));
         html.push_str("</span> · ");
         escape_into(&mut html, &booked.agent);
         if booked.status == "failed" {

@@ -314,6 +314,14 @@ fn table_html(
     html.push_str("</tbody></table>");
 }
 
+/// A number from the network as people read it (grouped as its country
+/// writes it); anything that is not E.164 as it came (it is escaped where
+/// it is shown).
+pub fn shown_number(text: &str) -> String {
+    callme_shared::PhoneNumber::parse(text)
+        .map_or_else(|_| text.to_owned(), |n| callme_shared::grouped(&n))
+}
+
 /// Appends `text` to `html` as HTML text: the five characters that could
 /// end a text or an attribute value are escaped, everything else is kept.
 pub fn escape_into(html: &mut String, text: &str) {
@@ -372,7 +380,7 @@ pub fn row_html(html: &mut String, call: &Call, when: &str, commands: &[String],
     };
     html.push_str("<tr data-testid=\"row\">");
     cell(html, "when", when);
-    cell(html, "number", &call.caller_phone);
+    cell(html, "number", &shown_number(&call.caller_phone));
     cell(html, "", call.agent_name.as_deref().unwrap_or_default());
     html.push_str("<td><span class=\"badge ");
     html.push_str(badge_class);

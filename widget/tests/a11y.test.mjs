@@ -12,7 +12,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { API_KEY, PORTAL_SECRET, ROOT, TICKET_SECRET, freePort, mintToken, nowSeconds, startSandbox, startWrangler, pickSlot, launchChromium } from "../../edge/tests/support.mjs";
+import { API_KEY, PORTAL_SECRET, ROOT, TICKET_SECRET, freePort, mintToken, nowSeconds, startSandbox, startWrangler, pickSlot, launchChromium, shownAs } from "../../edge/tests/support.mjs";
 
 const AXE = readFileSync(path.join(ROOT, "node_modules/axe-core/axe.min.js"), "utf8");
 const WCAG21AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
@@ -219,7 +219,7 @@ test("a call in progress with the visitor's note, and the portal's live calls wi
     const token = mintToken({ exp: nowSeconds() + 600, scope: "calls:read calls:control", sub: "op-ada" });
     await portal.goto(`${edge.url}/portal.html#token=${token}`);
     const history = portal.locator("callme-history");
-    const item = history.locator('[data-testid="live-call"]', { has: portal.locator(".number", { hasText: "+31612345690" }) });
+    const item = history.locator('[data-testid="live-call"]', { has: portal.locator(".number", { hasText: shownAs("+31612345690") }) });
     await item.waitFor({ timeout: 30_000 });
     // The note shows among the commands, so its line is audited too.
     await testid(item, "commands").waitFor();

@@ -10,7 +10,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { API_KEY, PORTAL_SECRET, ROOT, TICKET_SECRET, freePort, mintToken, nowSeconds, startSandbox, startWrangler, waitFor, launchChromium } from "../../edge/tests/support.mjs";
+import { API_KEY, PORTAL_SECRET, ROOT, TICKET_SECRET, freePort, mintToken, nowSeconds, startSandbox, startWrangler, waitFor, launchChromium, shownAs } from "../../edge/tests/support.mjs";
 
 const SHOTS = path.join(ROOT, "artifacts/screenshots");
 let sandbox, edge, browser;
@@ -74,7 +74,7 @@ async function portal(token) {
 
 /** The live call of the portal whose number is `phone`. */
 async function liveItem(history, phone) {
-  const item = history.locator('[data-testid="live-call"]', { has: history.page().locator(".number", { hasText: phone }) });
+  const item = history.locator('[data-testid="live-call"]', { has: history.page().locator(".number", { hasText: shownAs(phone) }) });
   await item.waitFor({ timeout: 20_000 });
   return item;
 }
@@ -164,7 +164,7 @@ test("an operator ends a live call from the portal, after saying yes, and the vi
 
   // The portal follows: the call leaves the live calls, its row says who ended it.
   await waitFor(async () => (await history.locator(`[data-testid="live-call"][data-call="${callId}"]`).count()) === 0, 15_000, "the call to leave the live calls");
-  const row = history.locator('[data-testid="row"]', { has: page.locator(".number", { hasText: "+31612345802" }) });
+  const row = history.locator('[data-testid="row"]', { has: page.locator(".number", { hasText: shownAs("+31612345802") }) });
   await waitFor(async () => /^Ended by op-ada, \d\d:\d\d( [AP]M)?$/.test(await textNow(testid(row, "row-commands"))), 15_000, "the command in the row");
   assert.equal(await row.locator(".badge").textContent(), "Ended");
   await page.screenshot({ path: path.join(SHOTS, "portal-after-end.png"), fullPage: true });
@@ -208,7 +208,7 @@ test("an operator has the agent speak and transfers the call to an alias", async
   assert.equal(sent[1].body.destination, "+31201234567", "the alias's number, from the edge's configuration");
   await visitor.button.locator('[data-testid="tracking"][data-state="transferred"]').waitFor({ timeout: 15_000 });
   await waitFor(async () => (await history.locator(`[data-testid="live-call"][data-call="${callId}"]`).count()) === 0, 15_000, "the call to leave the live calls");
-  const row = history.locator('[data-testid="row"]', { has: page.locator(".number", { hasText: "+31612345803" }) });
+  const row = history.locator('[data-testid="row"]', { has: page.locator(".number", { hasText: shownAs("+31612345803") }) });
   const lines = await testid(row, "row-commands").locator("li").allTextContents();
   assert.equal(lines.length, 2);
   assert.match(lines[1], /^Transferred to sales by op-bo, \d\d:\d\d( [AP]M)?$/);
@@ -227,7 +227,7 @@ test("a token without calls:control shows no controls and does not follow live c
   await page.goto(`${edge.url}/portal.html#token=${token}`);
   const history = page.locator("callme-history");
   await testid(history, "table").waitFor({ timeout: 20_000 });
-  const row = history.locator('[data-testid="row"]', { has: page.locator(".number", { hasText: "+31612345804" }) });
+  const row = history.locator('[data-testid="row"]', { has: page.locator(".number", { hasText: shownAs("+31612345804") }) });
   assert.equal(await row.locator(".badge").textContent(), "In progress", "the live call is listed");
   for (const control of ["live-calls", "live-call", "end-call", "transfer", "say-text"]) {
     assert.equal(await testid(history, control).count(), 0, control);
