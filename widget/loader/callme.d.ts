@@ -52,7 +52,7 @@ interface CallmeButtonEventMap {
   "callme:note": CustomEvent<CallmeNoteDetail>;
 }
 
-/** `<callme-button endpoint agent lang default-country consent-text phone name preload floating>` */
+/** `<callme-button endpoint agent lang default-country consent-text phone name preload floating compact>` */
 interface CallmeButtonElement extends HTMLElement {
   /** Opens the form (loading its code first if needed), as a click would. */
   open(): void;

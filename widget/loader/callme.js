@@ -89,6 +89,12 @@ button, input, select, textarea { font: inherit; color: inherit; }
   border-radius: 999px; background: var(--_accent); color: var(--_on-accent); font-weight: 600; cursor: pointer;
   box-shadow: 0 6px 20px color-mix(in srgb, var(--_accent) 35%, transparent); transition: transform .15s ease; }
 .launcher:hover { transform: translateY(-1px); }
+/* \`compact\`: the phone alone in a round button (a floating one beside an
+   inline one on the same page says the same thing twice otherwise); its
+   words stay its accessible name and its tooltip. */
+:host([compact]) .launcher { width: 56px; height: 56px; padding: 0; justify-content: center; }
+:host([compact]) .launcher svg { width: 24px; height: 24px; }
+:host([compact]) .launcher span { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 .panel { width: min(92vw, 380px); margin-top: 12px; padding: 18px; background: var(--_bg); border: 1px solid var(--_line);
   border-radius: var(--_radius); box-shadow: 0 18px 50px rgba(0,0,0,.18); }
 :host([floating]) .panel { position: absolute; right: 0; bottom: calc(100% + 12px); margin: 0; }
@@ -407,6 +413,7 @@ class CallmeButton extends CallmeElement {
     this.launcher = this.shadowRoot.querySelector(".launcher");
     this.panelSlot = this.shadowRoot.querySelector(".slot");
     this.launcher.querySelector("span").textContent = this.words.label;
+    if (this.hasAttribute("compact")) this.launcher.title = this.words.label;
     const intent = () => this.start();
     for (const type of ["pointerover", "focusin", "touchstart"]) {
       this.launcher.addEventListener(type, intent, { passive: true });

@@ -163,3 +163,31 @@ for (const [width, height] of [[390, 844], [375, 667]]) {
     }
   });
 }
+
+test("the demo's floating button is a compact round phone button, named as the inline one is", async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${edge.url}/`);
+    const floating = page.locator("callme-button[floating]");
+    const inline = page.locator("callme-button.inline-cta");
+    const facts = (button) => button.evaluate((el) => {
+      const launcher = el.shadowRoot.querySelector("[data-testid=launcher]");
+      const box = launcher.getBoundingClientRect();
+      const label = launcher.querySelector("span");
+      return { width: box.width, height: box.height, title: launcher.title, label: label.textContent, labelWidth: label.getBoundingClientRect().width };
+    });
+    const round = await facts(floating);
+    const wide = await facts(inline);
+    assert.deepEqual([round.width, round.height], [56, 56], JSON.stringify(round));
+    assert.ok(round.labelWidth <= 1, "the words are not drawn");
+    assert.equal(round.title, "Call me back");
+    assert.ok(wide.width > 100 && wide.labelWidth > 40 && wide.title === "", JSON.stringify(wide));
+    // Screen readers hear the same name for both.
+    const named = await page.getByRole("button", { name: "Call me back" }).count();
+    assert.equal(named, 2);
+    await page.screenshot({ path: path.join(SHOTS, "layout-demo-compact-390x844.png") });
+  } finally {
+    await context.close();
+  }
+});
