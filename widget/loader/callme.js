@@ -291,6 +291,7 @@ class CallmeElement extends HTMLElement {
     // Unmounting stops the component's timers and requests.
     elements.delete(this);
     this.unfollow?.();
+    this.inView?.disconnect();
     this.generation += 1;
     const mounted = this.mounted;
     this.mounted = undefined;
@@ -442,12 +443,39 @@ class CallmeButton extends CallmeElement {
     this.announce(open);
     this.isOpen = open;
     this.launcher.setAttribute("aria-expanded", String(open));
+    this.keepInView(open);
     if (this.mounted) this.mounted.set_open(open);
     else if (this.panelSlot.querySelector("[data-testid=failed]")) this.retry(open);
     else {
       this.showEarly(open);
       this.start();
     }
+  }
+
+  /** While an inline panel is open, the page scrolls (as little as it
+   * can) to show all of it whenever it appears or grows: opened low on a
+   * desktop's screen, its press would otherwise sit below the fold. (A
+   * floating panel, and the phone's sheet, are fixed to the screen.) */
+  keepInView(open) {
+    this.inView?.disconnect();
+    this.inView = undefined;
+    if (!open || this.hasAttribute("floating") || typeof ResizeObserver !== "function") return;
+    const check = () => {
+      const panel = [...this.panelSlot.querySelectorAll("[data-testid=panel]")].find((p) => !p.hidden);
+      if (!panel || getComputedStyle(panel).position === "fixed") return;
+      const box = panel.getBoundingClientRect();
+      const height = window.visualViewport?.height ?? window.innerHeight;
+      if (box.bottom > height || box.top < 0) panel.scrollIntoView({ block: "nearest" });
+    };
+    // The panel floats over the page (its slot does not grow): watch each
+    // panel's own size, and the slot for the component's panel replacing
+    // the early one.
+    const sizes = new ResizeObserver(check);
+    const watch = () => this.panelSlot.querySelectorAll("[data-testid=panel]").forEach((p) => sizes.observe(p));
+    const swaps = new MutationObserver(watch);
+    swaps.observe(this.panelSlot, { childList: true, subtree: true });
+    watch();
+    this.inView = { disconnect: () => { sizes.disconnect(); swaps.disconnect(); } };
   }
 
   /** The form's first state, drawn here within the tap's frame so the
