@@ -25,6 +25,7 @@ mod phone;
 mod query;
 mod text;
 mod timestamp;
+pub mod words;
 
 pub use agent::{AgentAlias, AgentAliasError, AgentId, AgentIdError};
 pub use api::{
