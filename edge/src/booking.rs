@@ -108,8 +108,10 @@ impl std::fmt::Display for BookingId {
     }
 }
 
-/// One booked callback.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One booked callback. Stored and sent as a [`Record`] (its fields as
+/// text), and read back through the same parsers as any input.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "Record<String>")]
 pub struct Booking {
     /// Its id; the ticket names it.
     pub id: BookingId,
@@ -135,6 +137,72 @@ pub struct Booking {
     pub placed_ms: Option<i64>,
     /// Why it failed (an error code, never platform text).
     pub error: Option<String>,
+}
+
+/// A [`Booking`] as the object's storage and the commands hold it: the
+/// same fields, as text (`S` is `String` read, `&str` written). One
+/// conversion for the whole row costs the worker less code than one per
+/// typed field.
+#[derive(Serialize, Deserialize)]
+struct Record<S> {
+    id: S,
+    slot_ms: i64,
+    phone: S,
+    agent: S,
+    outbound: S,
+    status: BookingStatus,
+    attempts: u32,
+    next_try_ms: i64,
+    call_id: Option<S>,
+    placed_ms: Option<i64>,
+    error: Option<S>,
+}
+
+/// A stored booking whose field breaks its rule (it is not read).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the booking's {0} is not valid")]
+pub struct BadRecord(&'static str);
+
+impl TryFrom<Record<String>> for Booking {
+    type Error = BadRecord;
+    fn try_from(record: Record<String>) -> Result<Self, Self::Error> {
+        Ok(Self {
+            id: BookingId::parse(&record.id).map_err(|_| BadRecord("id"))?,
+            slot_ms: record.slot_ms,
+            phone: PhoneNumber::parse(&record.phone).map_err(|_| BadRecord("phone"))?,
+            agent: AgentAlias::parse(&record.agent).map_err(|_| BadRecord("agent"))?,
+            outbound: record.outbound,
+            status: record.status,
+            attempts: record.attempts,
+            next_try_ms: record.next_try_ms,
+            call_id: record
+                .call_id
+                .map(|id| CallId::parse(&id))
+                .transpose()
+                .map_err(|_| BadRecord("call_id"))?,
+            placed_ms: record.placed_ms,
+            error: record.error,
+        })
+    }
+}
+
+impl Serialize for Booking {
+    fn serialize<Z: serde::Serializer>(&self, serializer: Z) -> Result<Z::Ok, Z::Error> {
+        Record {
+            id: self.id.as_str(),
+            slot_ms: self.slot_ms,
+            phone: self.phone.as_str(),
+            agent: self.agent.as_str(),
+            outbound: &self.outbound,
+            status: self.status,
+            attempts: self.attempts,
+            next_try_ms: self.next_try_ms,
+            call_id: self.call_id.as_ref().map(CallId::as_str),
+            placed_ms: self.placed_ms,
+            error: self.error.as_deref(),
+        }
+        .serialize(serializer)
+    }
 }
 
 /// Book a slot unless it already holds `capacity`.
