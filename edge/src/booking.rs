@@ -14,6 +14,7 @@
 //! attempt's outcome is written by [`settle`] only while the claim still
 //! stands.
 
+use callme_shared::{AgentAlias, CallId, PhoneNumber};
 use serde::{Deserialize, Serialize};
 
 use crate::object::{Reply, Vocabulary};
@@ -57,17 +58,69 @@ impl BookingStatus {
     }
 }
 
-/// One booked callback.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A booking's id: `sched-` and 32 hex digits (the ticket names it, as
+/// its call id until the call is placed). Stored and sent as that text.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct BookingId(String);
+
+/// Not a booking id.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("A booking id is sched- and 32 hexadecimal digits.")]
+pub struct NotBookingId;
+
+impl BookingId {
+    /// The id in `text`, if it has the shape the edge makes.
+    ///
+    /// # Errors
+    /// [`NotBookingId`] for anything else.
+    pub fn parse(text: &str) -> Result<Self, NotBookingId> {
+        let hex = text.strip_prefix("sched-").ok_or(NotBookingId)?;
+        if hex.len() == 32 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            Ok(Self(text.to_owned()))
+        } else {
+            Err(NotBookingId)
+        }
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for BookingId {
+    type Error = NotBookingId;
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        Self::parse(&text)
+    }
+}
+
+impl From<BookingId> for String {
+    fn from(id: BookingId) -> Self {
+        id.0
+    }
+}
+
+impl std::fmt::Display for BookingId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// One booked callback. Stored and sent as a [`Record`] (its fields as
+/// text), and read back through the same parsers as any input.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "Record<String>")]
 pub struct Booking {
-    /// `sched-` and 32 hex digits; the ticket names it.
-    pub id: String,
+    /// Its id; the ticket names it.
+    pub id: BookingId,
     /// The slot (Unix ms).
     pub slot_ms: i64,
-    /// The number (E.164), for the portal's scope.
-    pub phone: String,
+    /// The number, for the portal's scope.
+    pub phone: PhoneNumber,
     /// The agent alias, for the portal's scope.
-    pub agent: String,
+    pub agent: AgentAlias,
     /// The platform request to send at the slot (built at booking, from
     /// the configuration of then).
     pub outbound: String,
@@ -79,11 +132,77 @@ pub struct Booking {
     /// claim lapses (see [`CLAIM_MS`]).
     pub next_try_ms: i64,
     /// The platform's call, once placed.
-    pub call_id: Option<String>,
+    pub call_id: Option<CallId>,
     /// When it was placed.
     pub placed_ms: Option<i64>,
     /// Why it failed (an error code, never platform text).
     pub error: Option<String>,
+}
+
+/// A [`Booking`] as the object's storage and the commands hold it: the
+/// same fields, as text (`S` is `String` read, `&str` written). One
+/// conversion for the whole row costs the worker less code than one per
+/// typed field.
+#[derive(Serialize, Deserialize)]
+struct Record<S> {
+    id: S,
+    slot_ms: i64,
+    phone: S,
+    agent: S,
+    outbound: S,
+    status: BookingStatus,
+    attempts: u32,
+    next_try_ms: i64,
+    call_id: Option<S>,
+    placed_ms: Option<i64>,
+    error: Option<S>,
+}
+
+/// A stored booking whose field breaks its rule (it is not read).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the booking's {0} is not valid")]
+pub struct BadRecord(&'static str);
+
+impl TryFrom<Record<String>> for Booking {
+    type Error = BadRecord;
+    fn try_from(record: Record<String>) -> Result<Self, Self::Error> {
+        Ok(Self {
+            id: BookingId::parse(&record.id).map_err(|_| BadRecord("id"))?,
+            slot_ms: record.slot_ms,
+            phone: PhoneNumber::parse(&record.phone).map_err(|_| BadRecord("phone"))?,
+            agent: AgentAlias::parse(&record.agent).map_err(|_| BadRecord("agent"))?,
+            outbound: record.outbound,
+            status: record.status,
+            attempts: record.attempts,
+            next_try_ms: record.next_try_ms,
+            call_id: record
+                .call_id
+                .map(|id| CallId::parse(&id))
+                .transpose()
+                .map_err(|_| BadRecord("call_id"))?,
+            placed_ms: record.placed_ms,
+            error: record.error,
+        })
+    }
+}
+
+impl Serialize for Booking {
+    fn serialize<Z: serde::Serializer>(&self, serializer: Z) -> Result<Z::Ok, Z::Error> {
+        Record {
+            id: self.id.as_str(),
+            slot_ms: self.slot_ms,
+            phone: self.phone.as_str(),
+            agent: self.agent.as_str(),
+            outbound: &self.outbound,
+            status: self.status,
+            attempts: self.attempts,
+            next_try_ms: self.next_try_ms,
+            call_id: self.call_id.as_ref().map(CallId::as_str),
+            placed_ms: self.placed_ms,
+            error: self.error.as_deref(),
+        }
+        .serialize(serializer)
+    }
 }
 
 /// Book a slot unless it already holds `capacity`.
@@ -253,8 +372,8 @@ pub fn list(store: &dyn Store, command: &List) -> Vec<Booking> {
     store
         .from(command.from_ms)
         .into_iter()
-        .filter(|b| command.phone.as_ref().is_none_or(|p| *p == b.phone))
-        .filter(|b| command.agent.as_ref().is_none_or(|a| *a == b.agent))
+        .filter(|b| command.phone.as_ref().is_none_or(|p| p == b.phone.as_str()))
+        .filter(|b| command.agent.as_ref().is_none_or(|a| a == b.agent.as_str()))
         .collect()
 }
 
@@ -355,7 +474,7 @@ pub fn claim_next(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Attempt {
     /// The platform accepted the call, with this id.
-    Placed(String),
+    Placed(CallId),
     /// It failed, with this error code.
     Failed(String),
 }
@@ -373,7 +492,7 @@ pub fn settle(
     open: &dyn Fn(i64) -> bool,
 ) -> Option<Booking> {
     let mut booking = store
-        .get(&claimed.id)
+        .get(claimed.id.as_str())
         .filter(|b| b.status == BookingStatus::Placing && b.attempts == claimed.attempts)?;
     match attempt {
         Attempt::Placed(call_id) => {
@@ -484,8 +603,7 @@ pub fn with_room(slots: Vec<i64>, counts: &[(i64, u32)], capacity: u32) -> Vec<i
 
 /// Whether a booking id has the shape the edge makes (`sched-` + 32 hex).
 pub fn is_booking_id(id: &str) -> bool {
-    id.strip_prefix("sched-")
-        .is_some_and(|hex| hex.len() == 32 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+    BookingId::parse(id).is_ok()
 }
 
 #[cfg(test)]
@@ -497,7 +615,7 @@ mod tests {
 
     impl Store for Memory {
         fn get(&self, id: &str) -> Option<Booking> {
-            self.0.iter().find(|b| b.id == id).cloned()
+            self.0.iter().find(|b| b.id.as_str() == id).cloned()
         }
         fn due(&self, now_ms: i64) -> Option<Booking> {
             self.0
@@ -535,10 +653,10 @@ mod tests {
 
     fn booking(n: u8, slot_ms: i64, phone: &str) -> Booking {
         Booking {
-            id: format!("sched-{:032x}", n),
+            id: BookingId::parse(&format!("sched-{n:032x}")).unwrap(),
             slot_ms,
-            phone: phone.into(),
-            agent: "support".into(),
+            phone: PhoneNumber::parse(phone).unwrap(),
+            agent: AgentAlias::parse("support").unwrap(),
             outbound: "{}".into(),
             status: BookingStatus::Scheduled,
             attempts: 0,
@@ -564,7 +682,7 @@ mod tests {
         assert_eq!(take(&mut store, 1), Booked::Booked);
         assert_eq!(take(&mut store, 2), Booked::Booked);
         assert_eq!(take(&mut store, 3), Booked::Full);
-        let first = booking(1, 1_000, "").id;
+        let first = String::from(booking(1, 1_000, "+31612345678").id);
         assert!(cancel(&mut store, &Cancel { id: first.clone() }).is_ok());
         // Twice is fine.
         assert!(cancel(&mut store, &Cancel { id: first }).is_ok());
@@ -579,7 +697,12 @@ mod tests {
         placed.status = BookingStatus::Placed;
         store.put(&placed);
         assert_eq!(
-            cancel(&mut store, &Cancel { id: placed.id }),
+            cancel(
+                &mut store,
+                &Cancel {
+                    id: placed.id.into()
+                }
+            ),
             Err(NotCancellable)
         );
         assert_eq!(
@@ -688,7 +811,7 @@ mod tests {
         store.put(&retry);
         // The alarm ran late, after closing time.
         assert_eq!(claim_next(&mut store, 20_000, &|at| at < 15_000), None);
-        let failed = store.get(&retry.id).unwrap();
+        let failed = store.get(retry.id.as_str()).unwrap();
         assert_eq!(failed.status, BookingStatus::Failed);
         assert_eq!(failed.error.as_deref(), Some(CLOSED));
         assert_eq!(failed.attempts, 1, "no attempt made");
@@ -710,7 +833,7 @@ mod tests {
         assert_eq!(claimed.status, BookingStatus::Placing);
         assert_eq!(claimed.attempts, 1);
         assert_eq!(
-            store.get(&waiting.id).unwrap(),
+            store.get(waiting.id.as_str()).unwrap(),
             claimed,
             "claimed in storage"
         );
@@ -719,7 +842,7 @@ mod tests {
             cancel(
                 &mut store,
                 &Cancel {
-                    id: waiting.id.clone()
+                    id: waiting.id.clone().into()
                 }
             ),
             Err(NotCancellable)
@@ -727,17 +850,20 @@ mod tests {
         let placed = settle(
             &mut store,
             &claimed,
-            Attempt::Placed("call-1".into()),
+            Attempt::Placed(CallId::parse("call-1").unwrap()),
             1_500,
             &always,
         )
         .unwrap();
         assert_eq!(placed.status, BookingStatus::Placed);
         assert_eq!(
-            (placed.call_id.as_deref(), placed.placed_ms),
+            (
+                placed.call_id.as_ref().map(CallId::as_str),
+                placed.placed_ms
+            ),
             (Some("call-1"), Some(1_500))
         );
-        assert_eq!(store.get(&waiting.id).unwrap(), placed);
+        assert_eq!(store.get(waiting.id.as_str()).unwrap(), placed);
         // A claimed booking still holds its place in the slot.
         assert_eq!(counts(&store, &Counts { from_ms: 0 }), vec![(1_000, 1)]);
     }
@@ -751,14 +877,14 @@ mod tests {
             cancel(
                 &mut store,
                 &Cancel {
-                    id: waiting.id.clone()
+                    id: waiting.id.clone().into()
                 }
             )
             .is_ok()
         );
         assert_eq!(claim_next(&mut store, 5_000, &always), None);
         assert_eq!(
-            store.get(&waiting.id).unwrap().status,
+            store.get(waiting.id.as_str()).unwrap().status,
             BookingStatus::Cancelled
         );
     }
@@ -772,7 +898,7 @@ mod tests {
         // (a later alarm): the late outcome changes nothing.
         let lapsed = claim_next(&mut store, 1_000 + CLAIM_MS, &always);
         assert_eq!(lapsed, None);
-        let failed = store.get(&claimed.id).unwrap();
+        let failed = store.get(claimed.id.as_str()).unwrap();
         assert_eq!(
             (failed.status, failed.error.as_deref()),
             (BookingStatus::Failed, Some(INTERRUPTED))
@@ -781,13 +907,13 @@ mod tests {
             settle(
                 &mut store,
                 &claimed,
-                Attempt::Placed("call-1".into()),
+                Attempt::Placed(CallId::parse("call-1").unwrap()),
                 2_000,
                 &always
             ),
             None
         );
-        assert_eq!(store.get(&claimed.id).unwrap(), failed);
+        assert_eq!(store.get(claimed.id.as_str()).unwrap(), failed);
         // An outcome of an earlier attempt does not settle a later claim.
         let mut retry = booking(2, 1_000, "+31612345678");
         retry.attempts = 1;
@@ -808,13 +934,13 @@ mod tests {
             ),
             None
         );
-        assert_eq!(store.get(&second.id).unwrap(), second);
+        assert_eq!(store.get(second.id.as_str()).unwrap(), second);
     }
 
     #[test]
     fn a_failed_attempt_goes_back_to_waiting_until_the_attempts_are_used_up() {
         let mut store = Memory::default();
-        let id = booking(1, 1_000, "+31612345678").id;
+        let id = String::from(booking(1, 1_000, "+31612345678").id);
         store.put(&booking(1, 1_000, "+31612345678"));
         let mut now = 1_000;
         for attempt in 1..=MAX_ATTEMPTS {
@@ -883,7 +1009,7 @@ mod tests {
         let mut store = Counting::default();
         let waiting = booking(1, 1_000, "+31612345678");
         store.put(&waiting);
-        let id = waiting.id;
+        let id = String::from(waiting.id);
         assert!(cancel(&mut store, &Cancel { id: id.clone() }).is_ok());
         assert!(cancel(&mut store, &Cancel { id }).is_ok());
         assert_eq!(store.1, 2, "the booking, then one cancellation");
@@ -952,5 +1078,38 @@ mod tests {
         assert!(is_booking_id(&format!("sched-{:032x}", 7)));
         assert!(!is_booking_id("sched-xyz"));
         assert!(!is_booking_id("call-_+31612345678_abc"));
+    }
+
+    #[test]
+    fn a_booking_id_is_sched_and_32_hex_digits() {
+        let good = format!("sched-{}", "0123456789abcdef".repeat(2));
+        assert_eq!(BookingId::parse(&good).unwrap().as_str(), good);
+        for bad in [
+            String::new(),
+            "sched-".to_owned(),
+            "sched-none".to_owned(),
+            good.replace("sched-", "call-"),
+            format!("{good}0"),
+            good.replacen('0', "g", 1),
+        ] {
+            assert_eq!(BookingId::parse(&bad), Err(NotBookingId), "{bad:?}");
+            assert!(!is_booking_id(&bad));
+        }
+    }
+
+    #[test]
+    fn a_booking_stored_before_its_fields_were_typed_reads_back_and_is_written_the_same() {
+        let stored = r#"{"id":"sched-0000000000000000000000000000002a","slot_ms":1000,"phone":"+31612345678","agent":"support","outbound":"{}","status":"Placed","attempts":1,"next_try_ms":1000,"call_id":"call-_+31612345678_abc","placed_ms":900,"error":null}"#;
+        let booking: Booking = serde_json::from_str(stored).unwrap();
+        assert_eq!(booking.phone.as_str(), "+31612345678");
+        assert_eq!(
+            booking.call_id.as_ref().map(CallId::as_str),
+            Some("call-_+31612345678_abc")
+        );
+        assert_eq!(serde_json::to_string(&booking).unwrap(), stored);
+        // A record that breaks a rule is not read (the store skips it).
+        let bad = stored.replace("+31612345678\",\"agent", "0612345678\",\"agent");
+        assert_ne!(bad, stored);
+        assert!(serde_json::from_str::<Booking>(&bad).is_err());
     }
 }

@@ -19,7 +19,7 @@ pub fn check_consent(config: &EdgeConfig, consent: bool) -> Result<(), EdgeError
     if config.public.consent_required && !consent {
         return Err(EdgeError::Invalid {
             code: ErrorCode::ConsentRequired,
-            message: "Tick the box to agree to be called.".into(),
+            message: callme_shared::words::CONSENT_REQUIRED.into(),
             field: Some("consent"),
         });
     }

@@ -7,6 +7,12 @@ use crate::config::ConfigError;
 use crate::limits::LimitKind;
 use crate::policy::PolicyError;
 
+/// The words of `upstream_timeout`, whether or not the call may be placed.
+const UPSTREAM_TIMEOUT: &str = "The voice platform did not answer in time.";
+
+/// The words of a 404 for a path that is no route.
+pub const NO_SUCH_ENDPOINT: &str = "No such endpoint.";
+
 /// Seconds a client is asked to wait when a Durable Object (the Guard or
 /// the Scheduler) is unavailable: one that failed is restarted within
 /// moments.
@@ -57,7 +63,7 @@ pub enum EdgeError {
     #[error("This method is not allowed here.")]
     MethodNotAllowed(&'static str),
     /// 409: a callback now while the site is closed; when it opens next.
-    #[error("We are closed now. Ask again when we are open.")]
+    #[error("{}", callme_shared::words::CLOSED)]
     Closed {
         /// RFC 3339 with the site's offset, if it opens within weeks.
         next_open: Option<String>,
@@ -105,13 +111,13 @@ pub enum EdgeError {
     #[error("The voice platform refused this number or agent.")]
     UpstreamRejected,
     /// 504: the platform did not answer in time.
-    #[error("The voice platform did not answer in time.")]
+    #[error("{UPSTREAM_TIMEOUT}")]
     UpstreamTimeout,
     /// 504: an outbound request timed out or broke after it may have been
     /// sent, and the call is not in the platform's list (yet): the
     /// idempotency key keeps when it was sent, so a retry looks again
     /// instead of placing a second call.
-    #[error("The voice platform did not answer in time.")]
+    #[error("{UPSTREAM_TIMEOUT}")]
     MaybePlaced {
         /// When the request was sent (Unix ms).
         sent_ms: i64,

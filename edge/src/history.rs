@@ -5,7 +5,8 @@
 //! A token's `agent` claim is an alias of `AGENTS` (`support`), the name
 //! the widget's `agent` attribute and the bookings use, never the
 //! platform's display name: display names are the platform's to change,
-//! and an unknown name used to read as "no calls" instead of an error.
+//! and a name that matches none would read as "no calls" instead of an
+//! error.
 
 use callme_shared::{
     AgentAlias, AgentId, Call, CallId, CallList, CallStatus, CallbackStatus, CallsQuery, ErrorCode,

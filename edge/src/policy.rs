@@ -80,7 +80,7 @@ impl NumberKind {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PolicyError {
     /// No such number exists according to the metadata.
-    #[error("This phone number does not exist. Check the number and the country.")]
+    #[error("{}", callme_shared::words::INVALID_PHONE)]
     InvalidNumber,
     /// The number belongs to a country callbacks may not go to.
     #[error("Calls to this country are not available.")]

@@ -70,7 +70,7 @@ pub struct CallbackRequest {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CallbackRequestError {
     /// No `phone` field.
-    #[error("Enter a phone number.")]
+    #[error("{}", crate::words::PHONE_EMPTY)]
     MissingPhone,
     /// The phone number breaks an E.164 rule.
     #[error(transparent)]

@@ -27,6 +27,7 @@ mod query;
 mod summary;
 mod text;
 mod timestamp;
+pub mod words;
 
 pub use agent::{AgentAlias, AgentAliasError, AgentId, AgentIdError};
 pub use api::{

@@ -8,13 +8,13 @@ use crate::{CountryCode, DialingPlan, ErrorCode, FieldError, PhoneError, PhoneNu
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NormalizeError {
     /// Nothing but separators was typed.
-    #[error("Enter a phone number.")]
+    #[error("{}", crate::words::PHONE_EMPTY)]
     Empty,
     /// A character that is neither a digit nor a usual separator.
-    #[error("The number contains a character that is not a digit: {0:?}.")]
+    #[error("{} {:?}.", crate::words::NOT_A_DIGIT, .0)]
     InvalidCharacter(char),
     /// A digit from another script (fullwidth, Arabic-Indic, ...).
-    #[error("Use the digits 0-9 only.")]
+    #[error("{}", crate::words::DIGITS_ONLY)]
     NonAsciiDigit,
     /// `+` somewhere other than at the start.
     #[error("A + can only stand at the start of the number.")]
@@ -23,7 +23,7 @@ pub enum NormalizeError {
     #[error("Choose a country, or start the number with + and the country code.")]
     NeedsCountry,
     /// A national number in a country whose dialing plan callme does not know.
-    #[error("Start the number with + and the country code.")]
+    #[error("{}", crate::words::NEEDS_PLUS)]
     UnknownDialingPlan,
     /// A second 0 after the calling code (`+32 00...`): where the trunk
     /// prefix is 0, no national number starts with 0.

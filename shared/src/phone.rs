@@ -21,7 +21,7 @@ pub struct PhoneNumber(String);
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PhoneError {
     /// Nothing was given.
-    #[error("Enter a phone number.")]
+    #[error("{}", crate::words::PHONE_EMPTY)]
     Empty,
     /// E.164 starts with `+` and the country code.
     #[error("The number must start with + and the country code, like +31612345678.")]
@@ -30,10 +30,10 @@ pub enum PhoneError {
     #[error("The number must not contain spaces.")]
     ContainsWhitespace,
     /// A digit from another script (fullwidth, Arabic-Indic, ...).
-    #[error("Use the digits 0-9 only.")]
+    #[error("{}", crate::words::DIGITS_ONLY)]
     NonAsciiDigit,
     /// Any other character.
-    #[error("The number contains a character that is not a digit: {0:?}.")]
+    #[error("{} {:?}.", crate::words::NOT_A_DIGIT, .0)]
     InvalidCharacter(char),
     /// `+` alone.
     #[error("The number has no digits after +.")]

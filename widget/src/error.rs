@@ -132,6 +132,21 @@ impl WidgetError {
                 }
         )
     }
+
+    /// Whether the slot asked for was taken meanwhile (booked full, or no
+    /// longer offered): the form then offers what is left.
+    pub fn is_slot_taken(&self) -> bool {
+        matches!(
+            self,
+            Self::Field {
+                code: Some(ErrorCode::SlotFull | ErrorCode::SlotUnavailable),
+                ..
+            } | Self::Refused {
+                code: Some(ErrorCode::SlotFull | ErrorCode::SlotUnavailable),
+                ..
+            }
+        )
+    }
 }
 
 #[cfg(test)]
@@ -196,5 +211,24 @@ mod tests {
         assert!(
             !WidgetError::from_answer(403, body("origin_not_allowed", None), None).is_retryable()
         );
+    }
+
+    #[test]
+    fn a_slot_taken_meanwhile_is_told_by_the_edges_code_only() {
+        for (status, code, field, taken) in [
+            (409, "slot_full", None, true),
+            (400, "slot_unavailable", Some("at"), true),
+            (409, "not_cancellable", None, false),
+            (400, "something_new", Some("at"), false),
+        ] {
+            let error = WidgetError::from_answer(status, body(code, field), None);
+            assert_eq!(error.is_slot_taken(), taken, "{code}");
+        }
+        let own = WidgetError::Invalid {
+            field: "at",
+            code: ErrorCode::SlotUnavailable,
+            text: String::new(),
+        };
+        assert!(!own.is_slot_taken(), "the form's own check reloads nothing");
     }
 }

@@ -306,14 +306,12 @@ const fn en(msg: Msg) -> &'static str {
         Msg::ErrTrunkPrefix => "Start the number with 0, or with + and the country code.",
         Msg::ErrTooShort => "This number is too short.",
         Msg::ErrTooLong => "This number is too long.",
-        Msg::ErrNeedsPlus => "Start the number with + and the country code.",
+        Msg::ErrNeedsPlus => callme_shared::words::NEEDS_PLUS,
         Msg::ErrNoDigits => "Type the number after the +.",
         Msg::ErrLeadingZero => "A country code never starts with 0.",
         Msg::ErrExtraZero => "After the country code the number cannot start with 0.",
         Msg::ErrDigitsOnly => "Use digits only, like 06 12345678.",
-        Msg::ErrInvalidPhone => {
-            "This phone number does not exist. Check the number and the country."
-        }
+        Msg::ErrInvalidPhone => callme_shared::words::INVALID_PHONE,
         Msg::ErrCountry => "We cannot call numbers in this country.",
         Msg::ErrNumberType => {
             "We can't call premium-rate, shared-cost or other special numbers. Enter a mobile or landline number."
@@ -324,7 +322,7 @@ const fn en(msg: Msg) -> &'static str {
         Msg::ErrSharedCost => {
             "This is a shared-cost number: we can't call it. Enter a mobile or landline number."
         }
-        Msg::ErrConsent => "Tick the box to agree to be called.",
+        Msg::ErrConsent => callme_shared::words::CONSENT_REQUIRED,
         Msg::ErrBotMissing => "Complete the security check first.",
         Msg::ErrBotFailed => "The security check failed. Reload the page and try again.",
         Msg::ErrOrigin => "This website may not use this call service.",
@@ -340,7 +338,7 @@ const fn en(msg: Msg) -> &'static str {
         Msg::ErrNotCancellable => "This callback can no longer be cancelled.",
         Msg::ErrNotLive => "The call is not going on right now.",
         Msg::ErrSetup => "This call button is not set up correctly. Please tell the website.",
-        Msg::ErrClosed => "We are closed now. Ask again when we are open.",
+        Msg::ErrClosed => callme_shared::words::CLOSED,
         Msg::ErrBusy => "We are busy right now. Try again in a moment.",
         Msg::ErrReload => "Something went wrong. Reload the page and try again.",
         Msg::ErrNotFollowed => "This call can no longer be followed here.",

@@ -23,11 +23,11 @@ pub struct Kept {
     /// The edge's answer to the booking (its status as booked).
     pub accepted: CallbackAccepted,
     /// The number it calls.
-    pub number: String,
+    pub number: PhoneNumber,
 }
 
 /// The entry for a booking; `None` for a call now (nothing to keep).
-pub fn encode(accepted: &CallbackAccepted, number: &str) -> Option<String> {
+pub fn encode(accepted: &CallbackAccepted, number: &PhoneNumber) -> Option<String> {
     let at = accepted.at.as_deref()?;
     Some(
         [
@@ -35,7 +35,7 @@ pub fn encode(accepted: &CallbackAccepted, number: &str) -> Option<String> {
             accepted.call_id.as_ref(),
             &accepted.ticket,
             at,
-            number,
+            number.as_str(),
         ]
         .join("\n"),
     )
@@ -64,8 +64,49 @@ pub fn decode(text: &str, now_ms: i64) -> Option<Kept> {
             ticket: ticket.to_owned(),
             at: Some(at.as_str().to_owned()),
         },
-        number: number.as_str().to_owned(),
+        number,
     })
+}
+
+/// Whether `entry` keeps the booking of `ticket`: once that booking is
+/// over (or cancelled) its entry goes, but not another tab's booking made
+/// meanwhile.
+pub fn is_for(entry: &str, ticket: &str) -> bool {
+    let mut lines = entry.split('\n');
+    lines.next() == Some(FORMAT) && lines.nth(1) == Some(ticket)
+}
+
+/// The booking kept for the edge at `base`, if any; an entry past its time
+/// (or not a booking) is removed: the number in it stays on the visitor's
+/// device no longer.
+#[cfg(all(target_arch = "wasm32", feature = "button"))]
+pub fn restore(base: &str) -> Option<Kept> {
+    let key = key(base);
+    let text = crate::browser::stored(&key)?;
+    #[allow(clippy::cast_possible_truncation)]
+    let kept = decode(&text, crate::browser::now_ms() as i64);
+    if kept.is_none() {
+        crate::browser::store(&key, None);
+    }
+    kept
+}
+
+/// Keeps a booking for the edge at `base` (a call now is not kept).
+#[cfg(all(target_arch = "wasm32", feature = "button"))]
+pub fn keep(base: &str, accepted: &CallbackAccepted, number: &PhoneNumber) {
+    if let Some(entry) = encode(accepted, number) {
+        crate::browser::store(&key(base), Some(&entry));
+    }
+}
+
+/// Forgets the booking of `ticket` kept for the edge at `base`, if it is
+/// the one kept (see [`is_for`]).
+#[cfg(all(target_arch = "wasm32", feature = "button"))]
+pub fn forget(base: &str, ticket: &str) {
+    let key = key(base);
+    if crate::browser::stored(&key).is_some_and(|entry| is_for(&entry, ticket)) {
+        crate::browser::store(&key, None);
+    }
 }
 
 /// The entry's name for the edge at `base`.
@@ -80,6 +121,10 @@ mod tests {
     const SLOT: &str = "2026-11-25T09:15:00+01:00";
     const SLOT_MS: i64 = 1_795_594_500_000;
 
+    fn number() -> PhoneNumber {
+        PhoneNumber::parse("+31612345678").unwrap()
+    }
+
     fn booked() -> CallbackAccepted {
         CallbackAccepted {
             call_id: CallId::try_from("sched-0123456789abcdef0123456789abcdef".to_owned()).unwrap(),
@@ -91,10 +136,10 @@ mod tests {
 
     #[test]
     fn a_booking_reads_back_as_booked_until_an_hour_after_its_slot() {
-        let text = encode(&booked(), "+31612345678").unwrap();
+        let text = encode(&booked(), &number()).unwrap();
         let kept = decode(&text, SLOT_MS - 3_600_000).unwrap();
         assert_eq!(kept.accepted, booked());
-        assert_eq!(kept.number, "+31612345678");
+        assert_eq!(kept.number.as_str(), "+31612345678");
         assert!(decode(&text, SLOT_MS + KEPT_AFTER_SLOT_MS).is_some());
         assert_eq!(decode(&text, SLOT_MS + KEPT_AFTER_SLOT_MS + 1), None);
     }
@@ -106,12 +151,12 @@ mod tests {
             status: LiveStatus::Dialing,
             ..booked()
         };
-        assert_eq!(encode(&now, "+31612345678"), None);
+        assert_eq!(encode(&now, &number()), None);
     }
 
     #[test]
     fn anything_else_in_the_entry_is_not_read() {
-        let good = encode(&booked(), "+31612345678").unwrap();
+        let good = encode(&booked(), &number()).unwrap();
         let lines: Vec<&str> = good.split('\n').collect();
         let with = |index: usize, value: &str| {
             let mut changed = lines.clone();
@@ -142,5 +187,28 @@ mod tests {
     #[test]
     fn each_edge_has_its_own_entry() {
         assert_ne!(key("https://a.example"), key("https://b.example"));
+    }
+
+    #[test]
+    fn an_entry_is_forgotten_only_for_its_own_ticket() {
+        let entry = encode(&booked(), &number()).unwrap();
+        assert!(is_for(&entry, &booked().ticket));
+        let other = CallbackAccepted {
+            ticket: "b3RoZXI.MTc5NTMzNTMwMDAwMA.z9x8c7".to_owned(),
+            ..booked()
+        };
+        for (entry, ticket) in [
+            (entry.as_str(), other.ticket.as_str()),
+            // Another line of the entry is not its ticket.
+            (entry.as_str(), booked().call_id.as_str()),
+            (entry.as_str(), "+31612345678"),
+            (
+                &entry.replace(FORMAT, "callme-booking-0"),
+                booked().ticket.as_str(),
+            ),
+            ("", booked().ticket.as_str()),
+        ] {
+            assert!(!is_for(entry, ticket), "{entry:?} {ticket:?}");
+        }
     }
 }

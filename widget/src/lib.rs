@@ -20,6 +20,7 @@ pub mod csv;
 pub mod error;
 pub mod form;
 pub mod i18n;
+#[cfg(any(feature = "button", not(target_arch = "wasm32")))]
 pub mod kept;
 pub mod model;
 #[cfg(not(target_arch = "wasm32"))]

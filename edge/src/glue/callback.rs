@@ -7,7 +7,9 @@ use callme_shared::{CallId, CallbackAccepted, ErrorCode, PublicConfig};
 use worker::{Delay, Method, Request, Response};
 
 use crate::admit::{self, Admitted, Head, When};
-use crate::booking::{self, Book, Booked, Booking, BookingStatus, Counts, CountsCache, CountsLook};
+use crate::booking::{
+    self, Book, Booked, Booking, BookingId, BookingStatus, Counts, CountsCache, CountsLook,
+};
 use crate::cors::{self, Caller};
 use crate::error::EdgeError;
 use crate::guard::{Abort, Admission, Admit, Count, Finish, Reclaim};
@@ -335,12 +337,13 @@ async fn book(
     slot_ms: i64,
     outbound: String,
 ) -> Result<CallId, EdgeError> {
-    let id = format!("sched-{}", random_uuid().replace('-', ""));
+    let id = BookingId::parse(&format!("sched-{}", random_uuid().replace('-', "")))
+        .map_err(|e| EdgeError::Internal(e.to_string()))?;
     let booking = Booking {
         id: id.clone(),
         slot_ms,
-        phone: plan.destination.phone.as_str().to_owned(),
-        agent: plan.agent.as_str().to_owned(),
+        phone: plan.destination.phone.clone(),
+        agent: plan.agent.clone(),
         outbound,
         status: BookingStatus::Scheduled,
         attempts: 0,
@@ -357,7 +360,9 @@ async fn book(
     // Booked or full, this isolate's counts are out of date.
     forget_slot_counts();
     match booked {
-        Booked::Booked => CallId::parse(&id).map_err(|e| EdgeError::Internal(e.to_string())),
+        Booked::Booked => {
+            CallId::parse(id.as_str()).map_err(|e| EdgeError::Internal(e.to_string()))
+        }
         Booked::Full => {
             // Every limit was counted before the Scheduler was asked (so no
             // booking is ever made uncounted); a refusal gives them back.

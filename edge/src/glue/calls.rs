@@ -249,8 +249,8 @@ pub async fn handle_scheduled(ctx: &mut Ctx, req: &Request) -> Result<Response, 
         .into_iter()
         .map(|b| ScheduledView {
             at: site.local(b.slot_ms),
-            phone: b.phone,
-            agent: b.agent,
+            phone: b.phone.into(),
+            agent: b.agent.into(),
             status: b.status.as_str(),
         })
         .collect();

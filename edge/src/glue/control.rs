@@ -38,11 +38,7 @@ pub async fn handle_note(ctx: &mut Ctx, req: Request) -> Result<Response, EdgeEr
     let mut call_id = ticket.call_id.clone();
     if crate::booking::is_booking_id(call_id.as_str()) {
         let booking = super::status::find_booking(ctx, call_id.as_str()).await?;
-        call_id = booking
-            .call_id
-            .as_deref()
-            .and_then(|id| CallId::parse(id).ok())
-            .ok_or_else(control::not_live)?;
+        call_id = booking.call_id.ok_or_else(control::not_live)?;
     }
     let command = read_body(ctx, &req, control::note).await?;
     let db = record::db(&ctx.env)?;

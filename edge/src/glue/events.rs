@@ -14,7 +14,7 @@ use super::{Ctx, body};
 /// says of a call callme knows. 204 for every signed event, used or not.
 pub async fn handle_event(ctx: &mut Ctx, req: Request) -> Result<Response, EdgeError> {
     let Some(secret) = ctx.site.config.upstream.webhook_secret.clone() else {
-        return Err(EdgeError::NotFound("No such endpoint."));
+        return Err(EdgeError::NotFound(crate::error::NO_SUCH_ENDPOINT));
     };
     let header = |name: &str| req.headers().get(name).ok().flatten();
     let (timestamp, signature) = (header("X-Webhook-Timestamp"), header("X-Webhook-Signature"));

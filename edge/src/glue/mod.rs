@@ -140,7 +140,7 @@ async fn route(ctx: &mut Ctx, request: Request, path: &str) -> Result<Response, 
         };
     }
     let Some(route) = Route::of(path) else {
-        return Err(EdgeError::NotFound("No such endpoint."));
+        return Err(EdgeError::NotFound(crate::error::NO_SUCH_ENDPOINT));
     };
     match (route, method) {
         (Route::Health, Method::Get | Method::Head) => {

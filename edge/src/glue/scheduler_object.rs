@@ -9,6 +9,7 @@
 //! the request goes out, and afterwards writes only the outcome of that
 //! claim (`booking::claim_next`, `booking::settle`).
 
+use callme_shared::CallId;
 use serde::Deserialize;
 use worker::{
     DurableObject, Env, Method, Request, Response, SqlStorage, SqlStorageValue, State,
@@ -136,7 +137,7 @@ impl DurableObject for Scheduler {
 /// Places one booked call: the platform request kept at booking, within
 /// the platform budget (placing may use its reserve), then starts its
 /// record.
-async fn place(env: &Env, config: &EdgeConfig, booking: &Booking) -> Result<String, EdgeError> {
+async fn place(env: &Env, config: &EdgeConfig, booking: &Booking) -> Result<CallId, EdgeError> {
     let spend = Count {
         checks: vec![config.upstream.budget.check(Purpose::Place)],
         now_ms: super::now(),
@@ -154,7 +155,11 @@ async fn place(env: &Env, config: &EdgeConfig, booking: &Booking) -> Result<Stri
     )
     .await?;
     let placed = crate::upstream::outbound_answer(&raw)?;
-    let sighting = super::callback::placed_sighting(&booking.phone, &booking.agent, super::now());
+    let sighting = super::callback::placed_sighting(
+        booking.phone.as_str(),
+        booking.agent.as_str(),
+        super::now(),
+    );
     let recorded = match super::record::db(env) {
         Ok(db) => super::record::see(
             &db,
@@ -174,7 +179,7 @@ async fn place(env: &Env, config: &EdgeConfig, booking: &Booking) -> Result<Stri
             error.log_detail().unwrap_or_default()
         );
     }
-    Ok(placed.call_id.as_str().to_owned())
+    Ok(placed.call_id)
 }
 
 impl Scheduler {

@@ -55,8 +55,6 @@ pub async fn handle_status(ctx: &mut Ctx, req: &Request) -> Result<Response, Edg
             BookingStatus::Placed => {
                 call_id = booking
                     .call_id
-                    .as_deref()
-                    .and_then(|id| CallId::parse(id).ok())
                     .ok_or_else(|| EdgeError::Internal("placed booking without a call".into()))?;
                 issued_ms = booking.placed_ms.unwrap_or(booking.slot_ms);
             }
@@ -169,7 +167,8 @@ fn booking_view(ctx: &Ctx, booking: &Booking) -> Result<CallbackStatus, EdgeErro
         BookingStatus::Failed => LiveStatus::Failed,
     };
     Ok(CallbackStatus {
-        call_id: CallId::parse(&booking.id).map_err(|e| EdgeError::Internal(e.to_string()))?,
+        call_id: CallId::parse(booking.id.as_str())
+            .map_err(|e| EdgeError::Internal(e.to_string()))?,
         status,
         at: Some(ctx.site.local(booking.slot_ms)),
         duration_seconds: None,

@@ -11,18 +11,18 @@ mod slots;
 mod tracking;
 
 use callme_shared::{
-    AgentAlias, CallbackAccepted, CallbackRequest, CountryCode, ErrorCode, FieldError, PhoneNumber,
-    PublicConfig,
+    AgentAlias, CallbackAccepted, CountryCode, FieldError, PhoneNumber, PublicConfig,
 };
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::Edge;
-use crate::browser::{Alive, Notify, now_ms, random_key, sleep, store, stored};
+use crate::browser::{Alive, Notify, random_key, sleep};
 use crate::erased::{handler, value};
 use crate::error::WidgetError;
-use crate::i18n::{Lang, Msg, closed_until, t, text_error_text};
+use crate::form::{FormState, Refusal};
+use crate::i18n::{Lang, Msg, closed_until, t};
 use crate::kept;
 
 use consent::ConsentField;
@@ -41,7 +41,7 @@ enum Phase {
     /// The call was accepted: its number and live status.
     Tracking {
         accepted: CallbackAccepted,
-        number: String,
+        number: PhoneNumber,
     },
 }
 
@@ -99,20 +99,13 @@ pub fn CallmeButton(
     // painted: a page's first read of localStorage waits on the browser
     // for several ms, which every visitor would otherwise wait for the
     // form (measured: 1.4-1.5x plain JavaScript without it, 1.6-2.0x with).
-    let kept_key = kept::key(edge.base());
     {
-        let (alive, kept_key) = (alive.clone(), kept_key.clone());
+        let (alive, base) = (alive.clone(), edge.base().to_owned());
         request_animation_frame(move || {
             spawn_local(async move {
                 sleep(0).await;
-                let Some(text) = stored(&kept_key) else {
+                let Some(kept) = kept::restore(&base) else {
                     return;
-                };
-                #[allow(clippy::cast_possible_truncation)]
-                let Some(kept) = kept::decode(&text, now_ms() as i64) else {
-                    // Past its time, or not a booking: the number in it
-                    // stays on the visitor's device no longer.
-                    return store(&kept_key, None);
                 };
                 if alive.get() && phase.get_untracked() == Phase::Form {
                     phase.set(Phase::Tracking {
@@ -231,85 +224,56 @@ pub fn CallmeButton(
         let edge = edge.clone();
         let alive = alive.clone();
         let notify = notify.clone();
-        let kept_key = kept_key.clone();
         move || {
-            // No number is read before the site's countries are known: the
-            // press waits for them (a failed load is asked for again).
-            if config.get_untracked().is_none() {
+            let later = later.get_untracked();
+            let form = FormState {
+                bot_check: config
+                    .with_untracked(|c| c.as_ref().map(|c| c.turnstile_sitekey.is_some())),
+                number: phone.submit(),
+                consent: consent.get_untracked(),
+                agent: agent.clone(),
+                name: name.get_untracked(),
+                note: note.get_untracked(),
+                bot_token: bot_token.get_untracked(),
+                later,
+                slot: later.then(|| slot_state.chosen(lang)).flatten(),
+                key: idempotency_key.get_untracked(),
+            };
+            let request = form.request(lang);
+            if matches!(request, Err(Refusal::Waiting)) {
+                // The press waits for the site's countries (a failed load
+                // is asked for again).
                 if config_error.get_untracked().is_some() {
                     load_config(wasm_bindgen::JsValue::UNDEFINED);
                 }
                 pending.set(true);
-                phase.set(Phase::Sending);
-                return;
+                return phase.set(Phase::Sending);
             }
             // A press that waited: the form is back until the request goes.
             if phase.get_untracked() == Phase::Sending {
                 phase.set(Phase::Form);
             }
-            let number = match phone.submit() {
-                Some(Ok(number)) => number,
-                Some(Err(error)) => {
+            let request = match request {
+                Ok(request) => request,
+                Err(Refusal::Phone(error)) => {
                     return notify.tell("error", error.code().as_str(), Some("phone"));
                 }
-                None => return,
-            };
-            let needs_bot_check = config
-                .get_untracked()
-                .is_some_and(|c| c.turnstile_sitekey.is_some());
-            let token = bot_token.get_untracked();
-            if needs_bot_check && token.is_none() {
-                let error = WidgetError::Field {
-                    field: "turnstile_token".into(),
-                    code: Some(ErrorCode::BotCheckMissing),
-                    message: "Complete the security check first.".into(),
-                };
-                notify.error(&error);
-                server_error.set(Some(error));
-                return;
-            }
-            let mut request = match build_request(
-                &number,
-                consent.get_untracked(),
-                agent.clone(),
-                &name.get_untracked(),
-                &note.get_untracked(),
-                lang,
-            ) {
-                Ok(request) => request,
-                Err(error) => {
+                Err(Refusal::Form(error)) => {
                     notify.error(&error);
-                    server_error.set(Some(error));
-                    return;
+                    return server_error.set(Some(error));
                 }
+                Err(Refusal::Waiting) => return,
             };
-            if later.get_untracked() {
-                let Some(at) = slot_state.chosen(lang) else {
-                    let error = WidgetError::Invalid {
-                        field: "at",
-                        code: ErrorCode::SlotUnavailable,
-                        text: t(lang, Msg::NoSlots).to_owned(),
-                    };
-                    notify.error(&error);
-                    server_error.set(Some(error));
-                    return;
-                };
-                request.at = Some(at);
-            }
             // A Turnstile token is good for one request: ask for the next one.
-            request.turnstile_token = token;
             bot_token.set(None);
             challenge.with_value(|c| c.as_ref().map(crate::turnstile::Challenge::reset));
-            // A retry after a network error reuses the key, so the edge
-            // places at most one call for this visitor's intent.
-            let key = idempotency_key.get_untracked().unwrap_or_else(random_key);
+            let key = form.key(random_key);
             idempotency_key.set(Some(key.clone()));
             server_error.set(None);
             phase.set(Phase::Sending);
             let edge = edge.clone();
             let alive = alive.clone();
             let notify = notify.clone();
-            let kept_key = kept_key.clone();
             spawn_local(async move {
                 let result = edge.request_callback(&request, &key).await;
                 if !alive.get() {
@@ -322,12 +286,10 @@ pub fn CallmeButton(
                             accepted.status.as_str(),
                             accepted.at.as_deref(),
                         );
-                        if let Some(entry) = kept::encode(&accepted, number.as_str()) {
-                            store(&kept_key, Some(&entry));
-                        }
+                        kept::keep(edge.base(), &accepted, &request.phone);
                         phase.set(Phase::Tracking {
                             accepted,
-                            number: number.as_str().to_owned(),
+                            number: request.phone,
                         });
                     }
                     Err(error) => {
@@ -336,16 +298,7 @@ pub fn CallmeButton(
                             idempotency_key.set(None);
                         }
                         // Booked full meanwhile: offer what is left.
-                        if matches!(
-                            error,
-                            WidgetError::Field {
-                                code: Some(ErrorCode::SlotFull | ErrorCode::SlotUnavailable),
-                                ..
-                            } | WidgetError::Refused {
-                                code: Some(ErrorCode::SlotFull | ErrorCode::SlotUnavailable),
-                                ..
-                            }
-                        ) {
+                        if error.is_slot_taken() {
                             slot_state.load(edge.clone(), alive.clone());
                         }
                         server_error.set(Some(error));
@@ -369,16 +322,18 @@ pub fn CallmeButton(
     // A press in the early form: sent by the early sender (its answer is
     // this form's), or to be sent now (waiting for the configuration like
     // any other).
+    //
+    // The early sender sends only a number it read, so its answer comes
+    // with one (an answer without is not shown, and not sent again).
     if let Some(accepted) = carried.accepted.clone() {
-        notify.tell(
-            "requested",
-            accepted.status.as_str(),
-            accepted.at.as_deref(),
-        );
-        phase.set(Phase::Tracking {
-            number: carried_number(&carried).unwrap_or_default(),
-            accepted,
-        });
+        if let Some(number) = carried_number(&carried) {
+            notify.tell(
+                "requested",
+                accepted.status.as_str(),
+                accepted.at.as_deref(),
+            );
+            phase.set(Phase::Tracking { number, accepted });
+        }
     } else if carried.submit {
         send();
     }
@@ -479,12 +434,8 @@ pub fn CallmeButton(
         };
         // Once this call is over (or this booking cancelled), its entry
         // goes; not another tab's booking made meanwhile.
-        let (kept_key, ticket) = (kept_key.clone(), accepted.ticket.clone());
-        let forget = move || {
-            if stored(&kept_key).is_some_and(|entry| entry.lines().any(|line| line == ticket)) {
-                store(&kept_key, None);
-            }
-        };
+        let (base, ticket) = (tracking_edge.base().to_owned(), accepted.ticket.clone());
+        let forget = move || kept::forget(&base, &ticket);
         Some(
             view! { <Tracking edge=tracking_edge.clone() accepted=accepted number=number lang=lang notify=notify.clone() on_over=forget on_again=again /> },
         )
@@ -553,30 +504,10 @@ pub fn CallmeButton(
 
 /// The number the early sender sent, as it read it (its answer does not
 /// name it).
-fn carried_number(carried: &Carried) -> Option<String> {
+fn carried_number(carried: &Carried) -> Option<PhoneNumber> {
     let country = carried
         .country
         .as_deref()
         .and_then(|c| CountryCode::parse(c).ok());
-    let number = callme_shared::normalize(carried.phone.as_deref()?, country).ok()?;
-    Some(number.as_str().to_owned())
-}
-
-/// The request from the form's values, checked by the shared rules
-/// (`crate::form`), with the refusal in the visitor's words.
-fn build_request(
-    number: &PhoneNumber,
-    consent: bool,
-    agent: Option<AgentAlias>,
-    name: &str,
-    note: &str,
-    lang: Lang,
-) -> Result<CallbackRequest, WidgetError> {
-    crate::form::callback_request(number, consent, agent, name, note, lang.tag()).map_err(|error| {
-        WidgetError::Invalid {
-            field: error.field().unwrap_or_default(),
-            code: error.code(),
-            text: text_error_text(lang, &error),
-        }
-    })
+    callme_shared::normalize(carried.phone.as_deref()?, country).ok()
 }

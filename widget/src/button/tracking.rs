@@ -6,7 +6,7 @@
 //! again, the view goes and so does its polling.
 
 use callme_shared::{
-    CallNote, CallbackAccepted, CallbackStatus, FieldError, LiveStatus, Timestamp,
+    CallNote, CallbackAccepted, CallbackStatus, FieldError, LiveStatus, PhoneNumber, Timestamp,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -26,8 +26,8 @@ pub fn Tracking(
     edge: Edge,
     /// The accepted callback (its ticket proves the visitor asked).
     accepted: CallbackAccepted,
-    /// The number being called, as the visitor should read it.
-    number: String,
+    /// The number being called.
+    number: PhoneNumber,
     /// The visitor's language.
     lang: Lang,
     /// Told each new status (`callme:status`).
@@ -268,7 +268,7 @@ pub fn Tracking(
             // "Calling +31…" while it is true: not once the call is over
             // (a booking's line says what became of it, and stays).
             <p class="calling" hidden=value(move || booked_at.is_none() && state().is_final())>
-                {value(move || tracking_line(lang, &number, when.as_deref(), state()))}</p>
+                {value(move || tracking_line(lang, number.as_str(), when.as_deref(), state()))}</p>
             <p class="headline" data-testid="status">{value(move || live_text(lang, state()).to_owned())}</p>
             <p class="detail" data-testid="status-detail" hidden=value(move || detail().is_none())>
                 {value(detail)}
