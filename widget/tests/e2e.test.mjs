@@ -143,13 +143,13 @@ test("no wasm loads before intent; a callback is requested and followed to ended
   await testid(button, "launcher").click();
   await testid(button, "phone").waitFor();
   await testid(button, "phone").fill("06 1234 5678");
-  await waitFor(async () => (await testid(button, "phone-message").textContent()) === "We will call +31612345678", 10_000, "the hint");
+  await waitFor(async () => (await testid(button, "phone-message").textContent()) === "We will call +31 6 12345678", 10_000, "the hint");
   await testid(button, "consent").check();
   await page.screenshot({ path: path.join(SHOTS, "home-form.png") });
   const before = await sandbox.outboundCount();
   await testid(button, "submit").click();
   await testid(button, "tracking").waitFor();
-  assert.match(await testid(button, "tracking").textContent(), /Calling \+31612345678/);
+  assert.match(await testid(button, "tracking").textContent(), /Calling \+31 6 12345678/);
   await button.locator('[data-testid="tracking"][data-state="ended"]').waitFor({ timeout: 20_000 });
   assert.equal(await testid(button, "status").textContent(), "Call ended");
   assert.match(await testid(button, "status-detail").textContent(), /^Duration: \d+:\d\d$/);
@@ -620,7 +620,7 @@ test("a click while the code is still on its way opens the form once, and it sta
     }
     await testid(button, "phone").waitFor();
     await testid(button, "phone").fill("06 1234 5678");
-    await waitFor(async () => (await testid(button, "phone-message").textContent()) === "We will call +31612345678", 10_000, `the hint (${press})`);
+    await waitFor(async () => (await testid(button, "phone-message").textContent()) === "We will call +31 6 12345678", 10_000, `the hint (${press})`);
     assert.ok(await testid(button, "panel").isVisible(), press);
     assert.equal(await button.locator('[data-testid="panel"]').count(), 1);
     // Mounted open, the panel may drop a `hidden` it was built with; it
@@ -704,7 +704,7 @@ test("removing a button at any moment of its life never traps, and one put back 
     await testid(button, "launcher").click();
     await testid(button, "phone").waitFor();
     await testid(button, "phone").fill("06 1234 5678");
-    await waitFor(async () => (await testid(button, "phone-message").textContent()) === "We will call +31612345678", 10_000, `the form after ${moment}`);
+    await waitFor(async () => (await testid(button, "phone-message").textContent()) === "We will call +31 6 12345678", 10_000, `the form after ${moment}`);
     assert.equal(await button.locator('[data-testid="failed"]').count(), 0, moment);
     assert.deepEqual(page.errors, [], moment);
     await page.context().close();

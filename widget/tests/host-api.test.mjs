@@ -237,19 +237,19 @@ test("a visitor picks a time, sees it booked in their own time, can cancel it, a
     assert.equal(await testid(button, "status").textContent(), "Callback booked");
     const when = new Intl.DateTimeFormat("en-US", { timeZone: "America/New_York", weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" })
       .format(new Date(offered.slots[2]));
-    assert.equal(await button.locator(".calling").textContent(), `We will call +31612345677 on ${when}.`);
+    assert.equal(await button.locator(".calling").textContent(), `We will call +31 6 12345677 on ${when}.`);
     // The customer's portal lists it above the past calls.
     const portal = await context.newPage();
     await portal.goto(`${hostUrl}/portal.html`);
     const booked = portal.locator("callme-history").locator('[data-testid="booked"]');
     await booked.first().waitFor({ timeout: 15_000 });
-    assert.match(await booked.first().textContent(), /\+31612345677 · support$/);
+    assert.match(await booked.first().textContent(), /\+31 6 12345677 · support$/);
     await portal.close();
     await testid(button, "cancel").click();
     await testid(button, "cancel-yes").click();
     await button.locator('[data-testid="tracking"][data-state="cancelled"]').waitFor();
     assert.equal(await testid(button, "status").textContent(), "Callback cancelled");
-    assert.equal(await button.locator(".calling").textContent(), `We will not call +31612345677 on ${when}.`);
+    assert.equal(await button.locator(".calling").textContent(), `We will not call +31 6 12345677 on ${when}.`);
     assert.ok(await testid(button, "cancel").isHidden());
 
     // Again, for the soonest slot still ahead: the Scheduler places it then,

@@ -23,17 +23,17 @@ const WCAG21AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 // it will call, and the portal's title and first column.
 const EXPECTED = {
   en: { launcher: "Call me back", title: "Request a call", submit: "Call me now", phone: "Enter your phone number.",
-    consent: "Tick the box to agree to be called.", willCall: "We will call +31612345678", history: "Call history", date: "Date" },
+    consent: "Tick the box to agree to be called.", willCall: "We will call +31 6 12345678", history: "Call history", date: "Date" },
   nl: { launcher: "Bel mij terug", title: "Wij bellen u", submit: "Bel mij nu", phone: "Vul uw telefoonnummer in.",
-    consent: "Vink het vakje aan om akkoord te gaan.", willCall: "We bellen +31612345678", history: "Gespreksgeschiedenis", date: "Datum" },
+    consent: "Vink het vakje aan om akkoord te gaan.", willCall: "We bellen +31 6 12345678", history: "Gespreksgeschiedenis", date: "Datum" },
   de: { launcher: "Rückruf anfordern", title: "Wir rufen Sie an", submit: "Rufen Sie mich jetzt an", phone: "Geben Sie Ihre Telefonnummer ein.",
-    consent: "Setzen Sie das Häkchen, um dem Anruf zuzustimmen.", willCall: "Wir rufen +31612345678 an", history: "Anrufverlauf", date: "Datum" },
+    consent: "Setzen Sie das Häkchen, um dem Anruf zuzustimmen.", willCall: "Wir rufen +31 6 12345678 an", history: "Anrufverlauf", date: "Datum" },
   fr: { launcher: "Être rappelé", title: "Nous vous rappelons", submit: "Appelez-moi maintenant", phone: "Saisissez votre numéro de téléphone.",
-    consent: "Cochez la case pour accepter l’appel.", willCall: "Nous appellerons le +31612345678", history: "Historique des appels", date: "Date" },
+    consent: "Cochez la case pour accepter l’appel.", willCall: "Nous appellerons le +31 6 12345678", history: "Historique des appels", date: "Date" },
   es: { launcher: "Solicitar una llamada", title: "Le llamamos", submit: "Llámenme ahora", phone: "Introduzca su número de teléfono.",
-    consent: "Marque la casilla para aceptar la llamada.", willCall: "Llamaremos al +31612345678", history: "Historial de llamadas", date: "Fecha" },
+    consent: "Marque la casilla para aceptar la llamada.", willCall: "Llamaremos al +31 6 12345678", history: "Historial de llamadas", date: "Fecha" },
   it: { launcher: "Richiedi una chiamata", title: "La richiamiamo noi", submit: "Chiamatemi ora", phone: "Inserisca il suo numero di telefono.",
-    consent: "Spunti la casella per accettare la chiamata.", willCall: "Chiameremo il +31612345678", history: "Cronologia chiamate", date: "Data" },
+    consent: "Spunti la casella per accettare la chiamata.", willCall: "Chiameremo il +31 6 12345678", history: "Cronologia chiamate", date: "Data" },
 };
 // The sandbox's failure reasons, which must never reach a reader as such.
 const RAW_REASONS = ["no-answer", "busy", "voicemail", "network-error"];

@@ -99,7 +99,7 @@ pub fn PhoneField(
             return Some((true, error.text(lang)));
         }
         match state.number()? {
-            Ok(number) => Some((false, will_call(lang, number.as_str()))),
+            Ok(number) => Some((false, will_call(lang, &callme_shared::grouped(&number)))),
             Err(error) if touched.get() => Some((true, normalize_text(lang, &error))),
             Err(_) => None,
         }

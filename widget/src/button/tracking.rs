@@ -262,13 +262,15 @@ pub fn Tracking(
     };
 
     let booked_at = when.is_some().then_some(());
+    // Read as the number's country writes it.
+    let shown = callme_shared::grouped(&number);
     view! {
         <div class="tracking" part="status" data-testid="tracking"
             data-state=value(move || state().as_str().to_owned())>
             // "Calling +31…" while it is true: not once the call is over
             // (a booking's line says what became of it, and stays).
             <p class="calling" hidden=value(move || booked_at.is_none() && state().is_final())>
-                {value(move || tracking_line(lang, number.as_str(), when.as_deref(), state()))}</p>
+                {value(move || tracking_line(lang, &shown, when.as_deref(), state()))}</p>
             <p class="headline" data-testid="status">{value(move || live_text(lang, state()).to_owned())}</p>
             <p class="detail" data-testid="status-detail" hidden=value(move || detail().is_none())>
                 {value(detail)}
