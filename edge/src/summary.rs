@@ -103,7 +103,7 @@ pub fn summarize(
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::hours::FixedZone;

@@ -93,7 +93,9 @@ impl Formatter {
 #[cfg(feature = "button")]
 thread_local! {
     static WHEN: Formatter = const { Formatter::new(&[("weekday", "short"), ("day", "numeric"), ("month", "short"), ("hour", "2-digit"), ("minute", "2-digit")]) };
-    static DAY: Formatter = const { Formatter::new(&[("weekday", "long"), ("day", "numeric"), ("month", "long")]) };
+    // Short names: the closed day control shows all of it on a 375 px
+    // phone ("Wed 2 Dec", not "Wednesday 2 De").
+    static DAY: Formatter = const { Formatter::new(&[("weekday", "short"), ("day", "numeric"), ("month", "short")]) };
     static TIME: Formatter = const { Formatter::new(&[("hour", "2-digit"), ("minute", "2-digit")]) };
     static HOUR: Formatter = const { Formatter::new(&[("hour", "numeric"), ("hourCycle", "h23")]) };
 }
@@ -112,7 +114,7 @@ pub fn local_hour(at: &callme_shared::Timestamp) -> u32 {
 
 #[cfg(feature = "button")]
 /// A slot's day and time in the visitor's own time and language:
-/// ("Wednesday 25 November", "09:15").
+/// ("Wed 25 Nov", "09:15").
 pub fn local_day_and_time(lang_tag: &str, at: &callme_shared::Timestamp) -> (String, String) {
     #[allow(clippy::cast_precision_loss)]
     let millis = JsValue::from_f64(at.unix_millis() as f64);

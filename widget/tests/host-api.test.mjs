@@ -107,7 +107,7 @@ test("the host page prefills, drives and hears the button: every event in order,
   // Prefilled from the attributes, and read as the number it is.
   assert.equal(await testid(button, "phone").inputValue(), "06 1234 5699");
   assert.equal(await testid(button, "name").inputValue(), "Ada Lovelace");
-  await waitFor(async () => (await testid(button, "phone-message").textContent()) === "We will call +31612345699", 5_000, "the prefilled number read");
+  await waitFor(async () => (await testid(button, "phone-message").textContent()) === "We will call +31 6 12345699", 5_000, "the prefilled number read");
 
   // A number the widget refuses, then one the edge refuses: both told, no call.
   const calls = await sandbox.outboundCount();
@@ -221,7 +221,7 @@ test("a visitor picks a time, sees it booked in their own time, can cancel it, a
     // A day first (named as the visitor's locale names it), then its times
     // grouped by part of the day.
     const days = await testid(button, "slot-day").locator("option").allTextContents();
-    assert.match(days[0], /^[A-Z][a-z]+day, [A-Z][a-z]+ \d+$/, days[0]);
+    assert.match(days[0], /^[A-Z][a-z]{2}, [A-Z][a-z]{2} \d+$/, days[0]);
     const groups = await testid(button, "slot").locator("optgroup").evaluateAll((gs) => gs.map((g) => g.label));
     assert.ok(groups.length > 0 && groups.every((g) => ["Night", "Morning", "Afternoon", "Evening"].includes(g)), groups.join());
     assert.match(await testid(button, "slot-message").textContent(), /We are in Europe\/Amsterdam\./);

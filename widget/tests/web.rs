@@ -173,7 +173,7 @@ async fn the_phone_field_shows_the_number_it_will_call() {
     settle().await;
     type_into(&find(&root, "phone"), "06 1234 5678");
     settle().await;
-    assert_eq!(text(&root, "phone-message"), "We will call +31612345678");
+    assert_eq!(text(&root, "phone-message"), "We will call +31 6 12345678");
     assert_eq!(
         find(&root, "phone")
             .get_attribute("aria-invalid")
@@ -201,7 +201,7 @@ async fn the_page_can_prefill_the_number_and_the_name() {
             .value()
     };
     assert_eq!(value("phone"), "06 1234 5678");
-    assert_eq!(text(&root, "phone-message"), "We will call +31612345678");
+    assert_eq!(text(&root, "phone-message"), "We will call +31 6 12345678");
     // The page's text is a value, never markup.
     assert_eq!(value("name"), "Ada <b>Lovelace</b>");
 }
@@ -233,10 +233,13 @@ async fn a_bad_number_is_explained_once_the_field_is_left() {
 async fn german_comes_from_the_lang_attribute_and_its_words_file() {
     let (_host, root, _mounted) = button(&[("lang", "de"), ("default-country", "DE")], true);
     settle().await;
-    assert_eq!(text(&root, "submit").trim(), "Rufen Sie mich an");
+    assert_eq!(text(&root, "submit").trim(), "Rufen Sie mich jetzt an");
     type_into(&find(&root, "phone"), "0151 23456789");
     settle().await;
-    assert_eq!(text(&root, "phone-message"), "Wir rufen +4915123456789 an");
+    assert_eq!(
+        text(&root, "phone-message"),
+        "Wir rufen +49 1512 3456789 an"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -261,17 +264,17 @@ async fn without_its_words_file_a_language_falls_back_to_english() {
     .unwrap();
     noop.forget();
     settle().await;
-    assert_eq!(text(&root, "submit").trim(), "Call me");
+    assert_eq!(text(&root, "submit").trim(), "Call me now");
 }
 
 #[wasm_bindgen_test]
 async fn dutch_comes_from_the_lang_attribute() {
     let (_host, root, _mounted) = button(&[("lang", "nl"), ("default-country", "BE")], true);
     settle().await;
-    assert_eq!(text(&root, "submit").trim(), "Bel mij");
+    assert_eq!(text(&root, "submit").trim(), "Bel mij nu");
     type_into(&find(&root, "phone"), "0470 12 34 56");
     settle().await;
-    assert_eq!(text(&root, "phone-message"), "We bellen +32470123456");
+    assert_eq!(text(&root, "phone-message"), "We bellen +32 470 12 34 56");
 }
 
 #[wasm_bindgen_test]
@@ -294,7 +297,7 @@ async fn no_number_is_read_before_the_sites_countries_are_known() {
     );
     release.call1(&JsValue::NULL, &config_response()).unwrap();
     until("the number read in the site's country", || {
-        text(&root, "phone-message") == "We will call +31612345678"
+        text(&root, "phone-message") == "We will call +31 6 12345678"
     })
     .await;
 }
@@ -328,7 +331,7 @@ async fn the_form_takes_over_what_the_early_form_held() {
             .has_attribute("open")
     );
     // The visitor's country (BE) reads the number, not the site's default.
-    assert_eq!(text(&root, "phone-message"), "We will call +32612345678");
+    assert_eq!(text(&root, "phone-message"), "We will call +32 612345678");
     let focused = root.active_element().unwrap();
     assert_eq!(
         focused.get_attribute("data-testid").as_deref(),
@@ -367,7 +370,7 @@ async fn a_submit_before_the_config_waits_for_it_and_goes_once() {
         text(&root, "form-error").contains("No connection")
     })
     .await;
-    assert_eq!(text(&root, "submit").trim(), "Call me");
+    assert_eq!(text(&root, "submit").trim(), "Call me now");
 }
 
 #[wasm_bindgen_test]
