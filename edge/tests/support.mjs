@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import { createServer as createNetServer } from "node:net";
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, utimesSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
@@ -380,13 +380,35 @@ export async function waitFor(probe, ms = 10_000, what = "condition") {
   }
 }
 
-/** A free port on 127.0.0.1. */
+/** Ports handed out by `freePort`, across the test files running at once. */
+const PORTS_TAKEN = path.join(tmpdir(), "callme-test-ports");
+
+/** A free port on 127.0.0.1, never one another test file running at the
+ * same time was given: a port is only free until its server binds it, and
+ * `wrangler dev` binds seconds later (after its migrations), so two files
+ * starting together could both be handed the same port, and one file's
+ * pages then talked to the other's edge until it stopped (seen once in ten
+ * loaded runs). Each port handed out is claimed by creating a file named
+ * after it (O_EXCL); claims older than an hour are taken over. */
 export async function freePort() {
-  const server = createNetServer().listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+  mkdirSync(PORTS_TAKEN, { recursive: true });
+  for (;;) {
+    const server = createNetServer().listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const { port } = server.address();
+    await new Promise((resolve) => server.close(resolve));
+    const claim = path.join(PORTS_TAKEN, String(port));
+    try {
+      closeSync(openSync(claim, "wx"));
+      return port;
+    } catch (error) {
+      if (error.code !== "EEXIST") throw error;
+      if (Date.now() - statSync(claim).mtimeMs > 3_600_000) {
+        utimesSync(claim, new Date(), new Date());
+        return port;
+      }
+    }
+  }
 }
 
 /**
@@ -431,7 +453,14 @@ export async function startWrangler(port, vars) {
   child.stdout.on("data", (d) => (output += d));
   child.stderr.on("data", (d) => (output += d));
   const url = `http://127.0.0.1:${port}`;
+  let stopping = false;
+  // A wrangler that ends before its test stops it says why (a failure
+  // after it otherwise reads only "connection refused").
+  child.on("exit", (code, signal) => {
+    if (!stopping) process.stderr.write(`wrangler dev on port ${port} exited early (${code ?? signal}): ${output.slice(-2000)}\n`);
+  });
   const stop = async () => {
+    stopping = true;
     try { process.kill(-child.pid, "SIGTERM"); } catch {}
     if (child.exitCode === null) await once(child, "exit");
     rmSync(state, { recursive: true, force: true });
