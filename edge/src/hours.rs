@@ -309,14 +309,15 @@ fn weekday(days: i64) -> usize {
     usize::try_from((days + 3).rem_euclid(7)).unwrap_or(0)
 }
 
-// Natively only: the tz database comes from chrono-tz.
+/// Real zones for the native tests of every module that takes a [`Zone`]:
+/// the tz database comes from chrono-tz (natively only).
 #[cfg(all(test, not(target_arch = "wasm32")))]
-mod tests {
-    use super::*;
-    use chrono::{Datelike, NaiveDate, Offset, TimeZone};
+pub(crate) mod tz {
+    use super::Zone;
+    use chrono::{Offset, TimeZone};
 
     /// A real zone from the tz database (chrono-tz), as `Intl` has it.
-    struct Tz(chrono_tz::Tz);
+    pub(crate) struct Tz(pub(crate) chrono_tz::Tz);
 
     impl Zone for Tz {
         fn offset_minutes(&self, utc_ms: i64) -> i32 {
@@ -328,6 +329,14 @@ mod tests {
                 / 60
         }
     }
+}
+
+// Natively only: the tz database comes from chrono-tz.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::tz::Tz;
+    use super::*;
+    use chrono::{Datelike, NaiveDate};
 
     fn amsterdam() -> Tz {
         Tz(chrono_tz::Europe::Amsterdam)

@@ -107,22 +107,8 @@ pub fn summarize(
 mod tests {
     use super::*;
     use crate::hours::FixedZone;
+    use crate::hours::tz::Tz;
     use callme_shared::Timestamp;
-    use chrono::{Offset, TimeZone};
-
-    /// A real zone from the tz database (chrono-tz), as `Intl` has it.
-    struct Tz(chrono_tz::Tz);
-
-    impl Zone for Tz {
-        fn offset_minutes(&self, utc_ms: i64) -> i32 {
-            let at = chrono::DateTime::from_timestamp_millis(utc_ms).unwrap();
-            self.0
-                .offset_from_utc_datetime(&at.naive_utc())
-                .fix()
-                .local_minus_utc()
-                / 60
-        }
-    }
 
     fn ms(text: &str) -> i64 {
         Timestamp::parse(text).unwrap().unix_millis()
