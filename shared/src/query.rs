@@ -276,6 +276,65 @@ impl FieldError for QueryError {
     }
 }
 
+/// The filters the history and its summary share (`status`, `start_date`,
+/// `end_date`), read one parameter at a time.
+#[derive(Default)]
+pub(crate) struct Filters {
+    pub(crate) status: Option<StatusFilter>,
+    start: Option<Timestamp>,
+    end: Option<Timestamp>,
+}
+
+impl Filters {
+    /// Reads the filter `name` (one of the three) from `value`.
+    pub(crate) fn read(&mut self, name: &str, value: &str) -> Result<(), QueryError> {
+        match name {
+            "status" => self.status = Some(StatusFilter::parse(value)?),
+            "start_date" => {
+                self.start = Some(Timestamp::parse(value).map_err(QueryError::StartDate)?);
+            }
+            _ => self.end = Some(Timestamp::parse(value).map_err(QueryError::EndDate)?),
+        }
+        Ok(())
+    }
+
+    /// The range read, start not after end.
+    pub(crate) fn range(&self) -> Result<DateRange, QueryError> {
+        DateRange::new(self.start.clone(), self.end.clone())
+    }
+}
+
+/// Feeds each pair of a query to `read` under its name in `names`: a name
+/// not there is `unknown`, one given twice is refused, and an empty value
+/// counts as absent (a form with an empty filter sends `status=`).
+pub(crate) fn read_pairs<K, V>(
+    pairs: impl IntoIterator<Item = (K, V)>,
+    names: &[&'static str],
+    unknown: fn(String) -> QueryError,
+    mut read: impl FnMut(&'static str, &str) -> Result<(), QueryError>,
+) -> Result<(), QueryError>
+where
+    K: AsRef<str>,
+    V: AsRef<str>,
+{
+    let mut seen: Vec<&'static str> = Vec::new();
+    for (key, value) in pairs {
+        let (key, value) = (key.as_ref(), value.as_ref());
+        let name = *names
+            .iter()
+            .find(|name| **name == key)
+            .ok_or_else(|| unknown(key.to_owned()))?;
+        if seen.contains(&name) {
+            return Err(QueryError::RepeatedParameter(name));
+        }
+        seen.push(name);
+        if !value.is_empty() {
+            read(name, value)?;
+        }
+    }
+    Ok(())
+}
+
 /// A validated history query.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CallsQuery {
@@ -300,37 +359,23 @@ impl CallsQuery {
         K: AsRef<str>,
         V: AsRef<str>,
     {
-        let mut seen: Vec<&'static str> = Vec::new();
         let mut query = Self::default();
-        let (mut start, mut end) = (None, None);
-        for (key, value) in pairs {
-            let (key, value) = (key.as_ref(), value.as_ref());
-            let name = match key {
-                "limit" => "limit",
-                "offset" => "offset",
-                "status" => "status",
-                "start_date" => "start_date",
-                "end_date" => "end_date",
-                other => return Err(QueryError::UnknownParameter(other.to_owned())),
-            };
-            if seen.contains(&name) {
-                return Err(QueryError::RepeatedParameter(name));
-            }
-            seen.push(name);
-            if value.is_empty() {
-                continue;
-            }
-            match name {
-                "limit" => query.limit = PageLimit::parse(value)?,
-                "offset" => query.offset = PageOffset::parse(value)?,
-                "status" => query.status = Some(StatusFilter::parse(value)?),
-                "start_date" => {
-                    start = Some(Timestamp::parse(value).map_err(QueryError::StartDate)?);
+        let mut filters = Filters::default();
+        read_pairs(
+            pairs,
+            &["limit", "offset", "status", "start_date", "end_date"],
+            QueryError::UnknownParameter,
+            |name, value| {
+                match name {
+                    "limit" => query.limit = PageLimit::parse(value)?,
+                    "offset" => query.offset = PageOffset::parse(value)?,
+                    _ => filters.read(name, value)?,
                 }
-                _ => end = Some(Timestamp::parse(value).map_err(QueryError::EndDate)?),
-            }
-        }
-        query.range = DateRange::new(start, end)?;
+                Ok(())
+            },
+        )?;
+        query.status = filters.status;
+        query.range = filters.range()?;
         Ok(query)
     }
 

@@ -6,8 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::query::{DateRange, QueryError, StatusFilter};
-use crate::{CallStatus, Timestamp};
+use crate::CallStatus;
+use crate::query::{DateRange, Filters, QueryError, StatusFilter, read_pairs};
 
 /// The most days one summary covers (the newest ones): a year and a day.
 pub const SUMMARY_MAX_DAYS: usize = 366;
@@ -70,35 +70,23 @@ impl SummaryQuery {
         K: AsRef<str>,
         V: AsRef<str>,
     {
-        let mut seen: Vec<&'static str> = Vec::new();
         let mut query = Self::default();
-        let (mut start, mut end) = (None, None);
-        for (key, value) in pairs {
-            let (key, value) = (key.as_ref(), value.as_ref());
-            let name = match key {
-                "status" => "status",
-                "start_date" => "start_date",
-                "end_date" => "end_date",
-                "tz" => "tz",
-                other => return Err(QueryError::UnknownSummaryParameter(other.to_owned())),
-            };
-            if seen.contains(&name) {
-                return Err(QueryError::RepeatedParameter(name));
-            }
-            seen.push(name);
-            if value.is_empty() {
-                continue;
-            }
-            match name {
-                "status" => query.status = Some(StatusFilter::parse(value)?),
-                "start_date" => {
-                    start = Some(Timestamp::parse(value).map_err(QueryError::StartDate)?);
+        let mut filters = Filters::default();
+        read_pairs(
+            pairs,
+            &["status", "start_date", "end_date", "tz"],
+            QueryError::UnknownSummaryParameter,
+            |name, value| {
+                if name == "tz" {
+                    query.zone = Some(ZoneName::parse(value)?);
+                    Ok(())
+                } else {
+                    filters.read(name, value)
                 }
-                "end_date" => end = Some(Timestamp::parse(value).map_err(QueryError::EndDate)?),
-                _ => query.zone = Some(ZoneName::parse(value)?),
-            }
-        }
-        query.range = DateRange::new(start, end)?;
+            },
+        )?;
+        query.status = filters.status;
+        query.range = filters.range()?;
         Ok(query)
     }
 
